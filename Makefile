@@ -1,0 +1,40 @@
+# calmlink: `make demo` and `make test` work on a fresh machine with only Python >= 3.11 and make.
+#
+# Installer: uv, bootstrapped into the venv with pip. A fresh install of the whole dev set took
+# 50-70 s with plain pip here and about 13 s with uv, and uv resolves the same PyPI packages,
+# so the one extra step pays for itself on every fresh clone and CI run.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint bench fuzz clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -e '.[dev,bench]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	@echo "calmlink demo: open http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	$(BIN)/calmlink demo --port $(PORT)
+
+# pytest exits 5 when it collected no tests: treat that as a failure, never as a pass.
+test: $(STAMP)
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: the suite is broken" >&2; exit 1; fi; \
+	exit $$rc
+
+lint: $(STAMP)
+	$(BIN)/ruff check calmlink tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

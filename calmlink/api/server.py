@@ -1,0 +1,40 @@
+"""Run the app under uvicorn on a socket bound first (so a test can pick a free port)."""
+
+from __future__ import annotations
+
+import socket
+
+import uvicorn
+
+from calmlink.api.app import create_app
+from calmlink.sensors.models import HeartRateSource
+from calmlink.sessions.store import Store
+from calmlink.settings import Settings
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def build_server(settings: Settings, source: HeartRateSource,
+                 sock: socket.socket | None = None) -> tuple[uvicorn.Server, socket.socket]:
+    store = Store(settings.db_path)
+    app = create_app(settings, source, store)
+    sock = sock or bind_socket(settings.host, settings.port)
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", ws_ping_interval=10,
+                            ws_ping_timeout=10, timeout_graceful_shutdown=2)
+    return uvicorn.Server(config), sock
+
+
+def serve(settings: Settings, source: HeartRateSource) -> None:
+    server, sock = build_server(settings, source)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()

@@ -1,0 +1,1 @@
+"""Heart-rate sources: BLE, simulator, replay, behind one protocol."""

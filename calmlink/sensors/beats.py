@@ -1,0 +1,85 @@
+"""Turn decoded notifications into timed samples: pure, the same for every source.
+
+A strap sends RR intervals roughly once a second, in batches of 0-9. Beat times come from the
+cumulative RR sum, so the rhythm is exact; the sum is anchored to packet arrival so that it cannot
+drift away from the wall clock. When the sum and the arrival clock disagree by more than
+``MAX_DRIFT_S`` (lost packets, a reconnect) or contact was lost, the clock re-anchors and the next
+beat is marked ``gap_before`` so no metric bridges the hole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from calmlink.sensors.hrs import HeartRateMeasurement
+from calmlink.sensors.models import HeartRateSample
+
+MAX_DRIFT_S = 2.5
+"""Beats ending this far from the packet's arrival mean packets were lost: re-anchor."""
+
+
+@dataclass
+class BeatAssembler:
+    """Stateful, but pure: arrival times come in, no clock is read here."""
+
+    last_beat_t: float | None = None
+    pending_gap: bool = True
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"packets": 0, "no_reading": 0, "odd_bytes": 0, "no_contact": 0}
+    )
+
+    def mark_gap(self) -> None:
+        """The link dropped or the strap lost contact: do not join the next beat to the last."""
+        self.pending_gap = True
+        self.last_beat_t = None
+
+    def feed(self, m: HeartRateMeasurement, arrival: float) -> list[HeartRateSample]:
+        self.counts["packets"] += 1
+        if m.trailing_bytes and m.rr_raw:
+            self.counts["odd_bytes"] += 1
+        if m.sensor_contact is False:
+            self.counts["no_contact"] += 1
+            self.mark_gap()
+            return [
+                HeartRateSample(
+                    t=arrival, hr_bpm=float(m.heart_rate_bpm), rr_ms=None, contact=False,
+                    gap_before=True, arrival=arrival,
+                )
+            ]
+        if m.heart_rate_bpm == 0 and not m.rr_intervals_ms:
+            self.counts["no_reading"] += 1  # a watch with no reading: not a beat
+            return []
+        if not m.rr_intervals_ms:
+            return [
+                HeartRateSample(
+                    t=arrival, hr_bpm=float(m.heart_rate_bpm), rr_ms=None,
+                    contact=m.sensor_contact, gap_before=self._take_gap(), arrival=arrival,
+                )
+            ]
+        total_s = sum(m.rr_intervals_ms) / 1000.0
+        gap = False
+        if self.last_beat_t is None:
+            start = arrival - total_s
+            gap = True
+        else:
+            start = self.last_beat_t
+            if abs(start + total_s - arrival) > MAX_DRIFT_S:
+                start = arrival - total_s
+                gap = True
+        gap = self._take_gap() or gap
+        samples = []
+        t = start
+        for i, rr in enumerate(m.rr_intervals_ms):
+            t += rr / 1000.0
+            samples.append(
+                HeartRateSample(
+                    t=t, hr_bpm=60000.0 / rr if rr > 0 else float(m.heart_rate_bpm), rr_ms=rr,
+                    contact=m.sensor_contact, gap_before=gap and i == 0, arrival=arrival,
+                )
+            )
+        self.last_beat_t = t
+        return samples
+
+    def _take_gap(self) -> bool:
+        gap, self.pending_gap = self.pending_gap, False
+        return gap

@@ -1,0 +1,67 @@
+"""The events every heart-rate source yields, and the protocol they share.
+
+BLE, the simulator and replay all produce exactly these, so nothing downstream can tell them apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+
+class ConnectionState(StrEnum):
+    SCANNING = "scanning"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    DISCONNECTED = "disconnected"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionEvent:
+    """A change in the link to the strap, with a human reason."""
+
+    state: ConnectionState
+    reason: str = ""
+    device_name: str | None = None
+    device_address: str | None = None
+    battery_pct: int | None = None
+    sensor_location: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HeartRateSample:
+    """One beat (with its RR interval) or, from heart-rate-only sensors, one reading.
+
+    ``t`` is seconds on the source's clock: for beats, the end of the RR interval, built from the
+    cumulative RR sum and anchored to packet arrival. ``gap_before`` marks that data was lost
+    (link or contact) just before this sample, so no metric may bridge it.
+    """
+
+    t: float
+    hr_bpm: float
+    rr_ms: float | None
+    contact: bool | None = None
+    gap_before: bool = False
+    arrival: float = 0.0
+    """Arrival time of the packet that carried this sample, on the same clock as ``t``."""
+
+
+SourceEvent = HeartRateSample | ConnectionEvent
+
+
+class HeartRateSource(Protocol):
+    """What the session loop needs from any source of heart beats."""
+
+    @property
+    def name(self) -> str: ...
+
+    def events(self) -> AsyncIterator[SourceEvent]:
+        """Yield samples and connection events until closed."""
+        ...
+
+    async def close(self) -> None:
+        """Stop on the user's request; never triggers a reconnect."""
+        ...

@@ -1,0 +1,149 @@
+"""A seeded, plausible strap: settling physiology packed into real 0x2A37 bytes.
+
+The physiology (pure, deterministic for a seed):
+- heart rate drifts from ``start_hr`` down to ``settled_hr`` with a time constant of a few minutes;
+- respiratory sinus arrhythmia at a breathing rate that slows from about 14 to 8 breaths/min,
+  with an amplitude that grows as the receiver settles;
+- a low-frequency (about 0.1 Hz) wave, beat-to-beat noise;
+- occasional premature beats (short RR then a compensatory long one) and missed beats (a doubled
+  RR, as when a strap misses an R peak);
+- one contact-loss episode, sent as packets with the contact bit clear and no RR, like a strap
+  that has slipped.
+
+The bytes go through :func:`parse_heart_rate_measurement` exactly as a real strap's would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import random
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+from calmlink.sensors.beats import BeatAssembler
+from calmlink.sensors.hrs import (
+    encode_heart_rate_measurement,
+    ms_to_rr_units,
+    parse_heart_rate_measurement,
+)
+from calmlink.sensors.models import ConnectionEvent, ConnectionState, SourceEvent
+
+
+@dataclass(frozen=True, slots=True)
+class Physiology:
+    start_hr: float = 74.0
+    settled_hr: float = 62.0
+    settle_tau_s: float = 180.0
+    start_breath_per_min: float = 14.0
+    settled_breath_per_min: float = 8.0
+    start_rsa_ms: float = 18.0
+    settled_rsa_ms: float = 55.0
+    lf_ms: float = 14.0
+    noise_ms: float = 7.0
+    ectopic_per_beat: float = 0.003
+    missed_per_beat: float = 0.001
+    contact_loss_at_s: float | None = 300.0
+    contact_loss_s: float = 6.0
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    arrival: float
+    payload: bytes
+
+
+def simulate_packets(
+    seed: int = 7, physiology: Physiology | None = None, packet_interval_s: float = 1.0
+) -> Iterator[Packet]:
+    """Endless stream of notification packets on a virtual clock starting at 0."""
+    p = physiology or Physiology()
+    rng = random.Random(seed)
+    t = 0.0  # end of the last generated beat
+    breath_phase = rng.random() * 2 * math.pi
+    lf_phase = rng.random() * 2 * math.pi
+    next_packet = packet_interval_s
+    pending: list[tuple[float, int]] = []  # (beat end time, RR in 1/1024 s)
+    compensatory = 0.0
+    while True:
+        settle = 1.0 - math.exp(-t / p.settle_tau_s)
+        mean_rr = 60000.0 / (p.start_hr + (p.settled_hr - p.start_hr) * settle)
+        breath_hz = (p.start_breath_per_min
+                     + (p.settled_breath_per_min - p.start_breath_per_min) * settle) / 60.0
+        rsa = p.start_rsa_ms + (p.settled_rsa_ms - p.start_rsa_ms) * settle
+        breath_phase += 2 * math.pi * breath_hz * mean_rr / 1000.0
+        lf_phase += 2 * math.pi * 0.1 * mean_rr / 1000.0
+        rr = (mean_rr + rsa * math.sin(breath_phase) + p.lf_ms * math.sin(lf_phase)
+              + rng.gauss(0.0, p.noise_ms))
+        if compensatory:
+            rr, compensatory = rr + compensatory, 0.0
+        elif rng.random() < p.ectopic_per_beat:
+            early = rr * 0.32
+            rr -= early
+            compensatory = early
+        elif rng.random() < p.missed_per_beat:
+            rr *= 2.0
+        t += rr / 1000.0
+        pending.append((t, ms_to_rr_units(rr)))
+        while t >= next_packet:
+            in_loss = (p.contact_loss_at_s is not None
+                       and p.contact_loss_at_s <= next_packet < p.contact_loss_at_s + p.contact_loss_s)
+            ready = [units for end, units in pending if end <= next_packet][:9]
+            del pending[: len(ready)]
+            recent = ready[-3:] or [ms_to_rr_units(mean_rr)]
+            hr = round(60.0 * 1024 / (sum(recent) / len(recent)))
+            if in_loss:
+                payload = encode_heart_rate_measurement(hr, (), sensor_contact=False)
+            else:
+                payload = encode_heart_rate_measurement(hr, ready, sensor_contact=True)
+            yield Packet(next_packet + rng.uniform(0.0, 0.03), payload)
+            next_packet += packet_interval_s
+
+
+class SimulatedStrap:
+    """A :class:`HeartRateSource` that plays :func:`simulate_packets` in (accelerated) real time."""
+
+    def __init__(
+        self,
+        seed: int = 7,
+        speed: float = 1.0,
+        name: str = "calmlink demo strap",
+        physiology: Physiology | None = None,
+    ) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self._seed = seed
+        self._speed = speed
+        self._name = name
+        self._physiology = physiology
+        self._closed = asyncio.Event()
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    async def events(self) -> AsyncIterator[SourceEvent]:
+        yield ConnectionEvent(ConnectionState.CONNECTING, "demo strap", device_name=self._name)
+        yield ConnectionEvent(
+            ConnectionState.CONNECTED, "demo strap ready", device_name=self._name,
+            device_address="SIMULATED", battery_pct=87, sensor_location="chest",
+        )
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        assembler = BeatAssembler()
+        for packet in simulate_packets(self._seed, self._physiology):
+            delay = started + packet.arrival / self._speed - loop.time()
+            if delay > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._closed.wait(), delay)
+            if self._closed.is_set():
+                break
+            measurement = parse_heart_rate_measurement(packet.payload)
+            for sample in assembler.feed(measurement, packet.arrival):
+                yield sample
+        yield ConnectionEvent(ConnectionState.DISCONNECTED, "stopped by the user",
+                              device_name=self._name)
+
+    async def close(self) -> None:
+        self._closed.set()

@@ -1,0 +1,1 @@
+"""Routines, the live session loop, the SQLite store and file formats."""

@@ -1,0 +1,145 @@
+"""One SQLite file, one writer thread, group commits, results on asyncio futures.
+
+Every write goes through :meth:`Database.write`, which runs the function on the writer thread;
+the thread drains whatever is queued, runs it in one transaction and commits (WAL,
+``synchronous=FULL``) before any of the futures resolves. So an awaited write is durable, and a
+burst of beats costs one fsync. Reads open their own connection on a worker thread (WAL lets them
+run beside the writer) and never touch the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any, TypeVar
+
+from calmlink.sessions.schema import migrate
+
+T = TypeVar("T")
+WriteFn = Callable[[sqlite3.Connection], Any]
+
+
+def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
+    if readonly:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=5000")
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+class Database:
+    """Owns the writer thread; open with :meth:`open`, stop with :meth:`close`."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._queue: queue.Queue[tuple[WriteFn, Future[Any]] | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._local = threading.local()
+
+    def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = connect(self.path)
+        migrate(conn)
+        ready: Future[None] = Future()
+        self._thread = threading.Thread(
+            target=self._run, args=(conn, ready), name="calmlink-sqlite-writer", daemon=True
+        )
+        self._thread.start()
+        ready.result()
+
+    def _run(self, conn: sqlite3.Connection, ready: Future[None]) -> None:
+        ready.set_result(None)
+        try:
+            while True:
+                item = self._queue.get()
+                if item is None:
+                    return
+                batch = [item]
+                stop = False
+                while len(batch) < 500:
+                    try:
+                        nxt = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if nxt is None:
+                        stop = True
+                        break
+                    batch.append(nxt)
+                self._commit_batch(conn, batch)
+                if stop:
+                    return
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _commit_batch(conn: sqlite3.Connection, batch: list[tuple[WriteFn, Future[Any]]]) -> None:
+        results: list[tuple[Future[Any], Any, BaseException | None]] = []
+        conn.execute("BEGIN IMMEDIATE")
+        for fn, fut in batch:
+            conn.execute("SAVEPOINT item")
+            try:
+                results.append((fut, fn(conn), None))
+                conn.execute("RELEASE item")
+            except Exception as exc:  # one bad write must not lose the others in its batch
+                conn.execute("ROLLBACK TO item")
+                conn.execute("RELEASE item")
+                results.append((fut, None, exc))
+        try:
+            conn.execute("COMMIT")
+        except Exception as exc:
+            with contextlib.suppress(Exception):
+                conn.execute("ROLLBACK")
+            for fut, _, _ in results:
+                fut.set_exception(exc)
+            return
+        for fut, value, error in results:
+            if error is not None:
+                fut.set_exception(error)
+            else:
+                fut.set_result(value)
+
+    def submit(self, fn: WriteFn) -> Future[Any]:
+        if self._thread is None or not self._thread.is_alive():
+            raise RuntimeError("the database is not open")
+        fut: Future[Any] = Future()
+        self._queue.put((fn, fut))
+        return fut
+
+    async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn`` on the writer thread; returns once its transaction is committed."""
+        result: T = await asyncio.wrap_future(self.submit(fn))
+        return result
+
+    def write_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        result: T = self.submit(fn).result()
+        return result
+
+    def _reader(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path, readonly=True)
+            self._local.conn = conn
+        return conn
+
+    def read_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        return fn(self._reader())
+
+    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        return await asyncio.to_thread(self.read_sync, fn)
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout=10)
+            self._thread = None

@@ -1,0 +1,65 @@
+"""The SQLite schema, versioned with ``PRAGMA user_version``; migrations only ever move forward."""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[str] = [
+    # version 1
+    """
+    CREATE TABLE profiles (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        routine TEXT NOT NULL,
+        device TEXT,
+        source TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        state TEXT NOT NULL CHECK (state IN ('active', 'completed', 'interrupted')),
+        notes TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE beats (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        t REAL NOT NULL,
+        rr_ms REAL,
+        hr_bpm REAL NOT NULL,
+        artifact INTEGER NOT NULL,
+        gap_before INTEGER NOT NULL,
+        step INTEGER,
+        gauge REAL,
+        trend TEXT,
+        quality TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq)
+    ) WITHOUT ROWID;
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the file up to :data:`SCHEMA_VERSION`; return the version it had."""
+    (found,) = conn.execute("PRAGMA user_version").fetchone()
+    if found > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"this database was written by a newer calmlink (schema {found}, "
+            f"this one knows {SCHEMA_VERSION}); upgrade calmlink to open it"
+        )
+    for version in range(found, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[version].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return int(found)

@@ -1,0 +1,63 @@
+"""Settings, declared once: name, default and help, read from CLI flags and ``CALMLINK_*``.
+
+No heavy imports here: the CLI reads this on start-up.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+def _default_db() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("calmlink", appauthor=False) / "calmlink.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = field(default="127.0.0.1", metadata={
+        "help": "Address to bind. Loopback by default; LAN use is explicit."})
+    port: int = field(default=8000, metadata={"help": "TCP port for the page and the API."})
+    db: Path | None = field(default=None, metadata={
+        "help": "SQLite file for sessions (default: the user data directory)."})
+    profile: str = field(default="Receiver", metadata={
+        "help": "Receiver profile the live session belongs to."})
+    speed: float = field(default=1.0, metadata={
+        "help": "Playback speed of the simulated or replayed strap (1 = real time)."})
+    seed: int = field(default=7, metadata={"help": "Seed of the simulated strap."})
+
+    @property
+    def db_path(self) -> Path:
+        return self.db if self.db is not None else _default_db()
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then ``CALMLINK_<NAME>`` variables, then explicit (non-None) overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"CALMLINK_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = _convert(f.name, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)
+
+
+def _convert(name: str, raw: str) -> Any:
+    default = getattr(Settings(), name)
+    if name == "db":
+        return Path(raw)
+    try:
+        return type(default)(raw)
+    except ValueError as exc:
+        raise ValueError(f"CALMLINK_{name.upper()}={raw!r}: expected {type(default).__name__}") \
+            from exc
+
+
+def documented() -> dict[str, str]:
+    """Each setting's help text, for docs and the test that keeps docs honest."""
+    return {f.name: str(f.metadata["help"]) for f in fields(Settings)}

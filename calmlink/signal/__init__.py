@@ -1,0 +1,1 @@
+"""Pure numpy/scipy HRV: artifacts, metrics, streaming state, relaxation gauge. No I/O."""

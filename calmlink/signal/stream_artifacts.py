@@ -1,0 +1,86 @@
+"""Causal artifact decision for the live path: each beat judged on arrival, from trailing beats only.
+
+The test follows Lipponen & Tarvainen (2019): a beat is suspect when its deviation from the median of
+the preceding beats (``mRR``), or its step from the previous beat (``dRR``), exceeds an adaptive
+threshold of ``THRESHOLD_QD`` quartile deviations of that quantity over the last ``QD_WINDOW``
+beats. Their published constants are 5.2 and 91 beats (and 11 beats for the median); a live path has
+only the trailing half of their centred windows, which is the one change. Physiologically impossible
+intervals are always artifacts. Ectopic beats show up as a short interval then a long compensatory
+one: both fail the median test, so both are dropped (zero beats of delay).
+
+After ``MAX_CONSECUTIVE`` suspect beats in a row the rhythm itself has changed (standing up, a real
+step in heart rate): the history is reset and the beat accepted, so the detector never locks out.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import deque
+
+MIN_RR_MS = 250.0  # 240 bpm: no resting adult beats this fast
+MAX_RR_MS = 2000.0  # 30 bpm: longer is a missed beat or a gap, never a clean interval
+MEDIAN_BEATS = 11
+QD_WINDOW = 91
+THRESHOLD_QD = 5.2
+MIN_THRESHOLD_FRAC = 0.06
+"""Floor on the threshold as a share of the median RR, so a very regular rhythm's tiny spread does
+not turn ordinary breathing variation into 'artifacts'."""
+MAX_CONSECUTIVE = 5
+WARMUP_BEATS = 5
+
+
+def _quartile_deviation(values: deque[float]) -> float:
+    q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return (q3 - q1) / 2.0
+
+
+class CausalArtifactDetector:
+    __slots__ = ("_accepted", "_consecutive", "_drr", "_mrr", "after_artifact")
+
+    def __init__(self) -> None:
+        self._accepted: deque[float] = deque(maxlen=MEDIAN_BEATS)
+        self._mrr: deque[float] = deque(maxlen=QD_WINDOW)
+        self._drr: deque[float] = deque(maxlen=QD_WINDOW)
+        self._consecutive = 0
+        self.after_artifact = False
+        """True after a dropped beat, so the next clean beat starts a new difference run."""
+
+    def reset(self) -> None:
+        self._accepted.clear()
+        self._mrr.clear()
+        self._drr.clear()
+        self._consecutive = 0
+        self.after_artifact = False
+
+    def push(self, rr_ms: float) -> bool:
+        """Return True when ``rr_ms`` is an artifact (excluded from metrics)."""
+        if not MIN_RR_MS <= rr_ms <= MAX_RR_MS:
+            self.after_artifact = True
+            return True
+        if len(self._accepted) < WARMUP_BEATS:
+            self._accept(rr_ms)
+            return False
+        median = statistics.median(self._accepted)
+        mrr = rr_ms - median
+        drr = rr_ms - self._accepted[-1]
+        floor = MIN_THRESHOLD_FRAC * median
+        th_m = max(THRESHOLD_QD * _quartile_deviation(self._mrr), floor) if len(self._mrr) > 8 \
+            else 0.2 * median
+        th_d = max(THRESHOLD_QD * _quartile_deviation(self._drr), floor) if len(self._drr) > 8 \
+            else 0.2 * median
+        suspect = abs(mrr) > th_m or abs(drr) > th_d * 1.5
+        if suspect and self._consecutive < MAX_CONSECUTIVE:
+            self._consecutive += 1
+            self.after_artifact = True
+            return True
+        if suspect:  # the rhythm moved: start over from here
+            self.reset()
+            self.after_artifact = True
+        self._accept(rr_ms)
+        self._mrr.append(mrr)
+        self._drr.append(drr)
+        return False
+
+    def _accept(self, rr_ms: float) -> None:
+        self._accepted.append(rr_ms)
+        self._consecutive = 0

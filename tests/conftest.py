@@ -1,0 +1,93 @@
+"""Shared fixtures: a real uvicorn server on a free loopback port, Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from calmlink.api.server import bind_socket, build_server
+from calmlink.sensors.models import HeartRateSource
+from calmlink.sensors.simulator import SimulatedStrap
+from calmlink.settings import Settings
+
+DATA = Path(__file__).parent / "data"
+CHROMIUM = os.environ.get("CALMLINK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@dataclass
+class RunningServer:
+    url: str
+    port: int
+    settings: Settings
+    app: Any
+    stop: Callable[[], None]
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
+    """Factory: start the real app under uvicorn in a thread on a free 127.0.0.1 port."""
+    running: list[RunningServer] = []
+
+    def start(source: HeartRateSource | None = None, **overrides: Any) -> RunningServer:
+        settings = Settings(db=overrides.pop("db", tmp_path / "calmlink.sqlite3"), **overrides)
+        sock = bind_socket("127.0.0.1", 0)
+        server, _ = build_server(settings, source or SimulatedStrap(speed=20.0), sock)
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+
+        def stop() -> None:
+            server.should_exit = True
+            thread.join(timeout=10)
+            sock.close()
+
+        port = sock.getsockname()[1]
+        handle = RunningServer(f"http://127.0.0.1:{port}", port, settings,
+                               server.config.app, stop)
+        running.append(handle)
+        return handle
+
+    yield start
+    for handle in running:
+        handle.stop()
+
+
+def _chromium_or_skip() -> str:
+    if Path(CHROMIUM).exists() and shutil.which(CHROMIUM):
+        return CHROMIUM
+    message = (f"Chromium not found at {CHROMIUM}: install Debian's package "
+               "(apt-get install --no-install-recommends chromium) or set CALMLINK_CHROMIUM")
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright launches Debian's Chromium; a browser is never downloaded."""
+    return {**browser_type_launch_args, "executable_path": _chromium_or_skip(),
+            "headless": True, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def console_errors(page: Any) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
