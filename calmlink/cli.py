@@ -68,6 +68,22 @@ def demo(
     typer.echo("calmlink stopped.")
 
 
+@app.command()
+def analyze(
+    file: Annotated[Path, typer.Argument(help="RR file: plain, time/RR CSV, Polar, Elite HRV, Kubios "
+                                         "or calmlink's export (detected).")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    no_correction: Annotated[bool, typer.Option(
+        "--no-correction", help="Keep every interval as recorded (gaps still split).")] = False,
+    window: Annotated[tuple[float, float] | None, typer.Option(
+        help="Analyse only START DUR seconds of the file's clock.", metavar="START DUR")] = None,
+) -> None:
+    """Offline HRV of an RR file: time and frequency metrics after artifact correction."""
+    from calmlink.analyze_cmd import run_analyze
+
+    raise typer.Exit(run_analyze(file, json_out=json_out, correct=not no_correction, window=window))
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,81 @@
+"""`calmlink analyze`: read a file, run the signal core, print text or JSON. Exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from calmlink.sessions.formats import RRFileError, RRSeries, read_rr_file
+from calmlink.signal.analysis import analyze_rr
+
+PROGRESS_BYTES = 32 << 20
+"""Files at least this large show a progress bar while they are read, on a terminal."""
+
+
+def _read(path: Path) -> RRSeries:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if size < PROGRESS_BYTES or not sys.stderr.isatty():
+        return read_rr_file(path)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(f"reading {path.name}", total=size)
+        return read_rr_file(path, progress=lambda done, total: bar.update(task, completed=done))
+
+
+def select_window(series: RRSeries, start: float, duration: float) -> RRSeries:
+    t0 = series.t_s[0] - series.rr_ms[0] / 1000.0 if series.rr_ms.size else 0.0
+    rel = series.t_s - t0
+    keep = (rel > start) & (rel <= start + duration)
+    gap = series.gap_before[keep].copy()
+    if gap.size:
+        gap[0] = False
+    return RRSeries(series.rr_ms[keep], series.t_s[keep], gap, series.format)
+
+
+def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}{unit}"
+
+
+def run_analyze(path: Path, *, json_out: bool, correct: bool,
+                window: tuple[float, float] | None) -> int:
+    try:
+        series = _read(path)
+    except RRFileError as exc:
+        print(f"calmlink analyze: {exc}", file=sys.stderr)
+        return 2
+    if window is not None:
+        series = select_window(series, *window)
+        if series.rr_ms.size == 0:
+            print(f"calmlink analyze: {path}: no beats in the window {window[0]:g}+{window[1]:g} s",
+                  file=sys.stderr)
+            return 2
+    summary = analyze_rr(series.rr_ms, series.gap_before, correct=correct,
+                         duration_s=series.duration_s)
+    out = {"file": str(path), "format": series.format, **summary.to_json()}
+    if json_out:
+        print(json.dumps(out))
+        return 0
+    lines = [
+        f"{path.name} ({series.format}): {out['n_beats']} beats over {_fmt(out['duration_s'], ' s', 0)}"
+        f", {out['n_corrected']} corrected, {out['n_segments']} segment(s)",
+        f"  mean RR {_fmt(out['mean_rr_ms'], ' ms')}   mean HR {_fmt(out['mean_hr_bpm'], ' bpm')}",
+        f"  SDNN {_fmt(out['sdnn_ms'], ' ms')}   RMSSD {_fmt(out['rmssd_ms'], ' ms')}"
+        f"   ln RMSSD {_fmt(out['ln_rmssd'], '', 2)}   pNN50 {_fmt(out['pnn50_pct'], ' %')}",
+        f"  SD1 {_fmt(out['sd1_ms'], ' ms')}   SD2 {_fmt(out['sd2_ms'], ' ms')}",
+        f"  VLF {_fmt(out['vlf_ms2'], ' ms²', 0)}   LF {_fmt(out['lf_ms2'], ' ms²', 0)}"
+        f"   HF {_fmt(out['hf_ms2'], ' ms²', 0)}   LF/HF {_fmt(out['lf_hf'], '', 2)}",
+        f"  breathing rate from RSA {_fmt(out['resp_rate_bpm'], ' /min')}",
+        "  A relaxation proxy from heart rhythm; calmlink is not a medical device.",
+    ]
+    print("\n".join(lines))
+    return 0
+
+

@@ -1,0 +1,217 @@
+"""Batch artifact detection and correction for RR series.
+
+Detection follows Lipponen & Tarvainen (2019), "A robust algorithm for heart rate variability time
+series artefact correction using novel beat classification", J. Med. Eng. Technol. 43(3):173-181,
+the method Kubios and NeuroKit2 use:
+
+- ``dRR`` = successive differences, normalised by ``Th1 = ALPHA * QD`` of ``|dRR|`` over a centred
+  window of ``QD_WINDOW`` beats (QD = quartile deviation, (Q3 - Q1) / 2);
+- ``mRR`` = RR minus the median of ``MEDIAN_WINDOW`` centred beats (negative values doubled), normalised
+  the same way (``Th2``);
+- an interval is *ectopic* when ``dRR`` and its neighbour ``S12`` sit in the paper's ectopic regions
+  (constants ``C1`` = 0.13, ``C2`` = 0.17); otherwise *long* or *short* when ``|dRR| > 1`` with the
+  ``S22`` pattern or ``|mRR| > 3``; a long interval about twice the median is a *missed* beat, a short
+  one that sums with the next to the median an *extra* beat.
+
+Correction differs from NeuroKit2 on purpose: instead of moving beat times (which on real ectopics
+leaves RMSSD 18% high on MIT-BIH record 100), the flagged intervals are replaced by cubic interpolation
+(linear, over beat time) from the clean intervals around them (missed beats split in two,
+extra beats merged). Interpolation never
+crosses a segment boundary: intervals over :data:`GAP_RR_MS`, and gaps the source marked, split the
+series, and each segment is corrected on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+ALPHA = 5.2
+QD_WINDOW = 91
+MEDIAN_WINDOW = 11
+C1 = 0.13
+C2 = 0.17
+GAP_RR_MS = 2000.0
+"""An interval longer than this (heart rate under 30 bpm) is lost data, never a beat: a gap."""
+MIN_RR_MS = 250.0
+"""Shorter than this (over 240 bpm) is never a heartbeat at rest: always an artifact."""
+
+Floats = NDArray[np.float64]
+Bools = NDArray[np.bool_]
+
+KINDS = ("ectopic", "long", "short", "missed", "extra")
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactReport:
+    """Per-interval classification of one segment (boolean masks over its RR values)."""
+
+    ectopic: Bools
+    long: Bools
+    short: Bools
+    missed: Bools
+    extra: Bools
+
+    @property
+    def any(self) -> Bools:
+        return self.ectopic | self.long | self.short | self.missed | self.extra
+
+    def counts(self) -> dict[str, int]:
+        return {k: int(getattr(self, k).sum()) for k in KINDS}
+
+
+def _windows(x: Floats, width: int) -> Floats:
+    """Centred sliding windows of ``width``, edges padded by reflection: shape (n, width)."""
+    half = width // 2
+    if x.size == 0:
+        return np.empty((0, width))
+    padded = np.pad(x, half, mode="reflect") if x.size > half else np.pad(x, half, mode="edge")
+    return np.lib.stride_tricks.sliding_window_view(padded, width)[: x.size]
+
+
+def _sorted_quantile(rows: Floats, q: float) -> Floats:
+    """numpy's default ('linear') quantile of each already-sorted row; a sort is 10x faster
+    than ``np.quantile`` on many short rows (tests check the two agree)."""
+    pos = q * (rows.shape[1] - 1)
+    lo = int(np.floor(pos))
+    hi = min(lo + 1, rows.shape[1] - 1)
+    frac = pos - lo
+    result: Floats = rows[:, lo] + (rows[:, hi] - rows[:, lo]) * frac
+    return result
+
+
+def _rolling_threshold(x: Floats, width: int) -> Floats:
+    """ALPHA times the quartile deviation of |x| over a centred window (never zero)."""
+    w = np.sort(_windows(np.abs(x), min(width, max(1, x.size) | 1)), axis=1)
+    th = ALPHA * (_sorted_quantile(w, 0.75) - _sorted_quantile(w, 0.25)) / 2.0
+    return np.maximum(th, 1e-6)
+
+
+def rolling_median(x: Floats, width: int = MEDIAN_WINDOW) -> Floats:
+    """Centred running median over an odd ``width`` (the middle of each sorted window)."""
+    w = min(width, max(1, x.size) | 1)
+    result: Floats = np.sort(_windows(x, w), axis=1)[:, w // 2]
+    return result
+
+
+def detect_artifacts(rr_ms: Floats) -> ArtifactReport:
+    """Classify each interval of one gap-free segment (units: ms)."""
+    rr = np.asarray(rr_ms, dtype=np.float64)
+    n = rr.size
+    masks = {k: np.zeros(n, dtype=bool) for k in KINDS}
+    if n < 4:
+        masks["short"] = rr < MIN_RR_MS
+        return ArtifactReport(**masks)
+    drrs = np.empty(n)
+    drrs[1:] = np.diff(rr)
+    drrs[0] = drrs[1:].mean()
+    th1 = _rolling_threshold(drrs, QD_WINDOW)
+    d = drrs / th1
+    pad = np.pad(d, 2, mode="reflect")
+    prev_, next_, next2 = pad[1:-3], pad[3:-1], pad[4:]
+    s12 = np.where(d > 0, np.maximum(prev_, next_), np.minimum(prev_, next_))
+    s22 = np.where(d >= 0, np.minimum(next_, next2), np.maximum(next_, next2))
+    medrr = rolling_median(rr)
+    mrrs = rr - medrr
+    mrrs[mrrs < 0] *= 2.0
+    th2 = _rolling_threshold(mrrs, QD_WINDOW)
+    m = mrrs / th2
+
+    candidates = np.flatnonzero((np.abs(d) > 1) | (np.abs(m) > 3))
+    candidates = candidates[candidates < n - 2]
+    skip_until = -1
+    for i in candidates:
+        if i <= skip_until:
+            continue
+        if (d[i] > 1 and s12[i] < -C1 * d[i] - C2) or (d[i] < -1 and s12[i] > -C1 * d[i] + C2):
+            masks["ectopic"][i] = True
+            continue
+        checks = [i]
+        if abs(d[i + 1]) < abs(d[i + 2]):
+            checks.append(i + 1)
+        for j in checks:
+            is_long = d[j] > 1 and s22[j] < -1
+            is_short = d[j] < -1 and s22[j] > 1
+            off_median = abs(m[j]) > 3
+            if not (is_long or is_short or off_median):
+                continue
+            if is_short and abs(rr[j] + rr[j + 1] - medrr[j]) < th2[j]:
+                masks["extra"][j] = True
+            elif is_long and abs(rr[j] / 2 - medrr[j]) < th2[j]:
+                masks["missed"][j] = True
+            elif is_long or (off_median and rr[j] > medrr[j]):
+                masks["long"][j] = True
+            else:
+                masks["short"][j] = True
+            skip_until = max(skip_until, int(j))
+    masks["short"] |= rr < MIN_RR_MS
+    return ArtifactReport(**masks)
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectedSegment:
+    rr_ms: Floats
+    """Corrected intervals (missed beats split, extra beats merged, others interpolated)."""
+    n_corrected: int
+    counts: dict[str, int]
+
+
+def correct_segment(rr_ms: Floats, report: ArtifactReport | None = None) -> CorrectedSegment:
+    """Replace flagged intervals by interpolation from the clean ones around them."""
+    rr = np.asarray(rr_ms, dtype=np.float64)
+    rep = report if report is not None else detect_artifacts(rr)
+    counts = rep.counts()
+    # 1. structural fixes change the number of intervals: merge extra, split missed
+    values = rr.copy()
+    flagged = rep.ectopic | rep.long | rep.short
+    keep = np.ones(rr.size, dtype=bool)
+    extra = np.flatnonzero(rep.extra[:-1] & ~rep.extra[1:])
+    values[extra] += rr[extra + 1]
+    keep[extra + 1] = False
+    flagged[extra] = flagged[extra + 1] & ~rep.extra[extra + 1]
+    missed = rep.missed & keep
+    values[missed] /= 2.0
+    repeats = np.where(missed, 2, 1)[keep]
+    out = np.repeat(values[keep], repeats)
+    flagged = np.repeat(flagged[keep] & ~missed[keep], repeats)
+    # 2. interpolate the remaining flagged values over beat time, from clean neighbours only
+    if flagged.any() and (~flagged).sum() >= 2:
+        t = np.cumsum(out)
+        good = ~flagged
+        out[flagged] = np.interp(t[flagged], t[good], out[good])
+    elif flagged.any():
+        out[flagged] = np.median(out)
+    return CorrectedSegment(out, int(sum(counts.values())), counts)
+
+
+def split_segments(rr_ms: Floats, gap_before: Bools | None = None,
+                   gap_rr_ms: float = GAP_RR_MS) -> list[slice]:
+    """Slices of gap-free runs: a gap is a marked one or an interval over ``gap_rr_ms``.
+
+    The over-long interval itself belongs to no segment: it is lost data, not a beat-to-beat interval.
+    """
+    rr = np.asarray(rr_ms, dtype=np.float64)
+    n = rr.size
+    breaks = rr > gap_rr_ms
+    starts = np.zeros(n, dtype=bool)
+    if gap_before is not None:
+        starts |= np.asarray(gap_before, dtype=bool)
+    starts[1:] |= breaks[:-1]
+    slices: list[slice] = []
+    begin = None
+    for k in range(n):
+        if breaks[k]:
+            if begin is not None:
+                slices.append(slice(begin, k))
+            begin = None
+            continue
+        if begin is None:
+            begin = k
+        elif starts[k]:
+            slices.append(slice(begin, k))
+            begin = k
+    if begin is not None:
+        slices.append(slice(begin, n))
+    return slices
