@@ -1,0 +1,133 @@
+"""Artifact detection and correction on real labelled beats, and the invariants it must keep."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calmlink.signal.artifacts import (
+    GAP_RR_MS,
+    _sorted_quantile,
+    _windows,
+    correct_segment,
+    detect_artifacts,
+    rolling_median,
+    split_segments,
+)
+from calmlink.signal.metrics import time_domain
+from conftest import DATA
+
+RR = DATA / "rr"
+MITBIH_NN_RMSSD = 27.48  # ms, over normal-to-normal pairs only (data README)
+
+
+@pytest.fixture(scope="module")
+def mitbih() -> tuple[np.ndarray, np.ndarray]:
+    rr = np.loadtxt(RR / "mitbih_100_30min_rr_ms.txt")
+    with (RR / "mitbih_100_beats_labeled.csv").open() as fh:
+        labels = np.array([row["symbol"] for row in csv.DictReader(fh)])
+    assert labels.size == rr.size + 1
+    return rr, labels
+
+
+def test_mitbih_every_labelled_ectopic_beat_is_flagged(mitbih: tuple[np.ndarray, np.ndarray]) -> None:
+    rr, labels = mitbih
+    flagged = detect_artifacts(rr).any
+    ectopic_beats = np.flatnonzero(labels != "N")
+    assert ectopic_beats.size == 34
+    # interval k runs from beat k to beat k+1: an ectopic beat b ends interval b-1 and starts b
+    missed = [b for b in ectopic_beats if not (flagged[b - 1] or (b < rr.size and flagged[b]))]
+    assert missed == []
+
+
+def test_mitbih_precision(mitbih: tuple[np.ndarray, np.ndarray]) -> None:
+    rr, labels = mitbih
+    flagged = detect_artifacts(rr).any
+    abnormal = labels != "N"
+    touches_ectopic = abnormal[:-1] | abnormal[1:]
+    precision = (flagged & touches_ectopic).sum() / flagged.sum()
+    assert precision >= 0.85
+
+
+def test_mitbih_rmssd_after_correction_is_near_the_nn_truth(
+        mitbih: tuple[np.ndarray, np.ndarray]) -> None:
+    rr, _ = mitbih
+    raw = time_domain([rr]).rmssd_ms
+    corrected = time_domain([correct_segment(rr).rr_ms]).rmssd_ms
+    assert raw > 60  # the raw series is far off: 63.2 ms
+    assert abs(corrected / MITBIH_NN_RMSSD - 1) < 0.05
+
+
+def test_clean_sinus_rhythm_has_few_flags() -> None:
+    rr = np.loadtxt(RR / "wfdb_1003_10min_rr_ms.txt")  # all beats labelled normal
+    assert detect_artifacts(rr).any.mean() < 0.03
+
+
+def test_classification_of_planted_artifacts() -> None:
+    rng = np.random.default_rng(1)
+    rr = 800 + 20 * np.sin(np.arange(400) / 3) + rng.normal(0, 5, 400)
+    rr[100] *= 2.0  # a missed beat
+    rr[200], rr[201] = rr[200] * 0.65, rr[201] * 1.35  # premature beat, compensatory pause
+    rr = np.insert(rr, 300, [250.0])  # an extra beat splits an interval...
+    rr[301] -= 250.0  # ...into two
+    rep = detect_artifacts(rr)
+    assert rep.missed[100]
+    assert rep.ectopic[200] or rep.short[200]
+    assert rep.extra[300]
+    fixed = correct_segment(rr, rep)
+    assert fixed.rr_ms.size == rr.size  # one split, one merge
+    assert np.all(np.abs(fixed.rr_ms - 800) < 80)
+
+
+def test_sorted_quantile_matches_numpy() -> None:
+    x = np.random.default_rng(3).normal(size=500)
+    w = _windows(x, 91)
+    ours = _sorted_quantile(np.sort(w, axis=1), 0.25)
+    np.testing.assert_allclose(ours, np.quantile(w, 0.25, axis=1), rtol=1e-12)
+    np.testing.assert_allclose(rolling_median(x), np.median(_windows(x, 11), axis=1))
+
+
+def test_split_segments_at_long_intervals_and_marked_gaps() -> None:
+    rr = np.array([800, 810, 5000, 820, 830, 840, 850], dtype=float)
+    gap = np.zeros(rr.size, dtype=bool)
+    gap[5] = True
+    assert split_segments(rr, gap) == [slice(0, 2), slice(3, 5), slice(5, 7)]
+
+
+rr_lists = st.lists(st.floats(350, 1500), min_size=5, max_size=120)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(rr_lists, min_size=1, max_size=4))
+def test_correction_never_crosses_a_gap(parts: list[list[float]]) -> None:
+    """Joined with over-long gaps, each segment corrects exactly as it would alone."""
+    series = []
+    for p in parts:
+        series += [*p, GAP_RR_MS + 1000.0]
+    rr = np.array(series[:-1])
+    segments = [rr[s] for s in split_segments(rr)]
+    assert len(segments) == len(parts)
+    for seg, part in zip(segments, parts, strict=True):
+        np.testing.assert_array_equal(seg, np.array(part))
+        alone = correct_segment(np.array(part)).rr_ms
+        np.testing.assert_array_equal(correct_segment(seg).rr_ms, alone)
+
+
+@settings(max_examples=50, deadline=None)
+@given(rr_lists)
+def test_correction_keeps_total_time(values: list[float]) -> None:
+    """Splits and merges move no beat in time, so the segment's duration is kept (within the
+    interpolated values' change)."""
+    rr = np.array(values)
+    rep = detect_artifacts(rr)
+    fixed = correct_segment(rr, rep).rr_ms
+    if not (rep.ectopic | rep.long | rep.short).any():
+        assert fixed.sum() == pytest.approx(rr.sum(), rel=1e-12)
+    merged_into_previous = np.zeros(rr.size, dtype=bool)
+    merged_into_previous[1:] = rep.extra[:-1] & ~rep.extra[1:]
+    splits = (rep.missed & ~merged_into_previous).sum()
+    assert fixed.size == rr.size + splits - merged_into_previous.sum()
