@@ -6,7 +6,7 @@ import importlib
 import sys
 import time
 
-MODULES = ["bench_live"]
+MODULES = ["bench_live", "relax"]
 
 
 def main(argv: list[str]) -> int:

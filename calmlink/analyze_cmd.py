@@ -14,7 +14,8 @@ PROGRESS_BYTES = 32 << 20
 """Files at least this large show a progress bar while they are read, on a terminal."""
 
 
-def _read(path: Path) -> RRSeries:
+def read_for_cli(path: Path) -> RRSeries:
+    """Read a file, with a progress bar on a terminal when it is large."""
     try:
         size = path.stat().st_size
     except OSError:
@@ -47,7 +48,7 @@ def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
 def run_analyze(path: Path, *, json_out: bool, correct: bool,
                 window: tuple[float, float] | None) -> int:
     try:
-        series = _read(path)
+        series = read_for_cli(path)
     except RRFileError as exc:
         print(f"calmlink analyze: {exc}", file=sys.stderr)
         return 2

@@ -77,8 +77,21 @@ def analyze(
         "--no-correction", help="Keep every interval as recorded (gaps still split).")] = False,
     window: Annotated[tuple[float, float] | None, typer.Option(
         help="Analyse only START DUR seconds of the file's clock.", metavar="START DUR")] = None,
+    gauge: Annotated[bool, typer.Option(
+        "--gauge", help="Replay the file beat by beat through the live path and report the "
+        "relaxation gauge over time.")] = False,
+    baseline: Annotated[tuple[float, float] | None, typer.Option(
+        help="With --gauge: the baseline, START DUR seconds on the file's clock "
+        "(default: the first minute).", metavar="START DUR")] = None,
+    conditions: Annotated[Path | None, typer.Option(
+        help="With --gauge: a CSV of start_s,end_s,label; adds each condition's mean gauge.")] = None,
 ) -> None:
-    """Offline HRV of an RR file: time and frequency metrics after artifact correction."""
+    """Offline HRV of an RR file, or with --gauge the relaxation gauge over time."""
+    if gauge:
+        from calmlink.gauge_cmd import run_gauge_cmd
+
+        raise typer.Exit(run_gauge_cmd(file, json_out=json_out, baseline=baseline,
+                                       conditions=conditions, window=window))
     from calmlink.analyze_cmd import run_analyze
 
     raise typer.Exit(run_analyze(file, json_out=json_out, correct=not no_correction, window=window))

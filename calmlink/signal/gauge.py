@@ -1,14 +1,26 @@
 """The relaxation gauge, its trend word and the signal-quality gate (docs/relaxation.md).
 
-A relaxation proxy, relative to the receiver's own baseline:
+A relaxation proxy relative to the receiver's own baseline, never an absolute score:
 
-    z     = (ln RMSSD - baseline ln RMSSD) / LN_RMSSD_SCALE
-          + (baseline HR - HR) / HR_SCALE_BPM           (HR: mean of the last HR_WINDOW_S)
-    raw   = 50 + 25 * z / 2                               clipped to 0..100
-    gauge = exponential smoothing of raw with a time constant of SMOOTH_TAU_S
+    z_hr    = (baseline HR - HR) / HR_SCALE_BPM            HR: mean over the last HR_WINDOW_S
+    z_hrv   = (ln RMSSD - baseline ln RMSSD) / LN_RMSSD_SCALE   over the last RMSSD_WINDOW_S
+    z       = W_HR * z_hr + W_HRV * z_hrv, smoothed exponentially (time constant SMOOTH_TAU_S)
+    gauge   = 50 + (100 / pi) * atan(z / 2)
 
-so 50 means "as at baseline", and each scale is about one typical within-person change. The gauge is
-withheld (None) while calibrating and whenever quality is poor, with the reason.
+so 50 reads "as at baseline", each scale is about one typical within-person change, and the
+arctangent keeps large changes on the dial, still ordered, without clipping (a sprint's recovery is
+four or five scales of heart rate). The gauge is withheld (None) while the baseline is being
+taken and whenever quality is poor, with the reason the page shows.
+
+Quality, over the last QUALITY_BEATS beats: "no-contact" while the strap reports no skin contact (and
+a few seconds after); "poor" when more than POOR_ARTIFACT_SHARE of beats were rejected as artifacts or
+more than IRREGULAR_SHARE of successive intervals jump by over IRREGULAR_JUMP of the local median
+(an irregular rhythm such as frequent premature beats, where no relaxation number is meaningful);
+"fair" above FAIR_ARTIFACT_SHARE; else "good".
+
+Trend: the change of the smoothed score z (before the arctangent, so the word still moves when the
+dial is near an end) over TREND_LOOKBACK_S; beyond +-TREND_THRESHOLD_Z it is "slowing" / "rising",
+else "steady". Heart-rate-only sources get the same from heart rate alone.
 """
 
 from __future__ import annotations
@@ -16,6 +28,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,116 +36,178 @@ class GaugeConfig:
     baseline_s: float = 60.0
     rmssd_window_s: float = 60.0
     hr_window_s: float = 20.0
-    ln_rmssd_scale: float = 0.35
-    hr_scale_bpm: float = 6.0
-    smooth_tau_s: float = 8.0
-    trend_lookback_s: float = 30.0
-    trend_threshold: float = 3.0
-    hr_trend_threshold_bpm: float = 1.5
+    ln_rmssd_scale: float = 0.4
+    hr_scale_bpm: float = 5.0
+    w_hr: float = 1.0
+    w_hrv: float = 1.0
+    smooth_tau_s: float = 10.0
+    trend_lookback_s: float = 45.0
+    trend_threshold_z: float = 0.25
     quality_beats: int = 30
     poor_artifact_share: float = 0.2
     fair_artifact_share: float = 0.05
+    irregular_share: float = 0.3
+    irregular_jump: float = 0.2
     min_window_s: float = 20.0
+    no_contact_hold_s: float = 5.0
 
 
 @dataclass(frozen=True, slots=True)
-class GaugeState:
+class Baseline:
+    """The receiver's own reference, from the settle step (or carried from an earlier recording)."""
+
+    hr_bpm: float
+    ln_rmssd: float | None
+
+
+class GaugeState(NamedTuple):
+    """Immutable; a NamedTuple because it is built on every beat (3x cheaper than a frozen
+    dataclass)."""
+
     gauge: float | None
     trend: str | None
     quality: str
     reason: str
 
 
-class RelaxationGauge:
-    """Baseline, smoothing, trend and quality; fed once per sample."""
+class _BaselineAccumulator:
+    """Mean HR and ln RMSSD of the clean beats inside the baseline window."""
 
-    def __init__(self, config: GaugeConfig) -> None:
+    def __init__(self) -> None:
+        self.rr_sum = 0.0
+        self.n = 0
+        self.d2 = 0.0
+        self.nd = 0
+        self.hr_only: list[float] = []
+
+    def add(self, rr_ms: float | None, diff_ms: float | None, hr_bpm: float) -> None:
+        if rr_ms is None:
+            self.hr_only.append(hr_bpm)
+            return
+        self.rr_sum += rr_ms
+        self.n += 1
+        if diff_ms is not None:
+            self.d2 += diff_ms * diff_ms
+            self.nd += 1
+
+    def result(self) -> Baseline | None:
+        if self.n >= 20:
+            ln = 0.5 * math.log(self.d2 / self.nd) if self.nd >= 10 and self.d2 > 0 else None
+            return Baseline(60000.0 * self.n / self.rr_sum, ln)
+        if self.hr_only:
+            return Baseline(sum(self.hr_only) / len(self.hr_only), None)
+        return None
+
+
+class RelaxationGauge:
+    """Baseline, score, smoothing, trend and quality; fed once per sample, in time order."""
+
+    def __init__(self, config: GaugeConfig, baseline: Baseline | None = None) -> None:
         self.c = config
-        self.baseline_start: float | None = None
-        self._base_ln: list[float] = []
-        self._base_hr: list[float] = []
-        self.baseline_ln_rmssd: float | None = None
-        self.baseline_hr: float | None = None
+        self.baseline = baseline
+        self.baseline_start: float | None = None if baseline is None else -math.inf
+        self._acc = _BaselineAccumulator()
         self._hr: deque[tuple[float, float]] = deque()
         self._hr_sum = 0.0
-        self._recent_artifacts: deque[bool] = deque(maxlen=config.quality_beats)
+        self._recent: deque[tuple[bool, bool]] = deque()  # (artifact, jump) of the last beats
+        self._n_artifacts = 0
+        self._n_jumps = 0
         self._smoothed: float | None = None
         self._last_t: float | None = None
-        self._history: deque[tuple[float, float]] = deque()  # (t, smoothed or HR) for the trend
+        self._history: deque[tuple[float, float]] = deque()
         self._no_contact_until = -math.inf
 
     def start_baseline(self, t: float) -> None:
+        """Take a new baseline from ``t`` for ``baseline_s`` seconds."""
         self.baseline_start = t
-        self._base_ln.clear()
-        self._base_hr.clear()
-        self.baseline_ln_rmssd = self.baseline_hr = None
+        self.baseline = None
+        self._acc = _BaselineAccumulator()
         self._smoothed = None
+        self._history.clear()
 
-    def _mean_hr(self, t: float, hr: float) -> float:
-        self._hr.append((t, hr))
-        self._hr_sum += hr
-        while self._hr and self._hr[0][0] < t - self.c.hr_window_s:
-            self._hr_sum -= self._hr.popleft()[1]
-        return self._hr_sum / len(self._hr)
+    @property
+    def calibrating(self) -> bool:
+        return self.baseline is None
 
-    def _quality(self, t: float, contact: bool | None, artifact: bool, has_rr: bool) -> tuple[str, str]:
+    def _quality(self, t: float, contact: bool | None) -> tuple[str, str]:
         if contact is False:
-            self._no_contact_until = t + 5.0
-            return "no-contact", "signal paused: check the strap"
+            self._no_contact_until = t + self.c.no_contact_hold_s
         if t < self._no_contact_until:
             return "no-contact", "signal paused: check the strap"
-        if has_rr:
-            self._recent_artifacts.append(artifact)
-        if not self._recent_artifacts:
+        n = len(self._recent)
+        if not n:
             return "good", ""
-        share = sum(self._recent_artifacts) / len(self._recent_artifacts)
-        if share > self.c.poor_artifact_share:
+        share = self._n_artifacts / n
+        jumps = self._n_jumps / n
+        full = n >= self.c.quality_beats // 2
+        if full and (share > self.c.poor_artifact_share or jumps > self.c.irregular_share):
             return "poor", "irregular rhythm: gauge paused"
         if share > self.c.fair_artifact_share:
             return "fair", ""
         return "good", ""
 
-    def update(self, *, t: float, hr_bpm: float, ln_rmssd: float, has_rr: bool, artifact: bool,
-               contact: bool | None, window_s: float) -> GaugeState:
+    def note_beat(self, artifact: bool, jump: bool) -> None:
+        """Record one RR beat's artifact decision and whether it jumped from its predecessor."""
+        self._recent.append((artifact, jump))
+        self._n_artifacts += artifact
+        self._n_jumps += jump
+        if len(self._recent) > self.c.quality_beats:
+            old_artifact, old_jump = self._recent.popleft()
+            self._n_artifacts -= old_artifact
+            self._n_jumps -= old_jump
+
+    def mean_hr(self, t: float, hr: float) -> float:
+        self._hr.append((t, hr))
+        self._hr_sum += hr
+        while self._hr[0][0] < t - self.c.hr_window_s:
+            self._hr_sum -= self._hr.popleft()[1]
+        return self._hr_sum / len(self._hr)
+
+    def update(self, *, t: float, hr_bpm: float | None, rr_ms: float | None, diff_ms: float | None,
+               ln_rmssd: float, contact: bool | None, window_s: float) -> GaugeState:
+        """One sample. ``hr_bpm`` None for a rejected beat; ``diff_ms`` the clean successive
+        difference it forms (None at a segment start or for a rejected beat)."""
         if self.baseline_start is None:
             self.baseline_start = t
-        quality, reason = self._quality(t, contact, artifact, has_rr)
-        hr = self._mean_hr(t, hr_bpm) if not artifact and hr_bpm > 0 else None
-        in_baseline = t < self.baseline_start + self.c.baseline_s
-        if in_baseline:
-            if quality in ("good", "fair") and hr is not None:
-                self._base_hr.append(hr)
-                if not math.isnan(ln_rmssd):
-                    self._base_ln.append(ln_rmssd)
-            trend = self._trend(t, self._hr_as_trend(hr))
-            return GaugeState(None, trend, quality, reason or "calibrating")
-        if self.baseline_hr is None and self._base_hr:
-            self.baseline_hr = self._base_hr[-1]
-            self.baseline_ln_rmssd = self._base_ln[-1] if self._base_ln else None
-        raw: float | None = None
-        if hr is not None and self.baseline_hr is not None:
-            z = (self.baseline_hr - hr) / self.c.hr_scale_bpm
-            if (self.baseline_ln_rmssd is not None and not math.isnan(ln_rmssd)
-                    and window_s >= self.c.min_window_s):
-                z += (ln_rmssd - self.baseline_ln_rmssd) / self.c.ln_rmssd_scale
-            raw = min(100.0, max(0.0, 50.0 + 12.5 * z))
-        if raw is not None:
+        quality, reason = self._quality(t, contact)
+        hr = self.mean_hr(t, hr_bpm) if hr_bpm is not None and hr_bpm > 0 else None
+        usable = quality in ("good", "fair")
+        if self.baseline is None:
+            if t < self.baseline_start:
+                return GaugeState(None, None, quality, reason or "waiting for the baseline")
+            if t < self.baseline_start + self.c.baseline_s:
+                if usable and hr_bpm is not None:
+                    self._acc.add(rr_ms, diff_ms, hr_bpm)
+                return GaugeState(None, None, quality, reason or "calibrating")
+            self.baseline = self._acc.result()
+            if self.baseline is None:  # nothing usable yet: keep collecting from here
+                self.baseline_start = t
+                return GaugeState(None, None, quality, reason or "calibrating")
+        z = self._score(hr, ln_rmssd, window_s, has_rr=rr_ms is not None)
+        if z is not None and usable:
             if self._smoothed is None or self._last_t is None:
-                self._smoothed = raw
+                self._smoothed = z
             else:
                 alpha = 1.0 - math.exp(-max(t - self._last_t, 0.0) / self.c.smooth_tau_s)
-                self._smoothed += alpha * (raw - self._smoothed)
+                self._smoothed += alpha * (z - self._smoothed)
             self._last_t = t
-        trend = self._trend(t, self._smoothed if has_rr else self._hr_as_trend(hr))
-        if quality in ("poor", "no-contact") or self._smoothed is None:
+        trend = self._trend(t, self._smoothed) if usable else None
+        if not usable or self._smoothed is None:
             return GaugeState(None, trend, quality, reason or "calibrating")
-        return GaugeState(round(self._smoothed, 1), trend, quality, reason)
+        gauge = 50.0 + (100.0 / math.pi) * math.atan(self._smoothed / 2.0)
+        return GaugeState(round(gauge, 1), trend, quality, reason)
 
-    def _hr_as_trend(self, hr: float | None) -> float | None:
-        """Heart-rate-only trend: a falling HR reads as slowing, on the gauge's threshold scale."""
-        if hr is None:
+    def _score(self, hr: float | None, ln_rmssd: float, window_s: float, has_rr: bool
+               ) -> float | None:
+        """The combined score z before smoothing (0 = as at baseline)."""
+        base = self.baseline
+        if hr is None or base is None:
             return None
-        return -hr * self.c.trend_threshold / self.c.hr_trend_threshold_bpm
+        z = self.c.w_hr * (base.hr_bpm - hr) / self.c.hr_scale_bpm
+        if (has_rr and base.ln_rmssd is not None and not math.isnan(ln_rmssd)
+                and window_s >= self.c.min_window_s):
+            z += self.c.w_hrv * (ln_rmssd - base.ln_rmssd) / self.c.ln_rmssd_scale
+        return z
 
     def _trend(self, t: float, value: float | None) -> str | None:
         if value is None:
@@ -144,5 +219,6 @@ class RelaxationGauge:
         if t - t0 < self.c.trend_lookback_s * 0.8:
             return None
         delta = value - v0
-        return "steady" if abs(delta) < self.c.trend_threshold else (
-            "slowing" if delta > 0 else "rising")
+        if abs(delta) < self.c.trend_threshold_z:
+            return "steady"
+        return "slowing" if delta > 0 else "rising"

@@ -2,20 +2,33 @@
 
 Pure: samples in, :class:`BeatResult` out, no clock, no I/O. The same object runs in the live session
 and in ``calmlink analyze --gauge``, so both give identical gauges for the same beats.
+
+Per sample: a causal artifact decision (no delay), the rolling time-domain window of clean beats,
+the gauge with its trend and quality; every ``SPECTRAL_EVERY_S`` of beat time, a spectral refresh
+(LF/HF and breathing rate) over the last ``SPECTRAL_WINDOW_S`` of beats, artifacts replaced by the
+last clean interval so the spline sees an even series.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections import deque
+from typing import NamedTuple
 
-from calmlink.signal.gauge import GaugeConfig, RelaxationGauge
+import numpy as np
+
+from calmlink.signal.gauge import Baseline, GaugeConfig, RelaxationGauge
 from calmlink.signal.rolling import RollingTimeDomain
+from calmlink.signal.spectral import spectrum
 from calmlink.signal.stream_artifacts import CausalArtifactDetector
 
+SPECTRAL_EVERY_S = 5.0
+SPECTRAL_WINDOW_S = 120.0
 
-@dataclass(frozen=True, slots=True)
-class BeatResult:
+
+class BeatResult(NamedTuple):
+    """What the live path says about one sample (immutable; a NamedTuple as it is built per beat)."""
+
     t: float
     hr_bpm: float
     rr_ms: float | None
@@ -25,44 +38,86 @@ class BeatResult:
     trend: str | None
     quality: str
     reason: str
+    resp_rate_bpm: float | None = None
+    lf_hf: float | None = None
 
 
-def _none_if_nan(x: float) -> float | None:
-    return None if math.isnan(x) else x
+def _finite_or_none(x: float) -> float | None:
+    return x if math.isfinite(x) else None
 
 
 class LiveProcessor:
-    """Artifact decision, rolling RMSSD, gauge, trend and quality for each incoming sample."""
+    """Artifact decision, rolling RMSSD, gauge, trend, quality and spectra for each sample."""
 
-    def __init__(self, config: GaugeConfig | None = None) -> None:
+    def __init__(self, config: GaugeConfig | None = None, baseline: Baseline | None = None) -> None:
         self.config = config or GaugeConfig()
         self.detector = CausalArtifactDetector()
         self.window = RollingTimeDomain(max_seconds=self.config.rmssd_window_s)
-        self.gauge = RelaxationGauge(self.config)
-        self.origin: float | None = None
+        self.gauge = RelaxationGauge(self.config, baseline)
+        self._last_clean: float | None = None
+        self._last_raw: float | None = None
+        self._spectral: deque[tuple[float, float]] = deque()
+        self._next_spectral = -math.inf
+        self.resp_rate_bpm: float | None = None
+        self.lf_hf: float | None = None
 
     def start_baseline(self, t: float) -> None:
-        """Begin (or restart) the baseline at time ``t`` on the source clock."""
+        """Begin (or restart) the baseline at ``t`` on the sample clock."""
         self.gauge.start_baseline(t)
+
+    @property
+    def baseline(self) -> Baseline | None:
+        return self.gauge.baseline
 
     def push(self, t: float, hr_bpm: float, rr_ms: float | None, *,
              contact: bool | None = None, gap_before: bool = False) -> BeatResult:
         if gap_before:
             self.detector.reset()
+            self._last_clean = self._last_raw = None
+            self._spectral.clear()
         artifact = False
+        diff: float | None = None
+        clean_hr: float | None = hr_bpm if rr_ms is None else None
         if rr_ms is not None:
             artifact = self.detector.push(rr_ms)
-            if not artifact:
-                self.window.push(rr_ms, new_segment=gap_before or self.detector.after_artifact)
-                self.detector.after_artifact = False
-        rmssd = self.window.rmssd_ms() if rr_ms is not None else math.nan
-        hr = 60000.0 / rr_ms if rr_ms and not artifact else hr_bpm
+            prev = self._last_raw
+            jump = prev is not None and abs(rr_ms - prev) > self.config.irregular_jump * prev
+            self._last_raw = rr_ms
+            self.gauge.note_beat(artifact, jump)
+            if artifact:
+                self._last_clean = None  # the next clean beat starts a new difference run
+                fill = self._spectral[-1][1] if self._spectral else None
+                if fill is not None:
+                    self._spectral.append((t, fill))
+            else:
+                new_run = self._last_clean is None
+                diff = None if new_run else rr_ms - self._last_clean  # type: ignore[operator]
+                self.window.push(rr_ms, new_segment=new_run)
+                self._last_clean = rr_ms
+                clean_hr = 60000.0 / rr_ms
+                self._spectral.append((t, rr_ms))
+            while self._spectral and self._spectral[0][0] < t - SPECTRAL_WINDOW_S:
+                self._spectral.popleft()
+            if t >= self._next_spectral:
+                self._refresh_spectrum(t)
+        rmssd = self.window.rmssd_ms()
         state = self.gauge.update(
-            t=t, hr_bpm=hr, ln_rmssd=math.log(rmssd) if rmssd > 0 else math.nan,
-            has_rr=rr_ms is not None, artifact=artifact, contact=contact,
-            window_s=self.window.duration_s,
+            t=t, hr_bpm=clean_hr, rr_ms=rr_ms, diff_ms=diff,
+            ln_rmssd=math.log(rmssd) if rmssd > 0 else math.nan,
+            contact=contact, window_s=self.window.duration_s,
         )
         return BeatResult(
-            t=t, hr_bpm=hr_bpm, rr_ms=rr_ms, artifact=artifact, rmssd_ms=_none_if_nan(rmssd),
+            t=t, hr_bpm=hr_bpm, rr_ms=rr_ms, artifact=artifact, rmssd_ms=_finite_or_none(rmssd),
             gauge=state.gauge, trend=state.trend, quality=state.quality, reason=state.reason,
+            resp_rate_bpm=self.resp_rate_bpm, lf_hf=self.lf_hf,
         )
+
+    def _refresh_spectrum(self, t: float) -> None:
+        self._next_spectral = t + SPECTRAL_EVERY_S
+        if len(self._spectral) < 40 or self._spectral[-1][0] - self._spectral[0][0] < 60.0:
+            self.resp_rate_bpm = self.lf_hf = None
+            return
+        rr = np.fromiter((v for _, v in self._spectral), dtype=np.float64, count=len(self._spectral))
+        sp = spectrum([rr], window_s=SPECTRAL_WINDOW_S + 10.0)
+        self.resp_rate_bpm = _finite_or_none(round(sp.resp_rate_bpm, 1))
+        self.lf_hf = _finite_or_none(round(sp.lf_hf, 2))

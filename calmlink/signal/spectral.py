@@ -74,15 +74,7 @@ def natural_cubic_spline_batch(xs: list[Floats], ys: list[Floats], grids: list[F
     b = np.where(interior, b, 1.0).T.copy()
     c = np.where(interior, c, 0.0).T.copy()
     d = np.where(interior, d, 0.0).T.copy()
-    for j in range(1, k):  # Thomas algorithm, forward sweep, vectorised over windows
-        m = a[j] / b[j - 1]
-        b[j] -= m * c[j - 1]
-        d[j] -= m * d[j - 1]
-    mm = np.empty((k, w))
-    mm[-1] = d[-1] / b[-1]
-    for j in range(k - 2, -1, -1):
-        mm[j] = (d[j] - c[j] * mm[j + 1]) / b[j]
-    mm = mm.T
+    mm = _thomas(a, b, c, d).T
     # evaluate every grid at once: offset each window so that all knots form one rising sequence
     span = float(x.max() - x.min()) + 1.0
     offset = np.arange(w)[:, None] * span
@@ -99,6 +91,37 @@ def natural_cubic_spline_batch(xs: list[Floats], ys: list[Floats], grids: list[F
     values = (mf[idx] * right**3 + mf[idx + 1] * left**3) / (6 * hj) \
         + (yf[idx] / hj - mf[idx] * hj / 6) * right + (yf[idx + 1] / hj - mf[idx + 1] * hj / 6) * left
     return np.split(values, np.cumsum(g_len)[:-1])
+
+
+def _thomas(a: Floats, b: Floats, c: Floats, d: Floats) -> Floats:
+    """Solve tridiagonal systems laid out as (knots, windows): vectorised over windows when there
+    are many, in plain floats when there are few (numpy's per-call cost dominates tiny rows)."""
+    k, w = b.shape
+    if w <= 2:
+        out = np.empty((k, w))
+        for col in range(w):
+            aa, bb, cc, dd = (a[:, col].tolist(), b[:, col].tolist(), c[:, col].tolist(),
+                              d[:, col].tolist())
+            for j in range(1, k):
+                m = aa[j] / bb[j - 1]
+                bb[j] -= m * cc[j - 1]
+                dd[j] -= m * dd[j - 1]
+            x = [0.0] * k
+            x[-1] = dd[-1] / bb[-1]
+            for j in range(k - 2, -1, -1):
+                x[j] = (dd[j] - cc[j] * x[j + 1]) / bb[j]
+            out[:, col] = x
+        return out
+    b, d = b.copy(), d.copy()
+    for j in range(1, k):  # forward sweep, vectorised over windows
+        m = a[j] / b[j - 1]
+        b[j] -= m * c[j - 1]
+        d[j] -= m * d[j - 1]
+    mm = np.empty((k, w))
+    mm[-1] = d[-1] / b[-1]
+    for j in range(k - 2, -1, -1):
+        mm[j] = (d[j] - c[j] * mm[j + 1]) / b[j]
+    return mm
 
 
 def detrend_linear(v: Floats) -> Floats:

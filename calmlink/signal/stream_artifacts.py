@@ -27,6 +27,9 @@ MIN_THRESHOLD_FRAC = 0.06
 not turn ordinary breathing variation into 'artifacts'."""
 MAX_CONSECUTIVE = 5
 WARMUP_BEATS = 5
+THRESHOLD_REFRESH_BEATS = 8
+"""The quartile deviations move slowly over 91 beats: recomputing them every 8 beats keeps the live
+path cheap (the median of the last 11 beats is still taken at every beat)."""
 
 
 def _quartile_deviation(values: deque[float]) -> float:
@@ -35,13 +38,16 @@ def _quartile_deviation(values: deque[float]) -> float:
 
 
 class CausalArtifactDetector:
-    __slots__ = ("_accepted", "_consecutive", "_drr", "_mrr", "after_artifact")
+    __slots__ = ("_accepted", "_consecutive", "_drr", "_mrr", "_since_refresh", "_th_d", "_th_m",
+                 "after_artifact")
 
     def __init__(self) -> None:
         self._accepted: deque[float] = deque(maxlen=MEDIAN_BEATS)
         self._mrr: deque[float] = deque(maxlen=QD_WINDOW)
         self._drr: deque[float] = deque(maxlen=QD_WINDOW)
         self._consecutive = 0
+        self._th_m = self._th_d = 0.0
+        self._since_refresh = THRESHOLD_REFRESH_BEATS
         self.after_artifact = False
         """True after a dropped beat, so the next clean beat starts a new difference run."""
 
@@ -50,6 +56,7 @@ class CausalArtifactDetector:
         self._mrr.clear()
         self._drr.clear()
         self._consecutive = 0
+        self._since_refresh = THRESHOLD_REFRESH_BEATS
         self.after_artifact = False
 
     def push(self, rr_ms: float) -> bool:
@@ -60,15 +67,20 @@ class CausalArtifactDetector:
         if len(self._accepted) < WARMUP_BEATS:
             self._accept(rr_ms)
             return False
-        median = statistics.median(self._accepted)
+        ordered = sorted(self._accepted)
+        median = ordered[len(ordered) // 2] if len(ordered) % 2 else \
+            0.5 * (ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2])
         mrr = rr_ms - median
         drr = rr_ms - self._accepted[-1]
-        floor = MIN_THRESHOLD_FRAC * median
-        th_m = max(THRESHOLD_QD * _quartile_deviation(self._mrr), floor) if len(self._mrr) > 8 \
-            else 0.2 * median
-        th_d = max(THRESHOLD_QD * _quartile_deviation(self._drr), floor) if len(self._drr) > 8 \
-            else 0.2 * median
-        suspect = abs(mrr) > th_m or abs(drr) > th_d * 1.5
+        self._since_refresh += 1
+        if self._since_refresh >= THRESHOLD_REFRESH_BEATS:
+            self._since_refresh = 0
+            floor = MIN_THRESHOLD_FRAC * median
+            self._th_m = max(THRESHOLD_QD * _quartile_deviation(self._mrr), floor) \
+                if len(self._mrr) > 8 else 0.2 * median
+            self._th_d = max(THRESHOLD_QD * _quartile_deviation(self._drr), floor) \
+                if len(self._drr) > 8 else 0.2 * median
+        suspect = abs(mrr) > self._th_m or abs(drr) > self._th_d * 1.5
         if suspect and self._consecutive < MAX_CONSECUTIVE:
             self._consecutive += 1
             self.after_artifact = True

@@ -1,0 +1,119 @@
+"""The live per-beat path: causal, quiet when it cannot read the rhythm, and moving the right way."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calmlink.signal.gauge import Baseline, GaugeConfig
+from calmlink.signal.live import LiveProcessor
+from calmlink.signal.replay import run_gauge
+from calmlink.signal.stream_artifacts import CausalArtifactDetector
+
+
+def beats(hr_start: float, hr_end: float, rsa_start: float, rsa_end: float, seconds: float,
+          seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Synthetic beats: heart rate and breathing-driven variability moving linearly."""
+    rng = np.random.default_rng(seed)
+    t, out_t, out_rr = 0.0, [], []
+    while t < seconds:
+        f = t / seconds
+        mean = 60000 / (hr_start + (hr_end - hr_start) * f)
+        rr = mean + (rsa_start + (rsa_end - rsa_start) * f) * math.sin(2 * math.pi * 0.2 * t) \
+            + rng.normal(0, 3)
+        t += rr / 1000
+        out_t.append(t)
+        out_rr.append(rr)
+    return np.array(out_t), np.array(out_rr)
+
+
+def test_calibrating_then_shown_then_rising_as_the_receiver_settles() -> None:
+    t, rr = beats(75, 63, 15, 45, 400)
+    run = run_gauge(t, rr)
+    first_minute = [r for r in run.results if r.t < t[0] + 60]
+    assert all(r.gauge is None and r.reason == "calibrating" for r in first_minute)
+    late = [r.gauge for r in run.results if r.t > 340]
+    assert all(g is not None for g in late)
+    assert np.mean(late) > 75
+    assert run.results[-1].trend == "slowing"
+
+
+def test_falls_when_heart_rate_rises_and_variability_drops() -> None:
+    t, rr = beats(65, 80, 40, 10, 400)
+    run = run_gauge(t, rr)
+    assert np.mean([r.gauge for r in run.results if r.t > 340]) < 25
+    assert run.results[-1].trend == "rising"
+
+
+def test_steady_input_reads_about_fifty_and_steady() -> None:
+    t, rr = beats(68, 68, 30, 30, 300)
+    run = run_gauge(t, rr)
+    late = [r.gauge for r in run.results if r.t > 200]
+    assert 40 < np.mean(late) < 60
+    assert run.results[-1].trend == "steady"
+
+
+def test_heart_rate_only_source_still_gets_a_gauge_and_trend() -> None:
+    proc = LiveProcessor(GaugeConfig(baseline_s=30))
+    proc.start_baseline(0.0)
+    result = None
+    for i in range(240):  # one reading a second, heart rate easing from 80 to 64
+        result = proc.push(float(i), 80.0 - 16.0 * i / 240, None)
+    assert result is not None and result.gauge is not None
+    assert result.gauge > 60
+    assert result.trend == "slowing"
+
+
+def test_contact_loss_withholds_the_gauge_with_its_reason() -> None:
+    proc = LiveProcessor(GaugeConfig(baseline_s=20))
+    proc.start_baseline(0.0)
+    t = 0.0
+    for _ in range(80):
+        t += 0.9
+        proc.push(t, 66.7, 900.0 + 20 * math.sin(t))
+    lost = proc.push(t + 1, 66.0, None, contact=False)
+    assert lost.gauge is None and lost.quality == "no-contact"
+    assert "check the strap" in lost.reason
+    back = None
+    for _ in range(20):
+        t += 0.9
+        back = proc.push(t + 2, 66.7, 900.0, gap_before=False)
+    assert back is not None and back.quality != "no-contact"
+
+
+def test_carried_baseline_is_used_at_once() -> None:
+    t, rr = beats(70, 70, 30, 30, 120)
+    run = run_gauge(t, rr, baseline=Baseline(hr_bpm=80.0, ln_rmssd=None))
+    shown = [r.gauge for r in run.results if r.gauge is not None]
+    assert shown and shown[0] > 60  # 10 bpm below the carried baseline from the first beats
+
+
+def test_causal_detector_catches_a_premature_beat_on_arrival() -> None:
+    det = CausalArtifactDetector()
+    rng = np.random.default_rng(2)
+    for rr in 850 + rng.normal(0, 10, 120):
+        assert not det.push(float(rr))
+    assert det.push(850 * 0.68)  # premature
+    assert det.push(850 * 1.32)  # compensatory pause
+    assert not det.push(852.0)
+
+
+def test_causal_detector_follows_a_real_change_of_rhythm() -> None:
+    det = CausalArtifactDetector()
+    for _ in range(100):
+        det.push(1000.0)
+    flags = [det.push(700.0) for _ in range(30)]  # standing up: a lasting step
+    assert not any(flags[-20:])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.floats(400, 1500), min_size=30, max_size=200), st.integers(5, 29))
+def test_no_look_ahead(values: list[float], cut: int) -> None:
+    """What the path says about beat k never depends on the beats after it."""
+    t = np.cumsum(values) / 1000
+    full = run_gauge(t, np.array(values), baseline_duration_s=5.0).results
+    prefix = run_gauge(t[:cut], np.array(values[:cut]), baseline_duration_s=5.0).results
+    assert full[:cut] == prefix
