@@ -1,0 +1,82 @@
+"""HRV engine speed against NeuroKit2, measured in the same run on the 24-hour file."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "rr"
+NSR001 = DATA / "nsr2db_nsr001_24h_rr_ms.txt"
+
+
+def _best_of(n: int, argv: list[str]) -> float:
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def calmlink_process_s() -> float:
+    """The whole `calmlink analyze --json` process: start-up, reading, correction, metrics."""
+    return _best_of(3, [sys.executable, "-m", "calmlink.cli", "analyze", str(NSR001), "--json"])
+
+
+def import_signal_s() -> float:
+    bare = _best_of(5, [sys.executable, "-c", "pass"])
+    full = _best_of(5, [sys.executable, "-c",
+                        "import calmlink.signal.analysis, calmlink.signal.live"])
+    return full - bare
+
+
+def neurokit_warm_s(rr: np.ndarray) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import neurokit2 as nk
+
+        peaks = nk.intervals_to_peaks(rr, sampling_rate=1000)
+        t0 = time.perf_counter()
+        _, fixed = nk.signal_fixpeaks(peaks, sampling_rate=1000, method="kubios")
+        nk.hrv_time(fixed, sampling_rate=1000)
+        nk.hrv_frequency(fixed, sampling_rate=1000, normalize=False)
+        return time.perf_counter() - t0
+
+
+def spectral_refresh_us() -> float:
+    from calmlink.signal.spectral import spectrum
+
+    rr = np.loadtxt(DATA / "fantasia_f1y01_2h_rr_ms.txt")[:160]  # the live path's 120 s window
+    times = []
+    for _ in range(200):
+        t0 = time.perf_counter_ns()
+        spectrum([rr], window_s=130.0)
+        times.append(time.perf_counter_ns() - t0)
+    return statistics.median(times) / 1000
+
+
+def calmlink_in_process_s(rr: np.ndarray) -> float:
+    from calmlink.signal.analysis import analyze_rr
+
+    t0 = time.perf_counter()
+    analyze_rr(rr)
+    return time.perf_counter() - t0
+
+
+def run() -> None:
+    rr = np.loadtxt(NSR001)
+    ours = calmlink_process_s()
+    inproc = calmlink_in_process_s(rr)
+    nk = neurokit_warm_s(rr)
+    print(f"   24 h nsr001 ({rr.size} beats): whole `calmlink analyze --json` process {ours:.2f} s "
+          f"(in-process analysis {inproc:.2f} s)")
+    print(f"   NeuroKit2 correction + time + frequency, warm, in-process: {nk:.1f} s "
+          f"-> calmlink is {nk / ours:.0f}x faster (target >= 30x)")
+    print(f"   spectral refresh (120 s window): median {spectral_refresh_us():.0f} µs (target < 2 ms)")
+    print(f"   import calmlink.signal (analysis + live): {import_signal_s():.2f} s (target < 0.3 s)")
