@@ -1,0 +1,285 @@
+"""A Bluetooth heart-rate strap as a :class:`HeartRateSource`, through bleak.
+
+Any device that offers the standard Heart Rate Service (0x180D) works: it is found by service, not by
+name. The reliability rules come from bleak's and Home Assistant's experience:
+
+- every (re)connection starts with a fresh scan, and the ``BLEDevice`` from that scan is handed to
+  the client (a stale one fails with a plain ``BleakError``); the connection itself goes through
+  bleak-retry-connector's ``establish_connection``, which knows BlueZ's transient failures;
+- ``disconnected_callback`` may fire during ``connect()``, so the "lost" flag is cleared only after
+  the connection is up, and notifications are subscribed again after every reconnect;
+- notifications can stop without a disconnect: a watchdog reconnects after ``watchdog_s`` of silence;
+- retries back off exponentially with jitter (:func:`backoff_delay`), reset by a connection that
+  delivered data; a disconnect the user asked for never triggers a reconnect.
+
+The notification callback only enqueues ``(arrival time, bytes)``; parsing and beat timing happen in
+the consumer, with the same pure code every other source uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from calmlink.sensors.beats import BeatAssembler
+from calmlink.sensors.errors import BluetoothUnavailable, Unavailable, from_exception
+from calmlink.sensors.hrs import (
+    BATTERY_LEVEL_UUID,
+    BODY_SENSOR_LOCATION_UUID,
+    DEVICE_INFORMATION_UUIDS,
+    HEART_RATE_MEASUREMENT_UUID,
+    HEART_RATE_SERVICE_UUID,
+    MalformedMeasurement,
+    parse_battery_level,
+    parse_body_sensor_location,
+    parse_device_information_string,
+    parse_heart_rate_measurement,
+)
+from calmlink.sensors.memory import DeviceMemory, KnownDevice
+from calmlink.sensors.models import ConnectionEvent, ConnectionState, SourceEvent
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDevice:
+    """A strap seen in a scan. ``name`` is whatever the device advertises: untrusted text."""
+
+    name: str | None
+    address: str
+    rssi: int | None
+
+
+def backoff_delay(attempt: int, rng: random.Random, base_s: float = 1.0, cap_s: float = 30.0) -> float:
+    """Exponential backoff with 'equal jitter': half fixed, half random, capped."""
+    ceiling = min(cap_s, base_s * 2.0 ** max(attempt, 0))
+    return ceiling / 2.0 + rng.uniform(0.0, ceiling / 2.0)
+
+
+async def _discover(timeout: float) -> list[tuple[Any, FoundDevice]]:
+    from bleak import BleakScanner
+
+    try:
+        found = await BleakScanner.discover(timeout=timeout, service_uuids=[HEART_RATE_SERVICE_UUID],
+                                            return_adv=True)
+    except Exception as exc:
+        mapped = from_exception(exc)
+        if mapped is not None:
+            raise mapped from exc
+        raise
+    out = [(device, FoundDevice(adv.local_name or device.name, device.address, adv.rssi))
+           for device, adv in found.values()]
+    out.sort(key=lambda pair: -(pair[1].rssi if pair[1].rssi is not None else -999))
+    return out
+
+
+async def scan(timeout: float = 5.0) -> list[FoundDevice]:
+    """Heart-rate devices nearby, strongest signal first."""
+    return [found for _, found in await _discover(timeout)]
+
+
+def matches(found: FoundDevice, target: str) -> bool:
+    """A target is an address (any case) or a name (exact, else a case-insensitive part)."""
+    t = target.strip().lower()
+    if found.address.lower() == t:
+        return True
+    name = (found.name or "").lower()
+    return bool(name) and (name == t or t in name)
+
+
+class BleHeartRateSource:
+    """Connects, subscribes, watches and reconnects until :meth:`close`."""
+
+    def __init__(
+        self,
+        target: str | None = None,
+        *,
+        scan_timeout: float = 5.0,
+        watchdog_s: float = 5.0,
+        memory: DeviceMemory | None = None,
+        rng: random.Random | None = None,
+        backoff: Callable[[int, random.Random], float] = backoff_delay,
+        client_class: Any = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self._target = target
+        self._scan_timeout = scan_timeout
+        self._watchdog_s = watchdog_s
+        self._memory = memory
+        self._rng = rng or random.Random()
+        self._backoff = backoff
+        self._client_class = client_class
+        self._clock = clock
+        """Arrival clock for beat timing (default: the event loop's); tests run it faster."""
+        self._closed = asyncio.Event()
+        self._queue: asyncio.Queue[tuple[float, bytes] | None] = asyncio.Queue()
+        self._client: Any = None
+        self._name = target or "heart-rate strap"
+        self.malformed = 0
+        self.packets = 0
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    async def close(self) -> None:
+        self._closed.set()
+        self._queue.put_nowait(None)
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(Exception):
+                await client.disconnect()
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._closed.wait(), seconds)
+
+    def _wanted(self) -> str | None:
+        if self._target:
+            return self._target
+        known = self._memory.load() if self._memory is not None else None
+        return known.address if known is not None else None
+
+    async def _find(self) -> tuple[Any, FoundDevice] | None:
+        wanted = self._wanted()
+        for device, found in await _discover(self._scan_timeout):
+            if wanted is None or matches(found, wanted):
+                return device, found
+        return None
+
+    async def events(self) -> AsyncIterator[SourceEvent]:
+        loop = asyncio.get_running_loop()
+        clock = self._clock or loop.time
+        origin = clock()
+        assembler = BeatAssembler()
+        attempt = 0
+        reason = f"looking for {self._wanted() or 'any heart-rate strap'}"
+        state = ConnectionState.SCANNING
+        while not self._closed.is_set():
+            yield ConnectionEvent(state, reason)
+            try:
+                hit = await self._find()
+            except BluetoothUnavailable as exc:
+                hit, reason = None, str(exc)
+            if self._closed.is_set():
+                break
+            if hit is None:
+                if not reason.startswith(tuple(u.value for u in Unavailable)):
+                    reason = str(BluetoothUnavailable(Unavailable.NOT_FOUND))
+                state = ConnectionState.RECONNECTING
+                await self._sleep(self._backoff(attempt, self._rng))
+                attempt += 1
+                continue
+            device, found = hit
+            self._name = found.name or found.address
+            yield ConnectionEvent(ConnectionState.CONNECTING, f"connecting to {self._name}",
+                                  device_name=found.name, device_address=found.address)
+            try:
+                info = await self._connect(device, found, clock)
+            except Exception as exc:  # any failure to connect is retried after a rescan
+                mapped = from_exception(exc)
+                reason = str(mapped) if mapped else f"could not connect: {exc or type(exc).__name__}"
+                log.info("connect to %s failed: %r", found.address, exc)
+                state = ConnectionState.RECONNECTING
+                await self._sleep(self._backoff(attempt, self._rng))
+                attempt += 1
+                continue
+            yield ConnectionEvent(ConnectionState.CONNECTED, "receiving heart rate", **info)
+            delivered = False
+            async for item in self._receive(origin, assembler):
+                if isinstance(item, str):
+                    reason = item
+                    break
+                delivered = True
+                yield item
+            assembler.mark_gap()
+            await self._drop_client()
+            if self._closed.is_set():
+                break
+            attempt = 0 if delivered else attempt + 1
+            state = ConnectionState.RECONNECTING
+            if not delivered:
+                await self._sleep(self._backoff(attempt, self._rng))
+        yield ConnectionEvent(ConnectionState.DISCONNECTED, "stopped by the user",
+                              device_name=self._name)
+
+    async def _connect(self, device: Any, found: FoundDevice, clock: Callable[[], float]
+                       ) -> dict[str, Any]:
+        from bleak import BleakClient
+        from bleak_retry_connector import establish_connection
+
+        while not self._queue.empty():  # anything left from the previous link is stale
+            self._queue.get_nowait()
+        lost = asyncio.Event()
+
+        def on_disconnect(_client: Any) -> None:
+            lost.set()
+            if self._client is _client:
+                self._queue.put_nowait(None)
+
+        client = await establish_connection(self._client_class or BleakClient, device,
+                                            found.name or found.address,
+                                            disconnected_callback=on_disconnect, max_attempts=2)
+        lost.clear()  # the callback may have fired during connect() itself
+        self._client = client
+        battery, location = await self._read_optional(client)
+
+        def on_notify(_char: Any, data: bytearray) -> None:
+            self._queue.put_nowait((clock(), bytes(data)))
+
+        await client.start_notify(HEART_RATE_MEASUREMENT_UUID, on_notify)
+        if self._memory is not None:
+            self._memory.save(KnownDevice(found.address, found.name))
+        return {"device_name": found.name, "device_address": found.address,
+                "battery_pct": battery, "sensor_location": location}
+
+    @staticmethod
+    async def _read_optional(client: Any) -> tuple[int | None, str | None]:
+        battery = location = None
+        with contextlib.suppress(Exception):
+            battery = parse_battery_level(await client.read_gatt_char(BATTERY_LEVEL_UUID))
+        with contextlib.suppress(Exception):
+            location = parse_body_sensor_location(await client.read_gatt_char(BODY_SENSOR_LOCATION_UUID))
+        return battery, location
+
+    async def device_information(self) -> dict[str, str]:
+        """Manufacturer, model and so on, from the Device Information service if present."""
+        out: dict[str, str] = {}
+        if self._client is None:
+            return out
+        for key, uuid in DEVICE_INFORMATION_UUIDS.items():
+            with contextlib.suppress(Exception):
+                out[key] = parse_device_information_string(await self._client.read_gatt_char(uuid))
+        return out
+
+    async def _receive(self, origin: float, assembler: BeatAssembler) -> AsyncIterator[Any]:
+        """Samples while the link lives; ends with a string saying why it stopped."""
+        while True:
+            try:
+                item = await asyncio.wait_for(self._queue.get(), self._watchdog_s)
+            except TimeoutError:
+                yield f"no data for {self._watchdog_s:g} s: reconnecting"
+                return
+            if item is None:
+                yield "stopped by the user" if self._closed.is_set() else "connection lost"
+                return
+            arrival, payload = item
+            self.packets += 1
+            try:
+                measurement = parse_heart_rate_measurement(payload)
+            except MalformedMeasurement:
+                self.malformed += 1
+                continue
+            for sample in assembler.feed(measurement, arrival - origin):
+                yield sample
+
+    async def _drop_client(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(Exception):
+                await client.disconnect()
