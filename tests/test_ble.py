@@ -41,6 +41,21 @@ async def bluez(system_bus: str) -> AsyncIterator[FakeBlueZ]:
     await fake.stop()
 
 
+@pytest.fixture
+async def background() -> AsyncIterator[Callable[[Any], asyncio.Task[Any]]]:
+    """Start helper tasks (the strap's feed, fault injection); cancelled when the test ends."""
+    tasks: list[asyncio.Task[Any]] = []
+
+    def start(coro: Any) -> asyncio.Task[Any]:
+        tasks.append(asyncio.create_task(coro))
+        return tasks[-1]
+
+    yield start
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 def fast_clock() -> Callable[[], float]:
     loop = asyncio.get_running_loop()
     origin = loop.time()
@@ -97,7 +112,7 @@ async def test_scan_finds_heart_rate_straps_by_service_not_other_devices(bluez: 
     assert all(isinstance(f.rssi, int) for f in found)
 
 
-async def test_streams_real_payloads_into_the_right_beats(bluez: FakeBlueZ) -> None:
+async def test_streams_real_payloads_into_the_right_beats(bluez: FakeBlueZ, background: Any) -> None:
     strap = bluez.add_strap("C0:FF:EE:00:00:01", "Polar H10 A1B2C3D4")
     payloads = [
         bytes.fromhex("063c"),  # first packet after subscribing: contact, no RR yet
@@ -106,7 +121,7 @@ async def test_streams_real_payloads_into_the_right_beats(bluez: FakeBlueZ) -> N
         bytes([0x18, 63]) + (5).to_bytes(2, "little") + (950).to_bytes(2, "little"),  # energy
         bytes([0x10, 64, 0x00, 0x04, 0x99]),  # odd trailing byte
     ] + [encode_heart_rate_measurement(60, [1024]) for _ in range(5)]
-    asyncio.create_task(feed(strap, iter(payloads)))
+    background(feed(strap, iter(payloads)))
     src = source()
     events = await collect(src, lambda ev: len(samples(ev)) >= 10)
     got = samples(events)
@@ -121,9 +136,9 @@ async def test_streams_real_payloads_into_the_right_beats(bluez: FakeBlueZ) -> N
     assert states(events)[-1] is ConnectionState.DISCONNECTED
 
 
-async def test_link_loss_reconnects_resubscribes_and_marks_the_gap(bluez: FakeBlueZ) -> None:
+async def test_link_loss_reconnects_resubscribes_and_marks_the_gap(bluez: FakeBlueZ, background: Any) -> None:
     strap = bluez.add_strap("C0:FF:EE:00:00:01", "Wahoo TICKR")
-    asyncio.create_task(feed(strap, sim_payloads()))
+    background(feed(strap, sim_payloads()))
 
     async def drop_once() -> None:
         while strap.connect_count < 1 or not strap.notifying:
@@ -131,7 +146,7 @@ async def test_link_loss_reconnects_resubscribes_and_marks_the_gap(bluez: FakeBl
         await asyncio.sleep(0.8)
         strap.link_down()
 
-    asyncio.create_task(drop_once())
+    background(drop_once())
     src = source()
     events = await collect(src, lambda ev: sum(1 for s in samples(ev) if s.gap_before) >= 2
                            and len(samples(ev)) > 25)
@@ -147,10 +162,10 @@ async def test_link_loss_reconnects_resubscribes_and_marks_the_gap(bluez: FakeBl
     assert first_after.gap_before
 
 
-async def test_strap_gone_backs_off_and_recovers_when_it_returns(bluez: FakeBlueZ) -> None:
+async def test_strap_gone_backs_off_and_recovers_when_it_returns(bluez: FakeBlueZ, background: Any) -> None:
     strap = bluez.add_strap("C0:FF:EE:00:00:01", "Coospo H6")
     strap.in_range = False
-    asyncio.create_task(feed(strap, sim_payloads()))
+    background(feed(strap, sim_payloads()))
     waits: list[int] = []
 
     def backoff(attempt: int, rng: Any) -> float:
@@ -167,7 +182,7 @@ async def test_strap_gone_backs_off_and_recovers_when_it_returns(bluez: FakeBlue
     assert ConnectionState.CONNECTED in states(events)
 
 
-async def test_silent_stall_triggers_the_watchdog(bluez: FakeBlueZ) -> None:
+async def test_silent_stall_triggers_the_watchdog(bluez: FakeBlueZ, background: Any) -> None:
     strap = bluez.add_strap("C0:FF:EE:00:00:01", "Garmin HRM-Pro")
 
     async def stall_after_a_few() -> None:
@@ -176,7 +191,7 @@ async def test_silent_stall_triggers_the_watchdog(bluez: FakeBlueZ) -> None:
             await asyncio.sleep(0.05)
         await feed(strap, sim_payloads(2))
 
-    asyncio.create_task(stall_after_a_few())
+    background(stall_after_a_few())
     events = await collect(source(watchdog_s=0.5), lambda ev: strap.connect_count >= 2
                            and len(samples(ev)) >= 10)
     reasons = [e.reason for e in events if isinstance(e, ConnectionEvent)]
@@ -184,30 +199,31 @@ async def test_silent_stall_triggers_the_watchdog(bluez: FakeBlueZ) -> None:
     assert strap.connect_count == 2
 
 
-async def test_malformed_payloads_are_counted_and_dropped(bluez: FakeBlueZ) -> None:
+async def test_malformed_payloads_are_counted_and_dropped(bluez: FakeBlueZ, background: Any) -> None:
     strap = bluez.add_strap("C0:FF:EE:00:00:01", "Polar H10")
     good = encode_heart_rate_measurement(60, [1024])
     payloads = [good, b"\x01", good, b"", b"\x09\x3c\x00", good, good]
-    asyncio.create_task(feed(strap, iter(payloads)))
+    background(feed(strap, iter(payloads)))
     src = source()
     events = await collect(src, lambda ev: len(samples(ev)) >= 4)
     assert src.malformed == 3
     assert len(samples(events)) == 4
 
 
-async def test_hostile_device_name_arrives_unchanged(bluez: FakeBlueZ) -> None:
+async def test_hostile_device_name_arrives_unchanged(bluez: FakeBlueZ, background: Any) -> None:
     strap = bluez.add_strap("C0:FF:EE:00:00:09", HOSTILE)
     found = await scan(timeout=0.5)
     assert [f.name for f in found] == [HOSTILE]
-    asyncio.create_task(feed(strap, sim_payloads()))
+    background(feed(strap, sim_payloads()))
     events = await collect(source(target=HOSTILE), lambda ev: len(samples(ev)) >= 1)
     connected = [e for e in events if isinstance(e, ConnectionEvent) and e.device_name]
     assert connected and all(e.device_name == HOSTILE for e in connected)
 
 
-async def test_adapter_power_cycle_says_bluetooth_is_off_then_recovers(bluez: FakeBlueZ) -> None:
+async def test_adapter_power_cycle_says_bluetooth_is_off_then_recovers(
+        bluez: FakeBlueZ, background: Any) -> None:
     strap = bluez.add_strap("C0:FF:EE:00:00:01", "Polar H10")
-    asyncio.create_task(feed(strap, sim_payloads()))
+    background(feed(strap, sim_payloads()))
 
     async def power_cycle() -> None:
         while not strap.notifying:
@@ -217,18 +233,19 @@ async def test_adapter_power_cycle_says_bluetooth_is_off_then_recovers(bluez: Fa
         await asyncio.sleep(1.0)
         bluez.power(True)
 
-    asyncio.create_task(power_cycle())
+    background(power_cycle())
     events = await collect(source(), lambda ev: ConnectionState.CONNECTED in states(ev)
                            and states(ev).count(ConnectionState.CONNECTED) >= 2)
     reasons = [e.reason for e in events if isinstance(e, ConnectionEvent)]
     assert any(r.startswith("Bluetooth is off") for r in reasons), reasons
 
 
-async def test_remembers_the_last_strap_and_prefers_it(bluez: FakeBlueZ, tmp_path: Path) -> None:
+async def test_remembers_the_last_strap_and_prefers_it(bluez: FakeBlueZ, tmp_path: Path,
+                                                    background: Any) -> None:
     memory = DeviceMemory(tmp_path / "last.json")
     bluez.add_strap("C0:FF:EE:00:00:01", "Other strap", rssi=-40)
     mine = bluez.add_strap("C0:FF:EE:00:00:02", "My strap", rssi=-80)
-    asyncio.create_task(feed(mine, sim_payloads()))
+    background(feed(mine, sim_payloads()))
     await collect(source(target="my strap", memory=memory), lambda ev: len(samples(ev)) >= 1)
     remembered = memory.load()
     assert remembered is not None and remembered.address == "C0:FF:EE:00:00:02"
@@ -237,9 +254,9 @@ async def test_remembers_the_last_strap_and_prefers_it(bluez: FakeBlueZ, tmp_pat
     assert names == {"My strap"}
 
 
-async def test_a_disconnect_the_user_asked_for_never_reconnects(bluez: FakeBlueZ) -> None:
+async def test_a_disconnect_the_user_asked_for_never_reconnects(bluez: FakeBlueZ, background: Any) -> None:
     strap = bluez.add_strap("C0:FF:EE:00:00:01", "Polar H10")
-    asyncio.create_task(feed(strap, sim_payloads()))
+    background(feed(strap, sim_payloads()))
     events = await collect(source(), lambda ev: len(samples(ev)) >= 3)
     await asyncio.sleep(0.5)
     assert strap.connect_count == 1
