@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -31,6 +31,33 @@ ProfileOpt = Annotated[str | None, typer.Option(help=_HELP["profile"], envvar="C
                                                 show_default="Receiver")]
 
 
+def _serve(settings: Settings, source_kwargs: dict[str, Any], open_browser: bool, banner: str) -> None:
+    from calmlink.api.server import build_server
+    from calmlink.sensors.factory import make_source
+
+    source = make_source(speed=settings.speed, seed=settings.seed, **source_kwargs)
+    try:
+        server, sock = build_server(settings, source)
+    except OSError as exc:
+        typer.echo(f"calmlink: cannot listen on {settings.host}:{settings.port}: {exc.strerror}. "
+                   "Try another port with --port.", err=True)
+        raise typer.Exit(2) from None
+    url = f"http://{settings.host}:{sock.getsockname()[1]}/"
+    typer.echo(f"{banner}: open {url}  (Ctrl-C stops)")
+    typer.echo("calmlink is not a medical device.")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+    typer.echo("calmlink stopped.")
+
+
 @app.command()
 def demo(
     port: PortOpt = None,
@@ -42,30 +69,92 @@ def demo(
 ) -> None:
     """Serve the live page on a simulated strap (no hardware needed)."""
     settings = Settings.from_env(port=port, db=db, speed=speed, seed=seed, profile=profile)
-    from calmlink.api.server import build_server
-    from calmlink.sensors.simulator import SimulatedStrap
+    _serve(settings, {"simulate": True}, not no_browser, "calmlink demo on a simulated strap")
 
-    source = SimulatedStrap(seed=settings.seed, speed=settings.speed)
-    try:
-        server, sock = build_server(settings, source)
-    except OSError as exc:
-        typer.echo(f"calmlink: cannot listen on {settings.host}:{settings.port}: {exc.strerror}. "
-                   "Try another port with --port.", err=True)
-        raise typer.Exit(2) from None
-    url = f"http://{settings.host}:{sock.getsockname()[1]}/"
-    typer.echo(f"calmlink demo on a simulated strap: open {url}  (Ctrl-C stops)")
-    typer.echo("calmlink is not a medical device.")
-    if not no_browser:
-        import webbrowser
 
-        webbrowser.open(url)
+@app.command()
+def serve(
+    device: Annotated[str | None, typer.Option(
+        help="Strap address or name (default: the last strap used, else the nearest).")] = None,
+    simulate: Annotated[bool, typer.Option("--simulate", help="Use the simulated strap.")] = False,
+    replay: Annotated[Path | None, typer.Option(
+        help="Replay an RR file or a raw log from `calmlink record --out`.")] = None,
+    port: PortOpt = None,
+    db: DbOpt = None,
+    speed: SpeedOpt = None,
+    seed: SeedOpt = None,
+    profile: ProfileOpt = None,
+) -> None:
+    """Serve the live page for a real strap (or --simulate, or --replay FILE --speed X)."""
+    settings = Settings.from_env(port=port, db=db, speed=speed, seed=seed, profile=profile)
+    if simulate and replay is not None:
+        typer.echo("calmlink serve: choose either --simulate or --replay, not both.", err=True)
+        raise typer.Exit(2)
+    _serve(settings, {"device": device, "simulate": simulate, "replay": replay}, False,
+           "calmlink")
+
+
+@app.command()
+def scan(
+    timeout: Annotated[float, typer.Option(help="Seconds to listen.")] = 5.0,
+    json_out: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+) -> None:
+    """List nearby heart-rate straps and watches (found by the Heart Rate Service, any brand)."""
+    import asyncio
+    import json
+
+    from calmlink.sensors.ble import scan as ble_scan
+    from calmlink.sensors.errors import BluetoothUnavailable
+
     try:
-        server.run(sockets=[sock])
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sock.close()
-    typer.echo("calmlink stopped.")
+        found = asyncio.run(ble_scan(timeout))
+    except BluetoothUnavailable as exc:
+        typer.echo(f"calmlink scan: {exc}", err=True)
+        raise typer.Exit(3) from None
+    if json_out:
+        typer.echo(json.dumps([{"name": f.name, "address": f.address, "rssi": f.rssi} for f in found]))
+        return
+    if not found:
+        from calmlink.sensors.errors import Unavailable
+
+        typer.echo(f"calmlink scan: {BluetoothUnavailable(Unavailable.NOT_FOUND)}", err=True)
+        raise typer.Exit(1)
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table("name", "address", "signal")
+    for f in found:  # names are untrusted: shown as plain text, never as markup
+        table.add_row(Text(f.name or "(no name)"), Text(f.address), Text(f"{f.rssi} dBm"))
+    Console().print(table)
+
+
+@app.command()
+def record(
+    device: Annotated[str | None, typer.Option(help="Strap address or name.")] = None,
+    simulate: Annotated[bool, typer.Option("--simulate", help="Use the simulated strap.")] = False,
+    replay: Annotated[Path | None, typer.Option(help="Replay an RR file or a raw log.")] = None,
+    minutes: Annotated[float | None, typer.Option(
+        help="Stop after this many minutes (default: when the routine ends).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Also write every notification with its arrival time (JSON lines).")] = None,
+    db: DbOpt = None,
+    speed: SpeedOpt = None,
+    seed: SeedOpt = None,
+    profile: ProfileOpt = None,
+) -> None:
+    """Record a whole session into the store without the page."""
+    settings = Settings.from_env(db=db, speed=speed, seed=seed, profile=profile)
+    if simulate and replay is not None:
+        typer.echo("calmlink record: choose either --simulate or --replay, not both.", err=True)
+        raise typer.Exit(2)
+    from calmlink.record_cmd import run_record
+    from calmlink.sensors.factory import make_source
+
+    source = make_source(device=device, simulate=simulate, replay=replay, speed=settings.speed,
+                         seed=settings.seed)
+    raise typer.Exit(run_record(source, settings.db_path, profile=settings.profile, minutes=minutes,
+                                out=out))
 
 
 @app.command()

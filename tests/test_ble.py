@@ -283,3 +283,39 @@ def test_target_matching() -> None:
     assert matches(polar, "polar h10")
     assert not matches(polar, "wahoo")
     assert not matches(FoundDevice(None, "AA:BB", None), "polar")
+
+
+async def _cli(*args: str) -> tuple[int, str, str]:
+    import sys
+
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "calmlink.cli", *args,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_cli_scan_lists_straps_as_json(bluez: FakeBlueZ) -> None:
+    import json
+
+    bluez.add_strap("C0:FF:EE:00:00:09", HOSTILE)
+    bluez.add_strap("C0:FF:EE:00:00:03", "Kitchen speaker", heart_rate=False)
+    code, out, _ = await _cli("scan", "--timeout", "0.6", "--json")
+    assert code == 0
+    assert json.loads(out) == [{"name": HOSTILE, "address": "C0:FF:EE:00:00:09", "rssi": -57}] or \
+        [d["name"] for d in json.loads(out)] == [HOSTILE]
+
+
+async def test_cli_scan_without_bluetooth_says_what_to_do(system_bus: str) -> None:
+    code, out, err = await _cli("scan", "--timeout", "0.3")  # nobody owns org.bluez on this bus
+    assert code == 3
+    assert "Bluetooth service is not running" in err
+    assert "Traceback" not in err
+
+
+async def test_cli_scan_with_bluetooth_off(bluez: FakeBlueZ) -> None:
+    bluez.power(False)
+    code, _, err = await _cli("scan", "--timeout", "0.3")
+    assert code == 3
+    assert "Bluetooth is off. Switch Bluetooth on" in err

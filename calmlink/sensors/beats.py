@@ -9,9 +9,14 @@ beat is marked ``gap_before`` so no metric bridges the hole.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from calmlink.sensors.hrs import HeartRateMeasurement
+from calmlink.sensors.hrs import (
+    HeartRateMeasurement,
+    MalformedMeasurement,
+    parse_heart_rate_measurement,
+)
 from calmlink.sensors.models import HeartRateSample
 
 MAX_DRIFT_S = 2.5
@@ -83,3 +88,30 @@ class BeatAssembler:
     def _take_gap(self) -> bool:
         gap, self.pending_gap = self.pending_gap, False
         return gap
+
+
+class PacketDecoder:
+    """What every source does with a notification: log it raw, parse it, time its beats.
+
+    ``payload`` None means the link dropped at ``arrival``. Malformed payloads are counted and
+    dropped; nothing else they contain reaches the app. ``on_packet`` sees every packet exactly as
+    received (for ``calmlink record --out`` and bug reports).
+    """
+
+    def __init__(self, on_packet: Callable[[float, bytes | None], None] | None = None) -> None:
+        self.assembler = BeatAssembler()
+        self.on_packet = on_packet
+        self.malformed = 0
+
+    def decode(self, arrival: float, payload: bytes | None) -> list[HeartRateSample]:
+        if self.on_packet is not None:
+            self.on_packet(arrival, payload)
+        if payload is None:
+            self.assembler.mark_gap()
+            return []
+        try:
+            measurement = parse_heart_rate_measurement(payload)
+        except MalformedMeasurement:
+            self.malformed += 1
+            return []
+        return self.assembler.feed(measurement, arrival)

@@ -26,7 +26,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from calmlink.sensors.beats import BeatAssembler
+from calmlink.sensors.beats import PacketDecoder
 from calmlink.sensors.errors import BluetoothUnavailable, Unavailable, from_exception
 from calmlink.sensors.hrs import (
     BATTERY_LEVEL_UUID,
@@ -34,11 +34,9 @@ from calmlink.sensors.hrs import (
     DEVICE_INFORMATION_UUIDS,
     HEART_RATE_MEASUREMENT_UUID,
     HEART_RATE_SERVICE_UUID,
-    MalformedMeasurement,
     parse_battery_level,
     parse_body_sensor_location,
     parse_device_information_string,
-    parse_heart_rate_measurement,
 )
 from calmlink.sensors.memory import DeviceMemory, KnownDevice
 from calmlink.sensors.models import ConnectionEvent, ConnectionState, SourceEvent
@@ -122,6 +120,8 @@ class BleHeartRateSource:
         self._name = target or "heart-rate strap"
         self.malformed = 0
         self.packets = 0
+        self.on_packet: Callable[[float, bytes | None], None] | None = None
+        """Sees every notification as received, with its arrival time (for raw logs)."""
 
     @property
     def name(self) -> str:
@@ -156,7 +156,7 @@ class BleHeartRateSource:
         loop = asyncio.get_running_loop()
         clock = self._clock or loop.time
         origin = clock()
-        assembler = BeatAssembler()
+        decoder = PacketDecoder(self.on_packet)
         attempt = 0
         reason = f"looking for {self._wanted() or 'any heart-rate strap'}"
         state = ConnectionState.SCANNING
@@ -191,13 +191,13 @@ class BleHeartRateSource:
                 continue
             yield ConnectionEvent(ConnectionState.CONNECTED, "receiving heart rate", **info)
             delivered = False
-            async for item in self._receive(origin, assembler):
+            async for item in self._receive(origin, decoder):
                 if isinstance(item, str):
                     reason = item
                     break
                 delivered = True
                 yield item
-            assembler.mark_gap()
+            decoder.decode(clock() - origin, None)  # the link is down: a gap
             await self._drop_client()
             if self._closed.is_set():
                 break
@@ -257,7 +257,7 @@ class BleHeartRateSource:
                 out[key] = parse_device_information_string(await self._client.read_gatt_char(uuid))
         return out
 
-    async def _receive(self, origin: float, assembler: BeatAssembler) -> AsyncIterator[Any]:
+    async def _receive(self, origin: float, decoder: PacketDecoder) -> AsyncIterator[Any]:
         """Samples while the link lives; ends with a string saying why it stopped."""
         while True:
             try:
@@ -270,13 +270,9 @@ class BleHeartRateSource:
                 return
             arrival, payload = item
             self.packets += 1
-            try:
-                measurement = parse_heart_rate_measurement(payload)
-            except MalformedMeasurement:
-                self.malformed += 1
-                continue
-            for sample in assembler.feed(measurement, arrival - origin):
+            for sample in decoder.decode(arrival - origin, payload):
                 yield sample
+            self.malformed = decoder.malformed
 
     async def _drop_client(self) -> None:
         client, self._client = self._client, None

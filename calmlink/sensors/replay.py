@@ -13,17 +13,12 @@ import asyncio
 import contextlib
 import json
 import math
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from calmlink.sensors.beats import BeatAssembler
-from calmlink.sensors.hrs import (
-    MalformedMeasurement,
-    encode_heart_rate_measurement,
-    ms_to_rr_units,
-    parse_heart_rate_measurement,
-)
+from calmlink.sensors.beats import PacketDecoder
+from calmlink.sensors.hrs import encode_heart_rate_measurement, ms_to_rr_units
 from calmlink.sensors.models import ConnectionEvent, ConnectionState, SourceEvent
 from calmlink.sessions.formats import RRFileError, read_rr_file
 
@@ -92,6 +87,7 @@ class ReplaySource:
         self._name = name or f"replay of {self.path.name}"
         self._closed = asyncio.Event()
         self.malformed = 0
+        self.on_packet: Callable[[float, bytes | None], None] | None = None
 
     @property
     def name(self) -> str:
@@ -106,7 +102,7 @@ class ReplaySource:
         loop = asyncio.get_running_loop()
         started = loop.time()
         origin: float | None = None
-        assembler = BeatAssembler()
+        decoder = PacketDecoder(self.on_packet)
         for packet in self.packets():
             if origin is None:
                 origin = packet.arrival
@@ -116,16 +112,9 @@ class ReplaySource:
                     await asyncio.wait_for(self._closed.wait(), delay)
             if self._closed.is_set():
                 break
-            if packet.payload is None:
-                assembler.mark_gap()
-                continue
-            try:
-                measurement = parse_heart_rate_measurement(packet.payload)
-            except MalformedMeasurement:
-                self.malformed += 1
-                continue
-            for sample in assembler.feed(measurement, packet.arrival):
+            for sample in decoder.decode(packet.arrival, packet.payload):
                 yield sample
+        self.malformed = decoder.malformed
         reason = "stopped by the user" if self._closed.is_set() else "end of the recording"
         yield ConnectionEvent(ConnectionState.DISCONNECTED, reason, device_name=self._name)
 

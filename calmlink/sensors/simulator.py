@@ -19,15 +19,11 @@ import asyncio
 import contextlib
 import math
 import random
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
-from calmlink.sensors.beats import BeatAssembler
-from calmlink.sensors.hrs import (
-    encode_heart_rate_measurement,
-    ms_to_rr_units,
-    parse_heart_rate_measurement,
-)
+from calmlink.sensors.beats import PacketDecoder
+from calmlink.sensors.hrs import encode_heart_rate_measurement, ms_to_rr_units
 from calmlink.sensors.models import ConnectionEvent, ConnectionState, SourceEvent
 
 
@@ -118,6 +114,7 @@ class SimulatedStrap:
         self._name = name
         self._physiology = physiology
         self._closed = asyncio.Event()
+        self.on_packet: Callable[[float, bytes | None], None] | None = None
 
     @property
     def name(self) -> str:
@@ -131,7 +128,7 @@ class SimulatedStrap:
         )
         loop = asyncio.get_running_loop()
         started = loop.time()
-        assembler = BeatAssembler()
+        decoder = PacketDecoder(self.on_packet)
         for packet in simulate_packets(self._seed, self._physiology):
             delay = started + packet.arrival / self._speed - loop.time()
             if delay > 0:
@@ -139,8 +136,7 @@ class SimulatedStrap:
                     await asyncio.wait_for(self._closed.wait(), delay)
             if self._closed.is_set():
                 break
-            measurement = parse_heart_rate_measurement(packet.payload)
-            for sample in assembler.feed(measurement, packet.arrival):
+            for sample in decoder.decode(packet.arrival, packet.payload):
                 yield sample
         yield ConnectionEvent(ConnectionState.DISCONNECTED, "stopped by the user",
                               device_name=self._name)

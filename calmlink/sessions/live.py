@@ -110,6 +110,11 @@ class LiveSession:
         self.state.n_beats += 1
         self.publish({"type": "beat", **asdict(beat), "beat_seq": beat.seq})
 
+    async def complete(self) -> None:
+        """End the session as completed (the routine ran out, or the user stopped it)."""
+        if self.state.state == "active":
+            await self._complete()
+
     async def _complete(self) -> None:
         if self.state.session_id is not None:
             await self.store.finish_session(self.state.session_id, "completed")
