@@ -120,6 +120,8 @@ class BleHeartRateSource:
         self._name = target or "heart-rate strap"
         self.malformed = 0
         self.packets = 0
+        self.origin = 0.0
+        """The arrival clock's reading when events() started: sample times count from it."""
         self.on_packet: Callable[[float, bytes | None], None] | None = None
         """Sees every notification as received, with its arrival time (for raw logs)."""
 
@@ -155,7 +157,7 @@ class BleHeartRateSource:
     async def events(self) -> AsyncIterator[SourceEvent]:
         loop = asyncio.get_running_loop()
         clock = self._clock or loop.time
-        origin = clock()
+        origin = self.origin = clock()
         decoder = PacketDecoder(self.on_packet)
         attempt = 0
         reason = f"looking for {self._wanted() or 'any heart-rate strap'}"
