@@ -31,13 +31,20 @@ ProfileOpt = Annotated[str | None, typer.Option(help=_HELP["profile"], envvar="C
                                                 show_default="Receiver")]
 
 
-def _serve(settings: Settings, source_kwargs: dict[str, Any], open_browser: bool, banner: str) -> None:
+def _serve(settings: Settings, source_kwargs: dict[str, Any], open_browser: bool, banner: str,
+           autostart: bool = False) -> None:
+    from calmlink.api.devices import ble_access, demo_access
     from calmlink.api.server import build_server
     from calmlink.sensors.factory import make_source
 
+    simulated = bool(source_kwargs.get("simulate") or source_kwargs.get("replay"))
     source = make_source(speed=settings.speed, seed=settings.seed, **source_kwargs)
+    devices = demo_access(settings) if simulated else ble_access(settings)
     try:
-        server, sock = build_server(settings, source)
+        server, sock = build_server(settings, source, devices=devices, accelerated=simulated,
+                                    source_kind="simulated" if source_kwargs.get("simulate")
+                                    else "replay" if source_kwargs.get("replay") else "live",
+                                    autostart=autostart)
     except OSError as exc:
         typer.echo(f"calmlink: cannot listen on {settings.host}:{settings.port}: {exc.strerror}. "
                    "Try another port with --port.", err=True)
@@ -69,7 +76,8 @@ def demo(
 ) -> None:
     """Serve the live page on a simulated strap (no hardware needed)."""
     settings = Settings.from_env(port=port, db=db, speed=speed, seed=seed, profile=profile)
-    _serve(settings, {"simulate": True}, not no_browser, "calmlink demo on a simulated strap")
+    _serve(settings, {"simulate": True}, not no_browser, "calmlink demo on a simulated strap",
+           autostart=True)
 
 
 @app.command()
@@ -153,8 +161,9 @@ def record(
 
     source = make_source(device=device, simulate=simulate, replay=replay, speed=settings.speed,
                          seed=settings.seed)
+    speed_factor = settings.speed if (simulate or replay is not None) else 1.0
     raise typer.Exit(run_record(source, settings.db_path, profile=settings.profile, minutes=minutes,
-                                out=out))
+                                out=out, speed=speed_factor))
 
 
 @app.command()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from calmlink.sensors.models import HeartRateSource
-from calmlink.sessions.live import LiveSession
+from calmlink.sessions.live import Controller
 from calmlink.sessions.store import Store
 
 
@@ -29,54 +29,63 @@ class RawLog:
 
 
 async def record(source: HeartRateSource, store: Store, *, profile: str, minutes: float | None,
-                 out: Path | None, echo: Any = print) -> int | None:
+                 out: Path | None, speed: float = 1.0, echo: Any = print) -> int | None:
     """Run one session; stop when the routine ends or after ``minutes``. Returns the session id."""
     fh = out.open("w") if out is not None else None
     if fh is not None and hasattr(source, "on_packet"):
         source.on_packet = RawLog(fh)
     done = asyncio.Event()
-    session: LiveSession
+    reached = asyncio.Event()  # the minutes asked for were recorded
+    loop = asyncio.get_running_loop()
 
     def publish(message: dict[str, Any]) -> None:
         kind = message.get("type")
         if kind == "status":
             c = message["connection"]
             echo(f"strap: {c['state']}" + (f" ({c['reason']})" if c.get("reason") else ""))
-        elif kind == "step" and message.get("step"):
-            echo(f"step {message['step']['index'] + 1}: {message['step']['name']}")
-        elif kind == "beat" and minutes is not None and message["t"] >= minutes * 60:
+            if c["state"] == "disconnected" and controller.session is not None:
+                done.set()  # the recording or the source ended
+        elif kind == "step" and message["session"] is not None:
+            step = message["session"]["step"]
+            echo(f"step {step['index'] + 1}: {step['name']}")
+        elif kind == "session_end":
             done.set()
-        if session.state.state == "completed":
+        elif (kind == "beat" and minutes is not None and message.get("session_id") is not None
+              and message["t"] >= minutes * 60):
+            reached.set()
             done.set()
 
-    session = LiveSession(store, publish, profile=profile)
-    runner = asyncio.create_task(session.run(source))
-    waiter = asyncio.create_task(done.wait())
+    controller = Controller(store, publish, clock=lambda: loop.time() * speed,
+                            default_profile=profile, source_kind="recorded")
+    await controller.start_session(profile)
+    await controller.attach(source)
     try:
-        await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
-        if done.is_set():
-            await session.complete()
+        await done.wait()
+        if controller.session is not None and reached.is_set():
+            await controller.stop()
     finally:
-        await source.close()
-        waiter.cancel()
-        await asyncio.gather(runner, return_exceptions=True)
+        session_id = controller.session.id if controller.session else None
+        if session_id is None and controller.last_summary is not None:
+            session_id = controller.last_summary["session_id"]
+        await controller.close()
         if fh is not None:
             fh.close()
-    return session.state.session_id
+    return session_id
 
 
 def run_record(source: HeartRateSource, db: Path, *, profile: str, minutes: float | None,
-               out: Path | None) -> int:
+               out: Path | None, speed: float = 1.0) -> int:
     store = Store(db)
     store.open()
     try:
-        session_id = asyncio.run(record(source, store, profile=profile, minutes=minutes, out=out))
+        session_id = asyncio.run(record(source, store, profile=profile, minutes=minutes, out=out,
+                                        speed=speed))
     finally:
         store.close()
-    if session_id is None:
-        print("calmlink record: no beats were received; nothing was stored.", file=sys.stderr)
-        return 1
     rows = {r.id: r for r in store_rows(db)}
+    if session_id is None or rows.get(session_id) is None or rows[session_id].n_beats == 0:
+        print("calmlink record: no beats were received.", file=sys.stderr)
+        return 1
     row = rows.get(session_id)
     print(f"session {session_id}: {row.n_beats if row else 0} beats, {row.state if row else '?'}, "
           f"stored in {db}")

@@ -29,6 +29,18 @@ class Settings:
     speed: float = field(default=1.0, metadata={
         "help": "Playback speed of the simulated or replayed strap (1 = real time)."})
     seed: int = field(default=7, metadata={"help": "Seed of the simulated strap."})
+    lan: bool = field(default=False, metadata={
+        "help": "Also answer on this machine's own names and addresses (home network)."})
+    routines_dir: Path | None = field(default=None, metadata={
+        "help": "Folder of custom routine TOML files (default: routines/ in the data directory)."})
+
+    @property
+    def routines_path(self) -> Path:
+        if self.routines_dir is not None:
+            return self.routines_dir
+        from platformdirs import user_data_path
+
+        return user_data_path("calmlink", appauthor=False) / "routines"
 
     @property
     def db_path(self) -> Path:
@@ -49,8 +61,10 @@ class Settings:
 
 def _convert(name: str, raw: str) -> Any:
     default = getattr(Settings(), name)
-    if name == "db":
+    if name in ("db", "routines_dir"):
         return Path(raw)
+    if name == "lan":
+        return raw.strip().lower() in ("1", "true", "yes", "on")
     try:
         return type(default)(raw)
     except ValueError as exc:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from calmlink.api.devices import demo_access
 from calmlink.api.server import bind_socket, build_server
 from calmlink.sensors.models import HeartRateSource
 from calmlink.sensors.simulator import SimulatedStrap
@@ -40,10 +41,16 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
     """Factory: start the real app under uvicorn in a thread on a free 127.0.0.1 port."""
     running: list[RunningServer] = []
 
-    def start(source: HeartRateSource | None = None, **overrides: Any) -> RunningServer:
-        settings = Settings(db=overrides.pop("db", tmp_path / "calmlink.sqlite3"), **overrides)
+    def start(source: HeartRateSource | None = None, *, autostart: bool = False,
+              speed: float = 20.0, **overrides: Any) -> RunningServer:
+        """A demo-like server: the simulated strap (``speed`` x real time) unless ``source``."""
+        settings = Settings(db=overrides.pop("db", tmp_path / "calmlink.sqlite3"), speed=speed,
+                            routines_dir=overrides.pop("routines_dir", tmp_path / "routines"),
+                            **overrides)
         sock = bind_socket("127.0.0.1", 0)
-        server, _ = build_server(settings, source or SimulatedStrap(speed=20.0), sock)
+        server, _ = build_server(settings, source or SimulatedStrap(speed=speed), sock,
+                                 devices=demo_access(settings), accelerated=True,
+                                 source_kind="simulated", autostart=autostart)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
         deadline = time.monotonic() + 10

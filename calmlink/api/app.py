@@ -3,85 +3,79 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
-from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from calmlink.api.devices import DeviceAccess, demo_access
 from calmlink.api.hub import Hub
+from calmlink.api.routes_live import live_router
+from calmlink.api.routes_review import review_router
+from calmlink.api.security import LOOPBACK_HOSTS, GuardMiddleware, lan_hosts
 from calmlink.sensors.models import HeartRateSource
-from calmlink.sessions.live import LiveSession
+from calmlink.sessions.live import Controller
+from calmlink.sessions.routine import load_routines
 from calmlink.sessions.store import Store
 from calmlink.settings import Settings
 
 log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+PAGES = {"/": "index.html", "/review": "review.html", "/trends": "trends.html"}
 
 
-def create_app(settings: Settings, source: HeartRateSource, store: Store) -> FastAPI:
+def create_app(settings: Settings, source: HeartRateSource | None, store: Store, *,
+               devices: DeviceAccess | None = None, clock: Callable[[], float] | None = None,
+               source_kind: str = "live", clock_rate: float = 1.0,
+               autostart: bool = False) -> FastAPI:
+    """The app. ``source`` (if any) is attached at start-up; ``devices`` finds and connects straps
+    from the page; ``clock`` drives step timers (a simulator or replay may run it faster);
+    ``autostart`` begins a session at once (the demo)."""
     hub = Hub()
-    session = LiveSession(store, hub.publish, profile=settings.profile)
+    routines, routine_errors = load_routines(settings.routines_path)
+    for error in routine_errors:
+        log.warning("routine skipped: %s", error)
+    controller = Controller(store, hub.publish, routines=routines, clock=clock,
+                            default_profile=settings.profile, source_kind=source_kind,
+                            clock_rate=clock_rate)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(store.open)
-        task = asyncio.create_task(session.run(source), name="calmlink-live-session")
+        if source is not None:
+            await controller.attach(source)
+            if autostart:
+                await controller.start_session()
         try:
             yield
         finally:
-            await source.close()
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            await controller.close()
             await asyncio.to_thread(store.close)
 
     app = FastAPI(title="calmlink", version="0.1.0", lifespan=lifespan,
-                  description="A relaxation proxy from a heart-rate strap. Not a medical device.")
+                  description="A relaxation proxy from a heart-rate strap. calmlink is not a medical "
+                  "device.")
     app.state.hub = hub
-    app.state.session = session
+    app.state.controller = controller
+    app.state.store = store
+    app.state.devices = devices or demo_access(settings)
+    app.state.routine_errors = routine_errors
 
-    @app.get("/", include_in_schema=False)
-    async def index() -> FileResponse:
-        return FileResponse(WEB_DIR / "index.html", media_type="text/html")
-
-    @app.get("/api/status")
-    async def status() -> dict[str, Any]:
-        """The live session as the page's snapshot sees it."""
-        return {"epoch": hub.epoch, "seq": hub.seq, **session.state.snapshot()}
-
-    @app.get("/api/sessions")
-    async def sessions() -> list[dict[str, Any]]:
-        rows = await asyncio.to_thread(store.list_sessions)
-        return [asdict(r) for r in rows]
-
-    @app.websocket("/ws/live")
-    async def live(ws: WebSocket) -> None:
-        since_raw = ws.query_params.get("since")
-        epoch = ws.query_params.get("epoch")
-        since = int(since_raw) if since_raw and since_raw.isdigit() else None
-        if epoch != hub.epoch:
-            since = None
-        await ws.accept()
-        viewer, missed = hub.subscribe(since)
-        try:
-            await ws.send_json({"type": "snapshot", "seq": hub.seq, "epoch": hub.epoch,
-                                "resumed": bool(missed) or since == hub.seq,
-                                **session.state.snapshot()})
-            for text in missed:
-                await ws.send_text(text)
-            while True:
-                await ws.send_text(await viewer.queue.get())
-        except (WebSocketDisconnect, RuntimeError, ConnectionError):
-            pass
-        finally:
-            hub.unsubscribe(viewer)
-
+    for route, page in PAGES.items():
+        app.add_api_route(route, _page(page), include_in_schema=False, methods=["GET"])
+    app.include_router(live_router)
+    app.include_router(review_router)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    hosts = set(LOOPBACK_HOSTS) | (lan_hosts() if settings.lan else set())
+    app.add_middleware(GuardMiddleware, allowed_hosts=hosts)
     return app
+
+
+def _page(name: str) -> Callable[[], FileResponse]:
+    def serve_page() -> FileResponse:
+        return FileResponse(WEB_DIR / name, media_type="text/html")
+    return serve_page

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import socket
+import time
 
 import uvicorn
 
 from calmlink.api.app import create_app
+from calmlink.api.devices import DeviceAccess, demo_access
 from calmlink.sensors.models import HeartRateSource
 from calmlink.sessions.store import Store
 from calmlink.settings import Settings
@@ -22,10 +24,16 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def build_server(settings: Settings, source: HeartRateSource,
-                 sock: socket.socket | None = None) -> tuple[uvicorn.Server, socket.socket]:
+def build_server(settings: Settings, source: HeartRateSource | None,
+                 sock: socket.socket | None = None, *, devices: DeviceAccess | None = None,
+                 accelerated: bool = False, source_kind: str = "live", autostart: bool = False,
+                 ) -> tuple[uvicorn.Server, socket.socket]:
+    """``accelerated``: step timers run at ``settings.speed`` (a simulator or replay)."""
     store = Store(settings.db_path)
-    app = create_app(settings, source, store)
+    speed = settings.speed if accelerated else 1.0
+    app = create_app(settings, source, store, devices=devices,
+                     clock=lambda: time.monotonic() * speed, source_kind=source_kind,
+                     clock_rate=speed, autostart=autostart)
     sock = sock or bind_socket(settings.host, settings.port)
     config = uvicorn.Config(app, log_level="warning", lifespan="on", ws_ping_interval=10,
                             ws_ping_timeout=10, timeout_graceful_shutdown=2)
@@ -33,7 +41,7 @@ def build_server(settings: Settings, source: HeartRateSource,
 
 
 def serve(settings: Settings, source: HeartRateSource) -> None:
-    server, sock = build_server(settings, source)
+    server, sock = build_server(settings, source, devices=demo_access(settings))
     try:
         server.run(sockets=[sock])
     finally:

@@ -17,7 +17,6 @@ A file that cannot be read raises :class:`RRFileError` naming the line and what 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -143,8 +142,11 @@ def _parse_time(value: str) -> float:
 
 
 def _table(text: str, path: str, delimiter: str, fmt: str) -> RRSeries:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = list(reader)
+    reader = csv.reader(text.splitlines(), delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise RRFileError(path, reader.line_num, f"not a readable CSV line ({exc})") from None
     header = [h.strip() for h in rows[0]]
     rr_col = _find_column(header, r"^rr[_ -]?ms$", r"rr[-_ ]?interval", r"^rr", r"ibi", r"interval")
     t_col = _find_column(header, r"^t$", r"^t_s$", r"time_ns", r"timestamp", r"time", r"^t_")

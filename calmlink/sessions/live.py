@@ -1,12 +1,17 @@
-"""The live session loop: source events in; stamped, committed, scored beats out.
+"""The live session loop: one source in; stamped, scored, committed beats out to the live feed.
 
-Order per beat: stamp the routine step, score it (pure signal code), commit it to the store, and
-only then publish it, so anything a viewer has seen is on disk.
+:class:`Controller` owns the current heart-rate source and at most one active session. Per beat:
+stamp the routine step, score it with the pure per-beat path, commit it to the store, and only then
+publish it, so anything a viewer has seen is on disk. Steps advance on their timer (a session clock
+that a simulator or replay may run faster) or by hand; pausing stops the timer, not the recording.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -15,6 +20,7 @@ from calmlink.sensors.models import ConnectionEvent, HeartRateSample, HeartRateS
 from calmlink.sessions.events import BeatEvent
 from calmlink.sessions.routine import DEFAULT_ROUTINE, Routine
 from calmlink.sessions.store import Store
+from calmlink.sessions.summary import BeatRow, summarize
 from calmlink.signal.gauge import GaugeConfig
 from calmlink.signal.live import LiveProcessor
 
@@ -22,100 +28,282 @@ log = logging.getLogger(__name__)
 Publish = Callable[[dict[str, Any]], object]
 
 
+class SessionError(RuntimeError):
+    """A session command that does not fit the current state (e.g. 'next' with no session)."""
+
+
 @dataclass
-class SessionState:
-    session_id: int | None = None
-    profile: str = "Receiver"
-    routine: Routine = DEFAULT_ROUTINE
-    step: int | None = 0
-    elapsed_s: float = 0.0
-    state: str = "idle"
+class ActiveSession:
+    id: int
+    profile: str
+    routine: Routine
+    processor: LiveProcessor
+    started: float  # session clock
+    step: int = 0
+    step_started: float = 0.0
+    paused_at: float | None = None
+    paused_in_step: float = 0.0
     n_beats: int = 0
-    connection: dict[str, Any] = field(default_factory=lambda: {"state": "disconnected"})
+    t0: float | None = None  # source time of the first beat
+    rows: list[BeatRow] = field(default_factory=list)
 
-    def snapshot(self) -> dict[str, Any]:
-        step = self.routine.steps[self.step] if self.step is not None else None
-        step_end = sum(s.duration_s for s in self.routine.steps[: (self.step or 0) + 1])
-        return {
-            "session_id": self.session_id,
-            "profile": self.profile,
-            "state": self.state,
-            "elapsed_s": round(self.elapsed_s, 2),
-            "n_beats": self.n_beats,
-            "routine": {"name": self.routine.name,
-                        "steps": [asdict(s) for s in self.routine.steps]},
-            "step": None if step is None else {
-                "index": self.step, "name": step.name, "cue": step.cue,
-                "remaining_s": round(max(step_end - self.elapsed_s, 0.0), 1),
-            },
-            "connection": self.connection,
-        }
+    def step_elapsed(self, now: float) -> float:
+        pause = (now - self.paused_at) if self.paused_at is not None else 0.0
+        return now - self.step_started - self.paused_in_step - pause
+
+    def step_remaining(self, now: float) -> float:
+        return max(self.routine.steps[self.step].duration_s - self.step_elapsed(now), 0.0)
 
 
-class LiveSession:
-    """Runs one routine over one source, persisting each beat before publishing it."""
-
-    def __init__(self, store: Store, publish: Publish, routine: Routine = DEFAULT_ROUTINE,
-                 profile: str = "Receiver") -> None:
+class Controller:
+    def __init__(self, store: Store, publish: Publish, *, routines: dict[str, Routine] | None = None,
+                 clock: Callable[[], float] | None = None, default_profile: str = "Receiver",
+                 source_kind: str = "live", clock_rate: float = 1.0) -> None:
         self.store = store
         self.publish = publish
-        self.state = SessionState(profile=profile, routine=routine)
-        self.processor = LiveProcessor(GaugeConfig(baseline_s=routine.steps[0].duration_s))
-        self._t0: float | None = None
+        self.routines = routines or {DEFAULT_ROUTINE.name: DEFAULT_ROUTINE}
+        self._clock = clock
+        self.default_profile = default_profile
+        self.source_kind = source_kind
+        self.clock_rate = clock_rate
+        """Session-clock seconds per wall-clock second (a demo may run faster), for page timers."""
+        self.source: HeartRateSource | None = None
+        self.connection: dict[str, Any] = {"state": "disconnected", "reason": "no strap yet"}
+        self.session: ActiveSession | None = None
+        self.last_summary: dict[str, Any] | None = None
+        self._source_task: asyncio.Task[None] | None = None
+        self._ticker: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+        self.latest_hr: float | None = None
 
-    async def run(self, source: HeartRateSource) -> None:
+    def now(self) -> float:
+        return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
+
+    # -- the source ---------------------------------------------------------------------------
+
+    async def attach(self, source: HeartRateSource) -> None:
+        """Use ``source`` from now on (closing any previous one)."""
+        await self.detach()
+        self.source = source
+        self._source_task = asyncio.create_task(self._consume(source), name="calmlink-source")
+        if self._ticker is None:
+            self._ticker = asyncio.create_task(self._tick_forever(), name="calmlink-step-timer")
+
+    async def detach(self) -> None:
+        source, task = self.source, self._source_task
+        self.source, self._source_task = None, None
+        if source is not None:
+            await source.close()
+        if task is not None:
+            try:
+                await asyncio.wait_for(task, 5.0)
+            except (TimeoutError, asyncio.CancelledError):
+                task.cancel()
+            except Exception:  # the source already failed; nothing more to clean up
+                log.exception("source task failed")
+
+    async def _consume(self, source: HeartRateSource) -> None:
         try:
             async for event in source.events():
                 if isinstance(event, ConnectionEvent):
                     self._on_connection(event)
                 else:
                     await self._on_sample(event, source.name)
-        finally:
-            if self.state.session_id is not None and self.state.state == "active":
-                await self.store.finish_session(self.state.session_id, "interrupted")
-                self.state.state = "interrupted"
+        except Exception as exc:
+            log.exception("heart-rate source stopped")
+            self._on_connection_dict({"state": "disconnected", "reason": f"source failed: {exc}"})
 
     def _on_connection(self, event: ConnectionEvent) -> None:
-        self.state.connection = {
+        self._on_connection_dict({
             "state": event.state.value, "reason": event.reason, "device": event.device_name,
-            "battery_pct": event.battery_pct, "sensor_location": event.sensor_location,
-        }
-        self.publish({"type": "status", "connection": self.state.connection})
+            "address": event.device_address, "battery_pct": event.battery_pct,
+            "sensor_location": event.sensor_location,
+        })
+
+    def _on_connection_dict(self, connection: dict[str, Any]) -> None:
+        if connection["state"] != "connected":
+            for key in ("battery_pct", "sensor_location"):
+                connection.setdefault(key, self.connection.get(key))
+        self.connection = connection
+        self.publish({"type": "status", "connection": connection})
+
+    # -- beats --------------------------------------------------------------------------------
 
     async def _on_sample(self, sample: HeartRateSample, source_name: str) -> None:
-        if self._t0 is None:
-            self._t0 = sample.t
-            self.processor.start_baseline(0.0)
-            self.state.session_id = await self.store.start_session(
-                self.state.profile, self.state.routine.name, source_name, "live")
-            self.state.state = "active"
-        t = sample.t - self._t0
-        self.state.elapsed_s = t
-        step = self.state.routine.step_at(t) if self.state.state == "active" else None
-        if step != self.state.step:
-            self.state.step = step
-            if step is None:
-                await self._complete()
-            self.publish({"type": "step", **self.state.snapshot()})
-        result = self.processor.push(t, sample.hr_bpm, sample.rr_ms, contact=sample.contact,
-                                     gap_before=sample.gap_before)
-        beat = BeatEvent(
-            seq=self.state.n_beats, t=round(t, 4), rr_ms=sample.rr_ms, hr_bpm=sample.hr_bpm,
-            artifact=result.artifact, gap_before=sample.gap_before, step=step,
-            gauge=result.gauge, trend=result.trend, quality=result.quality, reason=result.reason,
-            rmssd_ms=None if result.rmssd_ms is None else round(result.rmssd_ms, 2),
-        )
-        if self.state.state == "active" and self.state.session_id is not None:
-            await self.store.append_beat(self.state.session_id, beat)
-        self.state.n_beats += 1
-        self.publish({"type": "beat", **asdict(beat), "beat_seq": beat.seq})
+        async with self._lock:
+            await self._advance_by_timer()
+            s = self.session
+            self.latest_hr = sample.hr_bpm
+            if s is None:
+                self.publish({"type": "beat", "session_id": None, "t": round(sample.t, 3),
+                              "hr_bpm": sample.hr_bpm, "rr_ms": sample.rr_ms, "gauge": None,
+                              "trend": None, "quality": "good" if sample.contact is not False
+                              else "no-contact", "reason": "", "step": None, "artifact": False,
+                              "contact": sample.contact})
+                return
+            if s.t0 is None:
+                s.t0 = sample.t
+            t = sample.t - s.t0
+            result = s.processor.push(t, sample.hr_bpm, sample.rr_ms, contact=sample.contact,
+                                      gap_before=sample.gap_before)
+            beat = BeatEvent(
+                seq=s.n_beats, t=round(t, 4), rr_ms=sample.rr_ms, hr_bpm=round(sample.hr_bpm, 2),
+                artifact=result.artifact, gap_before=sample.gap_before, step=s.step,
+                gauge=result.gauge, trend=result.trend, quality=result.quality, reason=result.reason,
+                rmssd_ms=None if result.rmssd_ms is None else round(result.rmssd_ms, 2),
+            )
+            await self.store.append_beat(s.id, beat)  # committed before anyone sees it
+            s.n_beats += 1
+            s.rows.append(BeatRow(beat.t, beat.rr_ms, beat.hr_bpm, beat.artifact, beat.gap_before,
+                                  beat.step, beat.gauge))
+            self.publish({"type": "beat", "session_id": s.id, **asdict(beat), "beat_seq": beat.seq,
+                          "contact": sample.contact, "resp_rate_bpm": result.resp_rate_bpm,
+                          "step_remaining_s": round(s.step_remaining(self.now()), 1),
+                          "paused": s.paused_at is not None})
 
-    async def complete(self) -> None:
-        """End the session as completed (the routine ran out, or the user stopped it)."""
-        if self.state.state == "active":
-            await self._complete()
+    # -- the routine --------------------------------------------------------------------------
 
-    async def _complete(self) -> None:
-        if self.state.session_id is not None:
-            await self.store.finish_session(self.state.session_id, "completed")
-        self.state.state = "completed"
+    async def _tick_forever(self) -> None:
+        while True:
+            await asyncio.sleep(0.25)
+            async with self._lock:
+                await self._advance_by_timer()
+
+    async def _advance_by_timer(self) -> None:
+        s = self.session
+        if s is None or s.paused_at is not None:
+            return
+        now = self.now()
+        while self.session is s and s.step_elapsed(now) >= s.routine.steps[s.step].duration_s:
+            overshoot = s.step_elapsed(now) - s.routine.steps[s.step].duration_s
+            if s.step + 1 >= len(s.routine.steps):
+                await self._end("completed")
+                return
+            self._go_to(s, s.step + 1, now - overshoot)
+
+    def _go_to(self, s: ActiveSession, step: int, at: float) -> None:
+        if s.step == 0 and step > 0:
+            s.processor.gauge.finish_baseline()
+        s.step, s.step_started, s.paused_in_step = step, at, 0.0
+        if s.paused_at is not None:
+            s.paused_at = at
+        self.publish({"type": "step", "session": self.session_view()})
+
+    async def start_session(self, profile: str | None = None, routine: str | None = None
+                            ) -> dict[str, Any]:
+        async with self._lock:
+            if self.session is not None:
+                raise SessionError("a session is already running: stop it first")
+            chosen = self.routines.get(routine or DEFAULT_ROUTINE.name)
+            if chosen is None:
+                raise SessionError(f"no routine named {routine!r}")
+            name = (profile or self.default_profile).strip()
+            if not name:
+                raise SessionError("the receiver's profile needs a name")
+            session_id = await self.store.start_session(
+                name, chosen.name, self.connection.get("device"), self.source_kind,
+                steps=[st.name for st in chosen.steps])
+            processor = LiveProcessor(GaugeConfig(baseline_s=chosen.steps[0].duration_s))
+            processor.start_baseline(0.0)
+            now = self.now()
+            self.session = ActiveSession(session_id, name, chosen, processor, now, step_started=now)
+            self.last_summary = None
+            view = self.session_view() or {}
+            self.publish({"type": "step", "session": view})
+            return view
+
+    def _require(self) -> ActiveSession:
+        if self.session is None:
+            raise SessionError("no session is running")
+        return self.session
+
+    async def next_step(self) -> dict[str, Any]:
+        async with self._lock:
+            s = self._require()
+            if s.step + 1 >= len(s.routine.steps):
+                await self._end("completed")
+                return {"ended": True, "summary": self.last_summary}
+            self._go_to(s, s.step + 1, self.now())
+            return self.session_view() or {}
+
+    async def previous_step(self) -> dict[str, Any]:
+        async with self._lock:
+            s = self._require()
+            self._go_to(s, max(s.step - 1, 0), self.now())
+            return self.session_view() or {}
+
+    async def pause(self) -> dict[str, Any]:
+        async with self._lock:
+            s = self._require()
+            if s.paused_at is None:
+                s.paused_at = self.now()
+                self.publish({"type": "step", "session": self.session_view()})
+            return self.session_view() or {}
+
+    async def resume(self) -> dict[str, Any]:
+        async with self._lock:
+            s = self._require()
+            if s.paused_at is not None:
+                s.paused_in_step += self.now() - s.paused_at
+                s.paused_at = None
+                self.publish({"type": "step", "session": self.session_view()})
+            return self.session_view() or {}
+
+    async def stop(self) -> dict[str, Any]:
+        async with self._lock:
+            self._require()
+            await self._end("completed")
+            return {"ended": True, "summary": self.last_summary}
+
+    async def _end(self, state: str) -> None:
+        s = self.session
+        if s is None:
+            return
+        self.session = None
+        summary = summarize(s.rows, [st.name for st in s.routine.steps])
+        summary.update({"session_id": s.id, "profile": s.profile, "routine": s.routine.name,
+                        "state": state})
+        self.last_summary = summary
+        await self.store.finish_session(s.id, state, summary)
+        self.publish({"type": "session_end", "summary": summary})
+
+    async def close(self) -> None:
+        """Shut down: an active session is left 'interrupted' (the server is stopping)."""
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+            self._ticker = None
+        await self.detach()
+        async with self._lock:
+            await self._end("interrupted")
+
+    # -- views --------------------------------------------------------------------------------
+
+    def session_view(self) -> dict[str, Any] | None:
+        s = self.session
+        if s is None:
+            return None
+        now = self.now()
+        step = s.routine.steps[s.step]
+        return {
+            "id": s.id, "profile": s.profile, "state": "paused" if s.paused_at is not None else "active",
+            "routine": {"name": s.routine.name, "steps": [asdict(st) for st in s.routine.steps]},
+            "step": {"index": s.step, "name": step.name, "cue": step.cue,
+                     "duration_s": step.duration_s,
+                     "remaining_s": round(s.step_remaining(now), 1)},
+            "elapsed_s": round(now - s.started, 1), "n_beats": s.n_beats,
+            "calibrating": s.processor.baseline is None,
+        }
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "connection": self.connection,
+            "session": self.session_view(),
+            "last_summary": self.last_summary,
+            "routines": [{"name": r.name, "duration_s": r.duration_s,
+                          "steps": [asdict(st) for st in r.steps]} for r in self.routines.values()],
+            "clock_rate": self.clock_rate,
+            "latest_hr": None if self.latest_hr is None or math.isnan(self.latest_hr)
+            else self.latest_hr,
+        }

@@ -38,6 +38,26 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (session_id, seq)
     ) WITHOUT ROWID;
     """,
+    # version 2: stored per-session summaries (lists and trends never recompute from beats),
+    # ratings before and after from each partner, and the role of the strap each beat came from
+    """
+    ALTER TABLE sessions ADD COLUMN n_beats INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sessions ADD COLUMN duration_s REAL;
+    ALTER TABLE sessions ADD COLUMN outcome TEXT;
+    ALTER TABLE sessions ADD COLUMN summary TEXT;
+    ALTER TABLE sessions ADD COLUMN steps TEXT;
+    ALTER TABLE sessions ADD COLUMN rating_receiver_before INTEGER
+        CHECK (rating_receiver_before BETWEEN 1 AND 5);
+    ALTER TABLE sessions ADD COLUMN rating_receiver_after INTEGER
+        CHECK (rating_receiver_after BETWEEN 1 AND 5);
+    ALTER TABLE sessions ADD COLUMN rating_giver_before INTEGER
+        CHECK (rating_giver_before BETWEEN 1 AND 5);
+    ALTER TABLE sessions ADD COLUMN rating_giver_after INTEGER
+        CHECK (rating_giver_after BETWEEN 1 AND 5);
+    ALTER TABLE beats ADD COLUMN role TEXT NOT NULL DEFAULT 'receiver';
+    UPDATE sessions SET n_beats = (SELECT COUNT(*) FROM beats b WHERE b.session_id = sessions.id);
+    CREATE INDEX sessions_by_profile ON sessions(profile_id, started_at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

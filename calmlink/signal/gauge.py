@@ -106,6 +106,7 @@ class RelaxationGauge:
         self.c = config
         self.baseline = baseline
         self.baseline_start: float | None = None if baseline is None else -math.inf
+        self.baseline_s = config.baseline_s
         self._acc = _BaselineAccumulator()
         self._hr: deque[tuple[float, float]] = deque()
         self._hr_sum = 0.0
@@ -121,9 +122,16 @@ class RelaxationGauge:
         """Take a new baseline from ``t`` for ``baseline_s`` seconds."""
         self.baseline_start = t
         self.baseline = None
+        self.baseline_s = self.c.baseline_s
         self._acc = _BaselineAccumulator()
         self._smoothed = None
         self._history.clear()
+
+    def finish_baseline(self) -> None:
+        """End the baseline now (the giver left the settle step early); the next update uses
+        what was collected, or keeps collecting if that was too little."""
+        if self.baseline is None and self.baseline_start is not None:
+            self.baseline_s = 0.0
 
     @property
     def calibrating(self) -> bool:
@@ -175,13 +183,14 @@ class RelaxationGauge:
         if self.baseline is None:
             if t < self.baseline_start:
                 return GaugeState(None, None, quality, reason or "waiting for the baseline")
-            if t < self.baseline_start + self.c.baseline_s:
+            if t < self.baseline_start + self.baseline_s:
                 if usable and hr_bpm is not None:
                     self._acc.add(rr_ms, diff_ms, hr_bpm)
                 return GaugeState(None, None, quality, reason or "calibrating")
             self.baseline = self._acc.result()
             if self.baseline is None:  # nothing usable yet: keep collecting from here
                 self.baseline_start = t
+                self.baseline_s = self.c.baseline_s
                 return GaugeState(None, None, quality, reason or "calibrating")
         z = self._score(hr, ln_rmssd, window_s, has_rr=rr_ms is not None)
         if z is not None and usable:

@@ -1,39 +1,88 @@
-// The live page: listens to /ws/live and shows the latest beat. It computes no metric itself.
+// The giver's page: connect a strap, follow the routine, glance at the gauge. No metric is
+// computed here; every number comes from the server.
+import { audio } from "./audio.js";
+import { createChart } from "./chart.js";
 import { createGauge } from "./gauge.js";
+import { openFeed } from "./feed.js";
+import { el, get, post } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 const gauge = createGauge($("gauge"), $("gauge-fill"));
-const TREND = {
-  slowing: ["slowing down", "↓"],
-  steady: ["steady", "→"],
-  rising: ["picking up", "↑"],
-};
-const state = { seq: null, epoch: null, snapshot: null, stepDeadline: null };
+const chart = createChart($("chart"));
+const TREND = { slowing: ["slowing down", "↓"], steady: ["steady", "→"], rising: ["picking up", "↑"] };
+const state = { session: null, clockRate: 1, stepDeadline: null, lastTrend: null, wakeLock: null,
+                routinesLoaded: false };
 
-function showStep(snap) {
-  state.snapshot = snap;
-  const step = snap.step;
-  const steps = snap.routine ? snap.routine.steps : [];
-  $("step-name").textContent = step ? step.name : (snap.state === "completed" ? "Done" : "Waiting for the strap");
-  $("step-cue").textContent = step ? step.cue : "";
-  state.stepDeadline = step ? performance.now() + step.remaining_s * 1000 : null;
-  const list = $("progress");
-  list.replaceChildren(...steps.map((s, i) => {
-    const li = document.createElement("li");
-    li.title = s.name;
-    if (step && i < step.index) li.className = "done";
-    if (step && i === step.index) li.className = "current";
-    return li;
-  }));
+function show(view) {
+  document.body.dataset.view = view;
+  for (const name of ["connect", "live", "end"]) $(`${name}-view`).hidden = name !== view;
+  if (view === "live") { requestWakeLock(); chart.resize(); } else releaseWakeLock();
 }
 
+async function requestWakeLock() {
+  try {
+    if ("wakeLock" in navigator && !state.wakeLock) state.wakeLock = await navigator.wakeLock.request("screen");
+  } catch { state.wakeLock = null; }
+}
+
+function releaseWakeLock() {
+  if (state.wakeLock) state.wakeLock.release().catch(() => {});
+  state.wakeLock = null;
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && document.body.dataset.view === "live") {
+    state.wakeLock = null;
+    requestWakeLock();
+  }
+});
+
 function showConnection(c) {
-  const el = $("connection");
-  el.dataset.state = c.state;
-  el.textContent = c.device ? `${c.device}: ${c.state}` : c.state;
+  const pill = $("connection");
+  pill.dataset.state = c.state;
+  const parts = [c.device ? `${c.device}: ${c.state}` : c.state];
+  if (c.battery_pct !== null && c.battery_pct !== undefined) parts.push(`battery ${c.battery_pct}%`);
+  if (c.state !== "connected" && c.reason) parts.push(c.reason);
+  pill.textContent = parts.join(" · ");
+  $("disconnect").hidden = !["connected", "connecting", "reconnecting", "scanning"].includes(c.state);
+}
+
+function fillRoutines(routines) {
+  if (state.routinesLoaded) return;
+  const select = $("routine");
+  select.replaceChildren(...routines.map((r) => {
+    const opt = el("option", `${r.name} (${Math.round(r.duration_s / 60)} min)`);
+    opt.value = r.name;
+    return opt;
+  }));
+  state.routinesLoaded = true;
+}
+
+function showSession(s) {
+  const previous = state.session;
+  state.session = s;
+  if (!s) return;
+  const step = s.step;
+  $("step-name").textContent = step.name;
+  $("step-cue").textContent = step.cue;
+  state.stepDeadline = performance.now() + (step.remaining_s / state.clockRate) * 1000;
+  $("pause").textContent = s.state === "paused" ? "Resume" : "Pause";
+  $("live-view").dataset.paused = String(s.state === "paused");
+  $("progress").replaceChildren(...s.routine.steps.map((st, i) => {
+    const li = el("li");
+    li.title = st.name;
+    li.className = i < step.index ? "done" : i === step.index ? "current" : "";
+    return li;
+  }));
+  if (previous && previous.id === s.id && previous.step.index !== step.index) audio.stepTone();
+  show("live");
 }
 
 function showBeat(b) {
+  if (b.session_id === null || b.session_id === undefined) {
+    $("connect-hr").textContent = Math.round(b.hr_bpm);
+    return;
+  }
   $("hr").textContent = Math.round(b.hr_bpm);
   gauge.set(b.gauge);
   $("gauge-value").textContent = b.gauge === null ? "–" : Math.round(b.gauge);
@@ -41,47 +90,116 @@ function showBeat(b) {
   const [word, arrow] = TREND[b.trend] || ["settling in", ""];
   $("trend").textContent = word;
   $("trend-arrow").textContent = arrow;
-  $("quality").textContent = b.quality === "good" ? "" : (b.reason || b.quality);
+  $("quality").textContent = b.quality === "good" || b.quality === "fair" ? "" : (b.reason || b.quality);
   $("quality").dataset.quality = b.quality;
+  if (b.trend === "slowing" && state.lastTrend !== "slowing" && $("chime").checked) audio.chime();
+  state.lastTrend = b.trend;
+  if (typeof b.step_remaining_s === "number" && !b.paused) {
+    state.stepDeadline = performance.now() + (b.step_remaining_s / state.clockRate) * 1000;
+  }
+  chart.push(b.t, b.artifact ? null : b.hr_bpm, b.gauge);
+}
+
+function fmt(x, digits = 0, unit = "") {
+  return x === null || x === undefined ? "–" : `${x > 0 && unit.startsWith("±") ? "+" : ""}${x.toFixed(digits)}${unit.replace("±", "")}`;
+}
+
+function showEnd(summary) {
+  state.session = null;
+  if (!summary) return;
+  const minutes = Math.round(summary.duration_s / 60);
+  $("end-headline").textContent = `${summary.profile}: ${minutes} min, ${summary.n_beats} beats. ` +
+    `Compared with settling, the session looked ${summary.outcome}.`;
+  $("observations").replaceChildren(...summary.observations.map((o) => el("li", o)));
+  $("steps-body").replaceChildren(...summary.steps.map((s) => {
+    const tr = el("tr");
+    tr.append(el("td", s.name), el("td", fmt(s.mean_hr_bpm, 0, " bpm")),
+      el("td", s.index === 0 ? "baseline" : fmt(s.delta_hr_bpm, 1, "± bpm")),
+      el("td", s.index === 0 ? "baseline" : fmt(s.delta_ln_rmssd, 2, "±")),
+      el("td", s.clean_share === null ? "–" : `${Math.round(s.clean_share * 100)}%`));
+    return tr;
+  }));
+  $("review-link").href = `/review#session-${summary.session_id}`;
+  show("end");
 }
 
 function handle(msg) {
-  if (msg.type === "snapshot") {
-    state.epoch = msg.epoch;
-    showConnection(msg.connection);
-    showStep(msg);
-  } else if (msg.type === "beat") {
-    showBeat(msg);
-  } else if (msg.type === "step") {
-    showStep(msg);
-  } else if (msg.type === "status") {
-    showConnection(msg.connection);
+  switch (msg.type) {
+    case "snapshot":
+      state.clockRate = msg.clock_rate || 1;
+      showConnection(msg.connection);
+      fillRoutines(msg.routines);
+      if (!$("profile").value) $("profile").value = "Receiver";
+      if (msg.session) showSession(msg.session);
+      else if (msg.last_summary) showEnd(msg.last_summary);
+      else show("connect");
+      break;
+    case "status": showConnection(msg.connection); break;
+    case "step": if (msg.session) showSession(msg.session); break;
+    case "beat": showBeat(msg); break;
+    case "session_end": audio.stepTone(); showEnd(msg.summary); break;
   }
-  if (typeof msg.seq === "number") state.seq = msg.seq;
+  document.body.dataset.seq = String(msg.seq);
 }
 
-function connect(delay = 500) {
-  const params = new URLSearchParams();
-  if (state.epoch !== null && state.seq !== null) {
-    params.set("epoch", state.epoch);
-    params.set("since", String(state.seq));
-  }
-  const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  const ws = new WebSocket(`${proto}//${location.host}/ws/live?${params}`);
-  ws.addEventListener("message", (ev) => handle(JSON.parse(ev.data)));
-  ws.addEventListener("open", () => { delay = 500; });
-  ws.addEventListener("close", () => {
-    $("connection").textContent = "reconnecting to calmlink…";
-    setTimeout(() => connect(Math.min(delay * 2, 5000)), delay);
-  });
-}
-
-function tick() {
-  if (state.stepDeadline !== null) {
-    const left = Math.max(0, Math.round((state.stepDeadline - performance.now()) / 1000));
-    $("step-timer").textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+async function find() {
+  $("find-status").textContent = "Looking for heart-rate straps…";
+  $("devices").replaceChildren();
+  try {
+    const found = await get("/api/devices?timeout=4");
+    $("find-status").textContent = found.length ? "Tap your strap:" : "No strap found. Wet the electrodes, put it on, try again.";
+    $("devices").replaceChildren(...found.map((d) => {
+      const li = el("li");
+      const button = el("button", d.name || d.address, "button device");
+      button.append(el("span", ` ${d.rssi ?? ""} dBm`, "muted"));
+      button.addEventListener("click", () => connect(d.address));
+      li.append(button);
+      return li;
+    }));
+  } catch (err) {
+    $("find-status").textContent = err.message;
   }
 }
 
-setInterval(tick, 500);
-connect();
+async function connect(target) {
+  try { await post("/api/devices/connect", { target }); } catch (err) { $("find-status").textContent = err.message; }
+}
+
+async function act(path) {
+  try { await post(path); } catch (err) { $("quality").textContent = err.message; }
+}
+
+$("find").addEventListener("click", find);
+$("demo").addEventListener("click", () => connect("demo"));
+$("disconnect").addEventListener("click", () => act("/api/devices/disconnect"));
+$("start-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  $("start-error").textContent = "";
+  try {
+    chart.reset();
+    await post("/api/session", { profile: $("profile").value.trim(), routine: $("routine").value });
+  } catch (err) { $("start-error").textContent = err.message; }
+});
+$("next").addEventListener("click", () => act("/api/session/next"));
+$("previous").addEventListener("click", () => act("/api/session/previous"));
+$("pause").addEventListener("click", () => act(state.session && state.session.state === "paused" ? "/api/session/resume" : "/api/session/pause"));
+$("stop").addEventListener("click", () => act("/api/session/stop"));
+$("new-session").addEventListener("click", () => show("connect"));
+$("sound").addEventListener("click", () => {
+  const on = audio.toggle();
+  $("sound").textContent = on ? "Sound on" : "Sound off";
+  $("sound").setAttribute("aria-pressed", String(on));
+});
+window.addEventListener("resize", () => chart.resize());
+
+setInterval(() => {
+  if (state.stepDeadline === null || !state.session) return;
+  if (state.session.state === "paused") return;
+  const left = Math.max(0, Math.round((state.stepDeadline - performance.now()) / 1000 * state.clockRate));
+  $("step-timer").textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+}, 250);
+
+openFeed(handle, (s) => {
+  document.body.dataset.feed = s;
+  if (s === "closed") $("connection").textContent = "reconnecting to calmlink…";
+});

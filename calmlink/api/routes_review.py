@@ -1,0 +1,102 @@
+"""The review side: sessions, their beats and summaries, notes and ratings, trends, export."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from calmlink.sessions import export
+from calmlink.sessions.store import MAX_ID, Store
+from calmlink.sessions.trends import trends
+
+review_router = APIRouter()
+SessionId = Path(..., ge=1, le=MAX_ID, description="A session id")
+
+
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+class SessionPatch(BaseModel):
+    notes: str | None = Field(None, max_length=5000)
+    rating_receiver_before: int | None = Field(None, ge=1, le=5)
+    rating_receiver_after: int | None = Field(None, ge=1, le=5)
+    rating_giver_before: int | None = Field(None, ge=1, le=5)
+    rating_giver_after: int | None = Field(None, ge=1, le=5)
+
+
+@review_router.get("/api/sessions")
+async def list_sessions(request: Request, profile: str | None = Query(None, max_length=80),
+                        limit: int = Query(200, ge=1, le=5000)) -> list[dict[str, Any]]:
+    """Newest first, from stored per-session figures (no beat is read)."""
+    rows = await asyncio.to_thread(_store(request).list_sessions, profile, limit)
+    return [asdict(r) for r in rows]
+
+
+@review_router.get("/api/sessions/{session_id}")
+async def get_session(request: Request, session_id: int = SessionId,
+                      beats: bool = Query(True)) -> dict[str, Any]:
+    """A session with its summary, per-step table, ratings and (by default) its beats."""
+    store = _store(request)
+    session = await asyncio.to_thread(store.session, session_id)
+    if session is None:
+        raise HTTPException(404, "no such session")
+    if beats:
+        session["beats"] = await asyncio.to_thread(store.beats, session_id)
+        session["step_names"] = await asyncio.to_thread(store.step_names, session_id)
+    return session
+
+
+@review_router.patch("/api/sessions/{session_id}")
+async def patch_session(request: Request, body: SessionPatch,
+                        session_id: int = SessionId) -> dict[str, Any]:
+    ratings = {k: v for k, v in body.model_dump().items() if k.startswith("rating_") and v is not None}
+    if not await _store(request).update_session(session_id, notes=body.notes, ratings=ratings):
+        raise HTTPException(404, "no such session")
+    return {"updated": session_id}
+
+
+@review_router.delete("/api/sessions/{session_id}")
+async def delete_session(request: Request, session_id: int = SessionId) -> dict[str, Any]:
+    if not await _store(request).delete_session(session_id):
+        raise HTTPException(404, "no such session")
+    return {"deleted": session_id}
+
+
+@review_router.get("/api/sessions/{session_id}/export")
+async def export_session(request: Request, session_id: int = SessionId,
+                         format: Literal["csv", "json", "rr"] = Query("csv")) -> Response:
+    store = _store(request)
+    session = await asyncio.to_thread(store.session, session_id)
+    if session is None:
+        raise HTTPException(404, "no such session")
+    beats = await asyncio.to_thread(store.beats, session_id)
+    names = await asyncio.to_thread(store.step_names, session_id)
+    name = f"calmlink-session-{session_id}"
+    if format == "csv":
+        body, media = export.to_csv(beats, names), "text/csv"
+    elif format == "rr":
+        body, media = export.to_rr_text(beats), "text/plain"
+    else:
+        body, media = export.to_json(session, beats), "application/json"
+    return Response(body, media_type=media, headers={
+        "content-disposition": f'attachment; filename="{name}.{format if format != "rr" else "txt"}"'})
+
+
+@review_router.get("/api/profiles")
+async def profiles(request: Request) -> list[str]:
+    return await asyncio.to_thread(_store(request).profiles)
+
+
+@review_router.get("/api/profiles/{name}/trends")
+async def profile_trends(request: Request, name: str = Path(..., max_length=80)) -> dict[str, Any]:
+    """Baselines against the personal normal range, response per step, how often (docs/trends.md)."""
+    store = _store(request)
+    summaries = await asyncio.to_thread(store.summaries, name)
+    return trends(name, summaries)
