@@ -179,10 +179,12 @@ class Controller:
             if s.step + 1 >= len(s.routine.steps):
                 await self._end("completed")
                 return
-            self._go_to(s, s.step + 1, now - overshoot)
+            self._go_to(s, s.step + 1, now - overshoot, by_hand=False)
 
-    def _go_to(self, s: ActiveSession, step: int, at: float) -> None:
-        if s.step == 0 and step > 0:
+    def _go_to(self, s: ActiveSession, step: int, at: float, *, by_hand: bool = True) -> None:
+        if by_hand and s.step == 0 and step > 0:
+            # left the settle step early: the baseline is what was collected so far. (On the
+            # timer, the baseline ends by beat time instead, exactly as offline analysis does.)
             s.processor.gauge.finish_baseline()
         s.step, s.step_started, s.paused_in_step = step, at, 0.0
         if s.paused_at is not None:
