@@ -195,6 +195,49 @@ def analyze(
     raise typer.Exit(run_analyze(file, json_out=json_out, correct=not no_correction, window=window))
 
 
+@app.command()
+def sessions(
+    json_out: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+    profile: Annotated[str | None, typer.Option(help="Only this receiver's sessions.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """List stored sessions, newest first."""
+    from calmlink.store_cmds import list_sessions
+
+    raise typer.Exit(list_sessions(Settings.from_env(db=db).db_path, profile, json_out))
+
+
+@app.command()
+def export(
+    session_id: Annotated[int | None, typer.Argument(help="Session id (see calmlink sessions).")] = None,
+    format: Annotated[str, typer.Option(help="csv (beats with steps), json (summary, steps, "
+                                        "metrics) or rr (Kubios-readable RR text).")] = "csv",
+    all_sessions: Annotated[bool, typer.Option("--all", help="Every session as one zip archive.")]
+    = False,
+    out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Export a session (or --all of them) in an open format."""
+    from calmlink.store_cmds import export_sessions
+
+    raise typer.Exit(export_sessions(Settings.from_env(db=db).db_path, session_id, format,
+                                     all_sessions, out))
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="An RR file in any format calmlink analyze reads.")],
+    profile: Annotated[str, typer.Option(help="The receiver it belongs to.")],
+    date: Annotated[str | None, typer.Option(
+        help="When it was recorded (ISO 8601; default: the file's modification time).")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Import a recording as a session (the first minute is its baseline)."""
+    from calmlink.store_cmds import import_file
+
+    raise typer.Exit(import_file(Settings.from_env(db=db).db_path, file, profile, date))
+
+
 def main() -> None:
     app()
 

@@ -94,9 +94,11 @@ async def profiles(request: Request) -> list[str]:
     return await asyncio.to_thread(_store(request).profiles)
 
 
-@review_router.get("/api/profiles/{name}/trends")
-async def profile_trends(request: Request, name: str = Path(..., max_length=80)) -> dict[str, Any]:
-    """Baselines against the personal normal range, response per step, how often (docs/trends.md)."""
+@review_router.get("/api/trends")
+async def profile_trends(request: Request,
+                         profile: str = Query(..., min_length=1, max_length=80)) -> dict[str, Any]:
+    """Baselines against the personal normal range, response per step, how often (docs/trends.md).
+    The profile is a query parameter: names may hold any character, '/' included."""
     store = _store(request)
-    summaries = await asyncio.to_thread(store.summaries, name)
-    return trends(name, summaries)
+    summaries = await asyncio.to_thread(store.summaries, profile)
+    return trends(profile, summaries)

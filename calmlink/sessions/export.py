@@ -71,6 +71,6 @@ def imported_beats(series: RRSeries) -> tuple[list[dict[str, Any]], dict[str, An
         gap = bool(series.gap_before[i])
         beats.append({"seq": i, "t": round(r.t, 4), "rr_ms": r.rr_ms, "hr_bpm": round(r.hr_bpm, 2),
                       "artifact": r.artifact, "gap_before": gap, "step": step, "gauge": r.gauge,
-                      "trend": r.trend, "quality": r.quality})
+                      "trend": r.trend, "quality": r.quality, "rmssd_ms": r.rmssd_ms})
         rows.append(BeatRow(r.t, r.rr_ms, r.hr_bpm, r.artifact, gap, step, r.gauge))
     return beats, summarize(rows, IMPORT_STEPS)

@@ -55,6 +55,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE sessions ADD COLUMN rating_giver_after INTEGER
         CHECK (rating_giver_after BETWEEN 1 AND 5);
     ALTER TABLE beats ADD COLUMN role TEXT NOT NULL DEFAULT 'receiver';
+    ALTER TABLE beats ADD COLUMN rmssd_ms REAL;
     UPDATE sessions SET n_beats = (SELECT COUNT(*) FROM beats b WHERE b.session_id = sessions.id);
     CREATE INDEX sessions_by_profile ON sessions(profile_id, started_at);
     """,

@@ -37,7 +37,7 @@ class SessionRow:
 
 
 _BEAT_COLUMNS = ("seq", "t", "rr_ms", "hr_bpm", "artifact", "gap_before", "step", "gauge",
-                 "trend", "quality")
+                 "trend", "quality", "rmssd_ms")
 _SESSION_SELECT = (
     "SELECT s.id, p.name AS profile, s.routine, s.device, s.source, s.started_at, s.ended_at, "
     "s.state, s.notes, s.n_beats, s.duration_s, s.outcome "

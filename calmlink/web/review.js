@@ -1,0 +1,136 @@
+// Review: the session list and one session's charts, steps, notes and ratings. Figures come from
+// the server; the page only draws them.
+import uPlot from "./vendor/uPlot-1.6.32.esm.js";
+import { el, get } from "./api.js";
+
+const $ = (id) => document.getElementById(id);
+const RATINGS = [
+  ["rating_receiver_before", "Receiver, before"], ["rating_receiver_after", "Receiver, after"],
+  ["rating_giver_before", "Giver, before"], ["rating_giver_after", "Giver, after"],
+];
+let current = null;
+let plot = null;
+
+function fmt(x, digits = 0, unit = "", signed = false) {
+  if (x === null || x === undefined) return "–";
+  return `${signed && x > 0 ? "+" : ""}${x.toFixed(digits)}${unit}`;
+}
+
+async function send(method, path, body) {
+  const res = await fetch(path, { method, headers: { "content-type": "application/json" },
+                                  body: body ? JSON.stringify(body) : undefined });
+  if (!res.ok) throw new Error(`request failed (${res.status})`);
+  return res.json();
+}
+
+async function showList() {
+  $("list-view").hidden = false;
+  $("session-view").hidden = true;
+  const sessions = await get("/api/sessions");
+  $("empty").hidden = sessions.length > 0;
+  $("sessions").replaceChildren(...sessions.map((s) => {
+    const tr = el("tr");
+    const link = el("a", s.started_at.replace("T", " ").slice(0, 16));
+    link.href = `#session-${s.id}`;
+    tr.append(el("td"), el("td", s.profile), el("td", fmt((s.duration_s || 0) / 60, 1)),
+              el("td", s.state === "completed" ? (s.outcome || "") : s.state));
+    tr.firstChild.append(link);
+    return tr;
+  }));
+  document.body.dataset.loaded = "list";
+}
+
+function drawChart(beats, steps) {
+  const box = $("session-chart");
+  box.replaceChildren();
+  const css = getComputedStyle(document.documentElement);
+  const color = (n) => css.getPropertyValue(n).trim();
+  const t = [], hr = [], gauge = [], rmssd = [];
+  for (const b of beats) {
+    t.push(b.t); hr.push(b.artifact ? null : b.hr_bpm); gauge.push(b.gauge); rmssd.push(b.rmssd_ms);
+  }
+  plot = new uPlot({
+    width: Math.max(300, box.clientWidth || 600), height: 220,
+    legend: { show: false }, cursor: { show: false },
+    scales: { x: { time: false }, g: { range: [0, 100] } },
+    axes: [
+      { stroke: color("--muted"), grid: { show: false },
+        values: (u, v) => v.map((s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`) },
+      { scale: "hr", stroke: color("--muted"), grid: { stroke: color("--track") } },
+      { scale: "g", side: 1, stroke: color("--muted"), grid: { show: false } },
+    ],
+    series: [{}, { scale: "hr", stroke: color("--steady"), width: 1.5 },
+             { scale: "g", stroke: color("--calm"), width: 2 },
+             { scale: "hr", stroke: color("--warn"), width: 1, dash: [4, 4] }],
+  }, [t, hr, gauge, rmssd], box);
+  const total = beats.length ? beats[beats.length - 1].t - beats[0].t : 1;
+  $("step-bands").replaceChildren(...steps.map((s) => {
+    const li = el("li", s.name);
+    li.dataset.width = String(Math.max(4, Math.round(100 * (s.duration_s || 0) / Math.max(total, 1))));
+    li.style.flexGrow = li.dataset.width;
+    return li;
+  }));
+}
+
+async function showSession(id) {
+  const s = await get(`/api/sessions/${id}`);
+  current = s;
+  $("list-view").hidden = true;
+  $("session-view").hidden = false;
+  $("session-title").textContent = `${s.profile}, ${s.started_at.replace("T", " ").slice(0, 16)}`;
+  const summary = s.summary || { steps: [], observations: [] };
+  $("session-meta").textContent = `${s.routine} · ${fmt((s.duration_s || 0) / 60, 1)} min · ` +
+    `${s.n_beats} beats · ${s.state}${summary.outcome ? ` · ${summary.outcome}` : ""}`;
+  $("session-observations").replaceChildren(...(summary.observations || []).map((o) => el("li", o)));
+  $("session-steps").replaceChildren(...summary.steps.map((st) => {
+    const tr = el("tr");
+    tr.append(el("td", st.name), el("td", fmt(st.mean_hr_bpm, 0, " bpm")),
+      el("td", st.index === 0 ? "baseline" : fmt(st.delta_hr_bpm, 1, " bpm", true)),
+      el("td", st.index === 0 ? "baseline" : fmt(st.delta_ln_rmssd, 2, "", true)),
+      el("td", st.clean_share === null ? "–" : `${Math.round(st.clean_share * 100)}%`));
+    return tr;
+  }));
+  $("notes").value = s.notes || "";
+  $("ratings").replaceChildren(...RATINGS.map(([key, label]) => {
+    const wrap = el("label", `${label} `);
+    const select = el("select");
+    select.id = key;
+    select.append(el("option", "–"), ...[1, 2, 3, 4, 5].map((n) => el("option", String(n))));
+    select.value = s.ratings[key] ? String(s.ratings[key]) : "–";
+    wrap.append(select);
+    return wrap;
+  }));
+  for (const fmtName of ["csv", "json", "rr"]) $(`export-${fmtName}`).href = `/api/sessions/${id}/export?format=${fmtName}`;
+  drawChart(s.beats, summary.steps);
+  document.body.dataset.loaded = "session";
+}
+
+$("notes-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  if (!current) return;
+  const body = { notes: $("notes").value };
+  for (const [key] of RATINGS) {
+    const v = $(key).value;
+    if (v !== "–") body[key] = Number(v);
+  }
+  try { await send("PATCH", `/api/sessions/${current.id}`, body); $("saved").textContent = "Saved."; }
+  catch (err) { $("saved").textContent = err.message; }
+});
+
+$("delete").addEventListener("click", async () => {
+  if (!current || !confirm("Delete this session and its beats?")) return;
+  await send("DELETE", `/api/sessions/${current.id}`);
+  location.hash = "";
+});
+
+function route() {
+  const m = location.hash.match(/^#session-(\d+)$/);
+  (m ? showSession(Number(m[1])) : showList()).catch((err) => { $("session-meta").textContent = err.message; });
+}
+
+window.addEventListener("hashchange", route);
+window.addEventListener("resize", () => {
+  const box = $("session-chart");
+  if (plot && box.clientWidth) plot.setSize({ width: box.clientWidth, height: 220 });
+});
+route();

@@ -1,0 +1,59 @@
+// Trends per receiver: baselines against the personal normal range, response per step, frequency.
+import uPlot from "./vendor/uPlot-1.6.32.esm.js";
+import { el, get } from "./api.js";
+
+const $ = (id) => document.getElementById(id);
+
+function fmt(x, digits = 0, unit = "", signed = false) {
+  if (x === null || x === undefined) return "–";
+  return `${signed && x > 0 ? "+" : ""}${x.toFixed(digits)}${unit}`;
+}
+
+function chart(box, rows, label) {
+  box.replaceChildren();
+  if (!rows.length) return;
+  const css = getComputedStyle(document.documentElement);
+  const color = (n) => css.getPropertyValue(n).trim();
+  const x = rows.map((_, i) => i + 1);
+  const pick = (k) => rows.map((r) => (r[k] === undefined ? null : r[k]));
+  new uPlot({
+    width: Math.max(300, box.clientWidth || 600), height: 180,
+    legend: { show: false }, cursor: { show: false },
+    scales: { x: { time: false } },
+    axes: [{ stroke: color("--muted"), grid: { show: false }, label: "session" },
+           { stroke: color("--muted"), grid: { stroke: color("--track") }, label }],
+    series: [{}, { stroke: color("--calm"), width: 0, points: { show: true, size: 7, fill: color("--calm") } },
+             { stroke: color("--steady"), width: 2 },
+             { stroke: color("--track"), width: 1, fill: "rgba(111,168,160,0.08)" },
+             { stroke: color("--track"), width: 1 }],
+    bands: [{ series: [3, 4], fill: "rgba(111,168,160,0.10)" }],
+  }, [x, pick("value"), pick("rolling"), pick("normal_high"), pick("normal_low")], box);
+}
+
+async function show(profile) {
+  const t = await get(`/api/trends?profile=${encodeURIComponent(profile)}`);
+  $("message").textContent = t.message;
+  $("headline").textContent = t.headline || "";
+  chart($("ln-chart"), t.baseline_ln_rmssd, "ln RMSSD");
+  chart($("hr-chart"), t.baseline_hr_bpm, "bpm");
+  $("steps").replaceChildren(...t.step_response.map((s) => {
+    const tr = el("tr");
+    tr.append(el("td", s.step), el("td", String(s.sessions)), el("td", fmt(s.delta_hr_bpm, 1, " bpm", true)),
+              el("td", fmt(s.delta_ln_rmssd, 2, "", true)));
+    return tr;
+  }));
+  const f = t.frequency;
+  $("frequency").textContent = f.sessions ? `${f.sessions} sessions in all; ${f.last_28_days} in the last four weeks (${f.per_week} a week).` : "";
+  document.body.dataset.loaded = "trends";
+}
+
+async function init() {
+  const profiles = await get("/api/profiles");
+  const select = $("profile");
+  select.replaceChildren(...profiles.map((p) => { const o = el("option", p); o.value = p; return o; }));
+  select.addEventListener("change", () => show(select.value));
+  if (profiles.length) await show(profiles[0]);
+  else { $("message").textContent = "No sessions yet."; document.body.dataset.loaded = "trends"; }
+}
+
+init().catch((err) => { $("message").textContent = err.message; });
