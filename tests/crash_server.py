@@ -1,0 +1,37 @@
+"""A real calmlink process for the crash test: a fast simulated session whose live-feed messages
+are appended (and flushed) to a log as they are acknowledged to a viewer."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from calmlink.api.hub import Hub
+from calmlink.sensors.simulator import SimulatedStrap
+from calmlink.sessions.live import Controller
+from calmlink.sessions.store import Store
+
+
+async def main(db: Path, log: Path) -> None:
+    store = Store(db)
+    await asyncio.to_thread(store.open)
+    hub = Hub()
+    fh = log.open("a")
+
+    def publish(message: dict[str, object]) -> None:
+        text = hub.publish(message)  # what a viewer receives, after the beat was committed
+        fh.write(text + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+    loop = asyncio.get_running_loop()
+    controller = Controller(store, publish, clock=lambda: loop.time() * 50)
+    await controller.attach(SimulatedStrap(speed=50.0))
+    await controller.start_session("Crash test")
+    await asyncio.sleep(3600)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1]), Path(sys.argv[2])))
