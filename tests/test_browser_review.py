@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_browser_live import FORBIDDEN, shot
 
 from calmlink.testing.seed import seed_store
-from test_browser_live import FORBIDDEN, shot
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,162 @@
+"""The REST API and the live feed on a real server: session life, routines, and the guards."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+
+from calmlink.sensors.simulator import SimulatedStrap
+
+
+@pytest.fixture
+def server(start_server: Any, tmp_path: Path) -> Any:
+    routines = tmp_path / "routines"
+    routines.mkdir()
+    (routines / "short.toml").write_text(
+        'name = "Short and slow"\n[[steps]]\nname = "Settle"\ncue = "Breathe."\nduration_s = 30\n'
+        '[[steps]]\nname = "Temples"\ncue = "Slow circles."\nduration_s = 60\n')
+    (routines / "broken.toml").write_text('name = "Broken"\n[[steps]]\nname = "Settle"\nduration_s = 5\n')
+    return start_server(SimulatedStrap(speed=30.0), speed=30.0, routines_dir=routines)
+
+
+def client(server: Any) -> httpx.Client:
+    return httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=10)
+
+
+def test_status_and_routines(server: Any) -> None:
+    with client(server) as c:
+        status = c.get("/api/status").json()
+        assert status["connection"]["state"] in ("connecting", "connected")
+        names = [r["name"] for r in c.get("/api/routines").json()["routines"]]
+        assert names == ["Ten quiet minutes", "Short and slow"]
+        skipped = c.get("/api/routines").json()["skipped"]
+        assert skipped == ["broken.toml: step 1: 'duration_s' must be between 30 and 3600 seconds "
+                           "(the first step is the baseline), got 5"]
+
+
+def test_a_session_life_over_rest(server: Any) -> None:
+    with client(server) as c:
+        assert c.post("/api/session/next").status_code == 409  # nothing to advance yet
+        started = c.post("/api/session", json={"profile": "Sam", "routine": "Short and slow"})
+        assert started.status_code == 200, started.text
+        assert started.json()["step"]["name"] == "Settle"
+        assert c.post("/api/session", json={"profile": "Sam"}).status_code == 409
+        assert c.post("/api/session/pause").json()["state"] == "paused"
+        assert c.post("/api/session/resume").json()["state"] == "active"
+        assert c.post("/api/session/next").json()["step"]["name"] == "Temples"
+        assert c.post("/api/session/previous").json()["step"]["name"] == "Settle"
+        ended = c.post("/api/session/stop").json()
+        assert ended["ended"] and ended["summary"]["profile"] == "Sam"
+        sessions = c.get("/api/sessions").json()
+        assert sessions[0]["profile"] == "Sam" and sessions[0]["state"] == "completed"
+        detail = c.get(f"/api/sessions/{sessions[0]['id']}").json()
+        assert detail["summary"]["routine"] == "Short and slow"
+        assert c.post("/api/session", json={"routine": "Nope"}).status_code == 409
+
+
+def test_timer_advances_steps_and_completes(server: Any) -> None:
+    async def run() -> list[dict[str, Any]]:
+        with client(server) as c:
+            c.post("/api/session", json={"profile": "Kim", "routine": "Short and slow"})
+        seen: list[dict[str, Any]] = []
+        ws_url = server.url.replace("http", "ws") + "/ws/live"
+        async with websockets.connect(ws_url, origin=server.url) as ws:
+            while not any(m["type"] == "session_end" for m in seen):
+                seen.append(json.loads(await asyncio.wait_for(ws.recv(), 10)))
+        return seen
+
+    messages = asyncio.run(run())
+    assert messages[0]["type"] == "snapshot"
+    seqs = [m["seq"] for m in messages[1:]]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))  # one seq each, no gap
+    steps = [m["session"]["step"]["name"] for m in messages if m["type"] == "step"]
+    assert "Temples" in steps
+    beats = [m for m in messages if m["type"] == "beat" and m["session_id"] is not None]
+    assert {"t", "hr_bpm", "rr_ms", "artifact", "gauge", "trend", "quality", "step"} <= beats[0].keys()
+    assert messages[-1]["summary"]["state"] == "completed"
+
+
+def test_resume_from_seq_sends_only_what_was_missed(server: Any) -> None:
+    async def run() -> tuple[list[int], list[int]]:
+        ws_url = server.url.replace("http", "ws") + "/ws/live"
+        async with websockets.connect(ws_url, origin=server.url) as ws:
+            snap = json.loads(await ws.recv())
+            first = [json.loads(await ws.recv())["seq"] for _ in range(5)]
+        await asyncio.sleep(0.5)
+        url = f"{ws_url}?epoch={snap['epoch']}&since={first[-1]}"
+        async with websockets.connect(url, origin=server.url) as ws:
+            again = json.loads(await ws.recv())
+            assert again["type"] == "snapshot" and again["resumed"]
+            rest = [json.loads(await ws.recv())["seq"] for _ in range(10)]
+        return first, rest
+
+    first, rest = asyncio.run(run())
+    assert rest[0] == first[-1] + 1
+    assert rest == list(range(rest[0], rest[0] + 10))
+
+
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.nip.io", "", "localhost.evil.example"])
+def test_unknown_host_gets_400(server: Any, host: str) -> None:
+    r = httpx.get(server.url + "/api/status", headers={"host": host})
+    assert r.status_code == 400
+
+
+def test_loopback_names_are_allowed(server: Any) -> None:
+    for host in ("127.0.0.1", "localhost", f"localhost:{server.port}", "[::1]"):
+        assert httpx.get(server.url + "/api/status", headers={"host": host}).status_code == 200
+
+
+def test_state_change_needs_same_origin(server: Any) -> None:
+    r = httpx.post(server.url + "/api/session", json={"profile": "x"})
+    assert r.status_code == 403
+    r = httpx.post(server.url + "/api/session", json={"profile": "x"},
+                   headers={"origin": "http://evil.example"})
+    assert r.status_code == 403
+    assert httpx.get(server.url + "/api/status").status_code == 200  # reads need no Origin
+
+
+def test_websocket_checks_origin_and_host(server: Any) -> None:
+    ws_url = server.url.replace("http", "ws") + "/ws/live"
+
+    async def status_of(**kwargs: Any) -> int:
+        try:
+            async with websockets.connect(ws_url, **kwargs) as ws:
+                await ws.recv()
+                return 101
+        except websockets.exceptions.InvalidStatus as exc:
+            return exc.response.status_code
+
+    assert asyncio.run(status_of(origin="http://evil.example")) == 403
+    assert asyncio.run(status_of()) == 403  # no Origin at all
+    assert asyncio.run(status_of(origin=server.url, additional_headers={"host": "evil.example"})) in (400, 403)
+    assert asyncio.run(status_of(origin=server.url)) == 101
+
+
+def test_strict_headers_on_every_response(server: Any) -> None:
+    for path in ("/", "/review", "/static/app.js", "/api/status", "/nope"):
+        r = httpx.get(server.url + path)
+        csp = r.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "object-src 'none'" in csp
+        assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "no-referrer"
+
+
+@pytest.mark.parametrize("path", ["/api/sessions/99999999999999999999", "/api/sessions/0",
+                                  "/api/sessions/-1", "/api/sessions/9223372036854775807"])
+def test_out_of_range_ids_are_clean_errors(server: Any, path: str) -> None:
+    assert httpx.get(server.url + path).status_code in (404, 422)
+
+
+def test_demo_device_listing_and_connect(server: Any) -> None:
+    with client(server) as c:
+        found = c.get("/api/devices?timeout=0.5").json()
+        assert found == [{"name": "calmlink demo strap", "address": "demo", "rssi": -40}]
+        assert c.post("/api/devices/connect", json={"target": "demo"}).status_code == 200
+        assert c.post("/api/devices/disconnect").json()["connection"]["state"] == "disconnected"
