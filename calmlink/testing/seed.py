@@ -53,14 +53,15 @@ def seed_store(path: Path, profiles: tuple[str, ...] = ("Sam", "Alex"), sessions
                     step = int(min(np.searchsorted(bounds, ti, side="right"), len(names) - 1))
                     r = results[i] if results is not None else None
                     gauge = r.gauge if r else None
+                    artifact = bool(r.artifact) if r else False
                     beats.append({"seq": i, "t": round(float(ti), 3), "rr_ms": round(float(rr), 2),
                                   "hr_bpm": round(60000 / float(rr), 2),
-                                  "artifact": bool(r.artifact) if r else False, "gap_before": i == 0,
+                                  "artifact": artifact, "gap_before": i == 0,
                                   "step": step, "gauge": gauge, "trend": r.trend if r else None,
                                   "quality": r.quality if r else "good",
                                   "rmssd_ms": r.rmssd_ms if r else None})
-                    rows.append(BeatRow(float(ti), float(rr), 60000 / float(rr),
-                                        beats[-1]["artifact"], i == 0, step, gauge))
+                    rows.append(BeatRow(float(ti), float(rr), 60000 / float(rr), artifact, i == 0,
+                                        step, gauge))
                 summary = summarize(rows, names)
                 started = now - timedelta(days=3 * (sessions - k), hours=p_index)
                 ids.append(store.import_session(profile, started.isoformat(timespec="seconds"),
