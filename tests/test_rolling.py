@@ -55,7 +55,7 @@ def test_gap_starts_a_new_segment() -> None:
     w.push(1200, new_segment=True)
     w.push(1210)
     s = w.stats()
-    assert s.n_diffs == 2
+    assert s.n_beats == 4
     assert s.rmssd_ms == pytest.approx(math.sqrt((400 + 100) / 2))
 
 

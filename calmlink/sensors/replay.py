@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import math
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -20,6 +19,7 @@ from pathlib import Path
 from calmlink.sensors.beats import PacketDecoder
 from calmlink.sensors.hrs import encode_heart_rate_measurement, ms_to_rr_units
 from calmlink.sensors.models import ConnectionEvent, ConnectionState, SourceEvent
+from calmlink.sensors.pacing import paced
 from calmlink.sessions.formats import RRFileError, read_rr_file
 
 
@@ -99,20 +99,9 @@ class ReplaySource:
     async def events(self) -> AsyncIterator[SourceEvent]:
         yield ConnectionEvent(ConnectionState.CONNECTED, "replaying a recording", device_name=self._name,
                               device_address=str(self.path))
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        origin: float | None = None
         decoder = PacketDecoder(self.on_packet)
-        for packet in self.packets():
-            if origin is None:
-                origin = packet.arrival
-            delay = started + (packet.arrival - origin) / self._speed - loop.time()
-            if delay > 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._closed.wait(), delay)
-            if self._closed.is_set():
-                break
-            for sample in decoder.decode(packet.arrival, packet.payload):
+        async for arrival, payload in paced(self.packets(), self._speed, self._closed):
+            for sample in decoder.decode(arrival, payload):
                 yield sample
         self.malformed = decoder.malformed
         reason = "stopped by the user" if self._closed.is_set() else "end of the recording"

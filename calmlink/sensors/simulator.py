@@ -16,7 +16,6 @@ The bytes go through :func:`parse_heart_rate_measurement` exactly as a real stra
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import math
 import random
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from calmlink.sensors.beats import PacketDecoder
 from calmlink.sensors.hrs import encode_heart_rate_measurement, ms_to_rr_units
 from calmlink.sensors.models import ConnectionEvent, ConnectionState, SourceEvent
+from calmlink.sensors.pacing import paced
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,17 +126,10 @@ class SimulatedStrap:
             ConnectionState.CONNECTED, "demo strap ready", device_name=self._name,
             device_address="SIMULATED", battery_pct=87, sensor_location="chest",
         )
-        loop = asyncio.get_running_loop()
-        started = loop.time()
         decoder = PacketDecoder(self.on_packet)
-        for packet in simulate_packets(self._seed, self._physiology):
-            delay = started + packet.arrival / self._speed - loop.time()
-            if delay > 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._closed.wait(), delay)
-            if self._closed.is_set():
-                break
-            for sample in decoder.decode(packet.arrival, packet.payload):
+        packets = simulate_packets(self._seed, self._physiology)
+        async for arrival, payload in paced(packets, self._speed, self._closed):
+            for sample in decoder.decode(arrival, payload):
                 yield sample
         yield ConnectionEvent(ConnectionState.DISCONNECTED, "stopped by the user",
                               device_name=self._name)

@@ -14,35 +14,14 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
+
+from calmlink.signal.metrics import TimeDomain
 
 PS_PER_MS = 1_000_000_000
 
 
 def to_ps(rr_ms: float) -> int:
     return round(rr_ms * PS_PER_MS)
-
-
-@dataclass(frozen=True, slots=True)
-class WindowStats:
-    """Time-domain metrics of the beats in the window (NaN where undefined)."""
-
-    n_beats: int
-    n_diffs: int
-    mean_rr_ms: float
-    sdnn_ms: float
-    rmssd_ms: float
-    pnn50_pct: float
-    sd1_ms: float
-    sd2_ms: float
-
-    @property
-    def mean_hr_bpm(self) -> float:
-        return 60000.0 / self.mean_rr_ms if self.mean_rr_ms > 0 else math.nan
-
-    @property
-    def ln_rmssd(self) -> float:
-        return math.log(self.rmssd_ms) if self.rmssd_ms > 0 else math.nan
 
 
 _NS50_PS = 50 * PS_PER_MS
@@ -135,7 +114,7 @@ class RollingTimeDomain:
             return math.nan
         return math.sqrt(self._d2 / self._dn) / PS_PER_MS
 
-    def stats(self) -> WindowStats:
+    def stats(self) -> TimeDomain:
         n, dn = len(self._beats), self._dn
         nan = math.nan
         mean = self._s1 / n / PS_PER_MS if n else nan
@@ -152,4 +131,4 @@ class RollingTimeDomain:
         else:
             sd1 = sd2 = nan
         pnn50 = 100.0 * self._nn50 / dn if dn else nan
-        return WindowStats(n, dn, mean, sdnn, rmssd, pnn50, sd1, sd2)
+        return TimeDomain(n, mean, sdnn, rmssd, pnn50, sd1, sd2)
