@@ -10,6 +10,8 @@ const $ = (id) => document.getElementById(id);
 const gauge = createGauge($("gauge"), $("gauge-fill"));
 const chart = createChart($("chart"));
 const TREND = { slowing: ["slowing down", "↓"], steady: ["steady", "→"], rising: ["picking up", "↑"] };
+// ?measure=1 records when each beat was painted (epoch ms), for `make bench`.
+const paints = new URLSearchParams(location.search).has("measure") ? (window.calmlinkPaints = []) : null;
 const state = { session: null, clockRate: 1, stepDeadline: null, lastTrend: null, wakeLock: null,
                 routinesLoaded: false };
 
@@ -98,6 +100,7 @@ function showBeat(b) {
     state.stepDeadline = performance.now() + (b.step_remaining_s / state.clockRate) * 1000;
   }
   chart.push(b.t, b.artifact ? null : b.hr_bpm, b.gauge);
+  if (paints) requestAnimationFrame(() => paints.push([b.beat_seq, performance.timeOrigin + performance.now()]));
 }
 
 function fmt(x, digits = 0, unit = "") {

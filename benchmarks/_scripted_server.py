@@ -1,0 +1,44 @@
+"""A calmlink server in its own process whose strap sends one beat every 50 ms after a start
+signal, logging when each entered the source (for bench_web). Not a user entry point."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+import uvicorn
+
+from calmlink.api.app import create_app
+from calmlink.api.devices import demo_access
+from calmlink.api.server import bind_socket
+from calmlink.sensors.hrs import encode_heart_rate_measurement
+from calmlink.sessions.store import Store
+from calmlink.settings import Settings
+from calmlink.testing.sources import ScriptedStrap
+
+
+async def main(folder: Path, n: int) -> None:
+    settings = Settings(db=folder / "bench.sqlite3", routines_dir=folder / "routines")
+    strap = ScriptedStrap()
+    app = create_app(settings, strap, Store(settings.db_path), devices=demo_access(settings),
+                     autostart=True)
+    sock = bind_socket("127.0.0.1", 0)
+    (folder / "port").write_text(str(sock.getsockname()[1]))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="error"))
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
+    while not (folder / "go").exists():
+        await asyncio.sleep(0.05)
+    log = (folder / "sent").open("w")
+    for k in range(n):
+        log.write(f"{k} {time.time()}\n")
+        strap.send(encode_heart_rate_measurement(60, [1024]))
+        await asyncio.sleep(0.05)
+    log.close()
+    (folder / "done").write_text("1")
+    await serving
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1]), int(sys.argv[2])))

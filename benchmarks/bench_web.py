@@ -1,0 +1,127 @@
+"""The live path end to end: a notification entering the source to the value painted in Chromium,
+and to the WebSocket frame; first paint of the live page; the page's own JavaScript and CSS."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+
+WEB = Path(__file__).resolve().parent.parent / "calmlink" / "web"
+N = 300
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(len(ordered) * q), len(ordered) - 1)]
+
+
+def own_assets_kb() -> float:
+    files = [p for p in WEB.iterdir() if p.suffix in (".js", ".css", ".html")]
+    return sum(p.stat().st_size for p in files) / 1024
+
+
+def run() -> None:
+    print(f"   page's own HTML, JavaScript and CSS (vendor excluded): {own_assets_kb():.1f} KB "
+          "(target < 100 KB)")
+    for with_browser in (False, True):
+        with TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            server = subprocess.Popen(
+                [sys.executable, "-m", "benchmarks._scripted_server", tmp, str(N)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                while not (folder / "port").exists():
+                    time.sleep(0.05)
+                time.sleep(0.3)
+                _measure(f"http://127.0.0.1:{(folder / 'port').read_text()}", folder, with_browser)
+            finally:
+                server.kill()
+                server.wait()
+
+
+def _measure(url: str, folder: Path, with_browser: bool) -> None:
+    from playwright.sync_api import sync_playwright
+
+    frames: dict[int, float] = {}
+
+    async def listen(stop: threading.Event) -> None:
+        import websockets
+
+        async with websockets.connect(url.replace("http", "ws") + "/ws/live", origin=url) as ws:
+            while not stop.is_set():
+                try:
+                    msg = json.loads(await asyncio.wait_for(ws.recv(), 0.5))
+                except TimeoutError:
+                    continue
+                if msg.get("type") == "beat" and msg.get("beat_seq") is not None:
+                    frames[msg["beat_seq"]] = time.time()
+
+    stop = threading.Event()
+    listener = threading.Thread(target=lambda: asyncio.run(listen(stop)), daemon=True)
+    listener.start()
+    if not with_browser:  # the server alone: source to WebSocket frame
+        time.sleep(0.5)
+        (folder / "go").write_text("1")
+        while not (folder / "done").exists():
+            time.sleep(0.1)
+        time.sleep(0.5)
+        stop.set()
+        listener.join(5)
+        sent = _sent(folder)
+        to_frame = [(frames[k] - sent[k]) * 1000 for k in sent if k in frames][20:]
+        print(f"   notification -> WebSocket frame, no browser running ({len(to_frame)} beats): "
+              f"median {statistics.median(to_frame):.1f} ms, p99 {_pct(to_frame, 0.99):.1f} ms "
+              "(target p99 <= 5 ms)")
+        return
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(url + "/?measure=1")
+        page.wait_for_function("() => document.body.dataset.view === 'live'")
+        cold = _fcp(page)
+        page.reload()
+        page.wait_for_function("() => document.body.dataset.view === 'live'")
+        warm = _fcp(page)
+        (folder / "go").write_text("1")
+        while not (folder / "done").exists():
+            time.sleep(0.1)
+        time.sleep(1.0)
+        paints: list[Any] = page.evaluate("() => window.calmlinkPaints")
+        browser.close()
+    stop.set()
+    listener.join(5)
+    sent = _sent(folder)
+    painted = {int(seq): t / 1000.0 for seq, t in paints}
+    to_frame = [(frames[k] - sent[k]) * 1000 for k in sent if k in frames][20:]
+    to_paint = [(painted[k] - sent[k]) * 1000 for k in sent if k in painted][20:]
+    print(f"   first contentful paint of the live page: {warm:.0f} ms on a reload, {cold:.0f} ms "
+          "for the browser's first page (target < 300 ms)")
+    print(f"   notification -> WebSocket frame with Chromium painting on the same 2 cores: median "
+          f"{statistics.median(to_frame):.1f} ms, p99 {_pct(to_frame, 0.99):.1f} ms")
+    print(f"   notification -> painted in Chromium ({len(to_paint)} beats): median "
+          f"{statistics.median(to_paint):.1f} ms, p99 {_pct(to_paint, 0.99):.1f} ms "
+          "(targets: median <= 20 ms, p99 <= 50 ms)")
+
+
+def _sent(folder: Path) -> dict[int, float]:
+    return {int(k): float(t) for k, t in
+            (line.split() for line in (folder / "sent").read_text().splitlines())}
+
+
+def _fcp(page: Any) -> float:
+    value: float = page.evaluate(
+        "() => new Promise(r => { const e = performance.getEntriesByName('first-contentful-paint');"
+        " if (e.length) r(e[0].startTime); else new PerformanceObserver(l => "
+        "r(l.getEntries()[0].startTime)).observe({type: 'paint', buffered: true}); })")
+    return value
