@@ -49,7 +49,13 @@ def _serve(settings: Settings, source_kwargs: dict[str, Any], open_browser: bool
         typer.echo(f"calmlink: cannot listen on {settings.host}:{settings.port}: {exc.strerror}. "
                    "Try another port with --port.", err=True)
         raise typer.Exit(2) from None
-    url = f"http://{settings.host}:{sock.getsockname()[1]}/"
+    port_no = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port_no}/"
+    if settings.lan:
+        from calmlink.api.security import lan_address
+
+        typer.echo(f"On the home network: http://{lan_address() or 'this-computer'}:{port_no}/ "
+                   "(pair each phone from the page on this computer first)")
     typer.echo(f"{banner}: open {url}  (Ctrl-C stops)")
     typer.echo("calmlink is not a medical device.")
     if open_browser:
@@ -92,9 +98,12 @@ def serve(
     speed: SpeedOpt = None,
     seed: SeedOpt = None,
     profile: ProfileOpt = None,
+    lan: Annotated[bool, typer.Option("--lan", help=_HELP["lan"] + " Phones must pair first.",
+                                      envvar="CALMLINK_LAN")] = False,
 ) -> None:
     """Serve the live page for a real strap (or --simulate, or --replay FILE --speed X)."""
-    settings = Settings.from_env(port=port, db=db, speed=speed, seed=seed, profile=profile)
+    settings = Settings.from_env(port=port, db=db, speed=speed, seed=seed, profile=profile,
+                                 lan=lan or None, host="0.0.0.0" if lan else None)
     if simulate and replay is not None:
         typer.echo("calmlink serve: choose either --simulate or --replay, not both.", err=True)
         raise typer.Exit(2)

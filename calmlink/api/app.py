@@ -14,9 +14,12 @@ from fastapi.staticfiles import StaticFiles
 
 from calmlink.api.devices import DeviceAccess, demo_access
 from calmlink.api.hub import Hub
+from calmlink.api.lan import LOOPBACK_CLIENTS, TokenMiddleware
 from calmlink.api.routes_live import live_router
+from calmlink.api.routes_pairing import pairing_router
 from calmlink.api.routes_review import review_router
-from calmlink.api.security import LOOPBACK_HOSTS, GuardMiddleware, lan_hosts
+from calmlink.api.security import LOOPBACK_HOSTS, GuardMiddleware, lan_address, lan_hosts
+from calmlink.api.viewers import Viewers
 from calmlink.sensors.models import HeartRateSource
 from calmlink.sessions.live import Controller
 from calmlink.sessions.routine import load_routines
@@ -31,10 +34,11 @@ PAGES = {"/": "index.html", "/review": "review.html", "/trends": "trends.html"}
 def create_app(settings: Settings, source: HeartRateSource | None, store: Store, *,
                devices: DeviceAccess | None = None, clock: Callable[[], float] | None = None,
                source_kind: str = "live", clock_rate: float = 1.0,
-               autostart: bool = False) -> FastAPI:
+               autostart: bool = False, trusted_clients: set[str] | None = None) -> FastAPI:
     """The app. ``source`` (if any) is attached at start-up; ``devices`` finds and connects straps
     from the page; ``clock`` drives step timers (a simulator or replay may run it faster);
-    ``autostart`` begins a session at once (the demo)."""
+    ``autostart`` begins a session at once (the demo); ``trusted_clients`` are the addresses
+    counted as this machine in LAN mode (default: loopback)."""
     hub = Hub()
     routines, routine_errors = load_routines(settings.routines_path)
     for error in routine_errors:
@@ -64,12 +68,23 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
     app.state.store = store
     app.state.devices = devices or demo_access(settings)
     app.state.routine_errors = routine_errors
+    app.state.web_dir = WEB_DIR
+    app.state.lan_address = lan_address() if settings.lan else None
+    viewers = Viewers(store) if settings.lan else None
+    app.state.viewers = viewers
+    if viewers is not None:
+        viewers.on_revoke.append(hub.drop_viewer)
 
     for route, page in PAGES.items():
         app.add_api_route(route, _page(page), include_in_schema=False, methods=["GET"])
     app.include_router(live_router)
     app.include_router(review_router)
+    app.include_router(pairing_router)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    if viewers is not None:  # inner: runs after the Host and Origin checks
+        app.add_middleware(TokenMiddleware, viewers=lambda: viewers,
+                           trusted_clients=trusted_clients if trusted_clients is not None
+                           else LOOPBACK_CLIENTS)
     hosts = set(LOOPBACK_HOSTS) | (lan_hosts() if settings.lan else set())
     app.add_middleware(GuardMiddleware, allowed_hosts=hosts)
     return app

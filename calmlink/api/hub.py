@@ -14,13 +14,17 @@ import uuid
 from collections import deque
 from typing import Any
 
+CLOSE = "\x00close"
+"""Put on a viewer's queue to end its feed (its device was revoked)."""
+
 
 class Viewer:
-    __slots__ = ("dropped", "queue")
+    __slots__ = ("device", "dropped", "queue")
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, device: int | None = None) -> None:
         self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=size)
         self.dropped = 0
+        self.device = device
 
     def offer(self, text: str) -> None:
         while True:
@@ -54,14 +58,21 @@ class Hub:
             viewer.offer(text)
         return text
 
-    def subscribe(self, since: int | None = None) -> tuple[Viewer, list[str]]:
+    def subscribe(self, since: int | None = None, device: int | None = None
+                  ) -> tuple[Viewer, list[str]]:
         """A new viewer, plus what it missed after ``since`` (empty when history cannot cover it)."""
-        viewer = Viewer(self._queue_size)
+        viewer = Viewer(self._queue_size, device)
         missed: list[str] = []
         if since is not None and self._history and since >= self._history[0][0] - 1:
             missed = [text for seq, text in self._history if seq > since]
         self._viewers.add(viewer)
         return viewer, missed
+
+    def drop_viewer(self, device: int) -> None:
+        """End the live feed of every connection of a revoked device."""
+        for viewer in list(self._viewers):
+            if viewer.device == device:
+                viewer.offer(CLOSE)
 
     def unsubscribe(self, viewer: Viewer) -> None:
         self._viewers.discard(viewer)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSock
 from pydantic import BaseModel, Field
 
 from calmlink.api.devices import DEMO_ADDRESS
-from calmlink.api.hub import Hub
+from calmlink.api.hub import CLOSE, Hub
 from calmlink.sensors.errors import BluetoothUnavailable
 from calmlink.sessions.live import Controller, SessionError
 
@@ -44,13 +44,15 @@ class Snapshot(BaseModel):
     routines: list[dict[str, Any]]
     clock_rate: float
     latest_hr: float | None
+    lan: bool = False
 
 
 @live_router.get("/api/status", response_model=Snapshot)
 async def status(request: Request) -> dict[str, Any]:
     """Everything the live page shows, as the WebSocket snapshot has it."""
     hub: Hub = request.app.state.hub
-    return {"epoch": hub.epoch, "seq": hub.seq, **_controller(request).snapshot()}
+    return {"epoch": hub.epoch, "seq": hub.seq, **_controller(request).snapshot(),
+            "lan": request.app.state.viewers is not None}
 
 
 @live_router.get("/api/devices")
@@ -138,16 +140,20 @@ async def live(ws: WebSocket) -> None:
     if ws.query_params.get("epoch") != hub.epoch:
         since = None
     await ws.accept()
-    viewer, missed = hub.subscribe(since)
+    viewer, missed = hub.subscribe(since, device=ws.scope.get("calmlink_viewer"))
     try:
         snapshot = {"type": "snapshot", "seq": hub.seq, "epoch": hub.epoch,
                     "resumed": since is not None and (bool(missed) or since == hub.seq),
-                    **controller.snapshot()}
+                    **controller.snapshot(), "lan": ws.app.state.viewers is not None,
+                    "local": bool(ws.scope.get("calmlink_local", True))}
         await asyncio.wait_for(ws.send_json(snapshot), SEND_TIMEOUT_S)
         for text in missed:
             await asyncio.wait_for(ws.send_text(text), SEND_TIMEOUT_S)
         while True:
             text = await viewer.queue.get()
+            if text == CLOSE:
+                await ws.close(code=1008, reason="this device was revoked")
+                break
             await asyncio.wait_for(ws.send_text(text), SEND_TIMEOUT_S)
     except (WebSocketDisconnect, TimeoutError, RuntimeError, ConnectionError):
         pass

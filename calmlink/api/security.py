@@ -38,7 +38,23 @@ def lan_hosts() -> set[str]:
                 addresses.add(str(info[4][0]))
         except OSError:
             continue
-    return names | {f"{a}" if ":" not in a else f"[{a}]" for a in addresses} | {f"{n}.local" for n in names}
+    own = lan_address()
+    if own:
+        addresses.add(own)
+    bracketed = {a if ":" not in a else f"[{a}]" for a in addresses}
+    return names | bracketed | {f"{n}.local" for n in names}
+
+
+def lan_address() -> str | None:
+    """The address other devices on the home network reach this machine at (no packet is sent:
+    connecting a UDP socket only asks the routing table)."""
+    import contextlib
+
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed, only used to pick an interface
+        address: str = s.getsockname()[0]
+        return address
+    return None
 
 
 def split_host(host: str) -> str:
@@ -76,11 +92,11 @@ class GuardMiddleware:
             return
         ok, host = self.host_ok(scope)
         if not ok:
-            await _refuse(scope, receive, send, 400, "unknown Host")
+            await refuse(scope, receive, send, 400, "unknown Host")
             return
         guarded = scope["type"] == "websocket" or scope.get("method", "GET") not in SAFE_METHODS
         if guarded and not self.origin_ok(scope, host):
-            await _refuse(scope, receive, send, 403, "cross-origin request refused")
+            await refuse(scope, receive, send, 403, "cross-origin request refused")
             return
 
         async def send_with_headers(message: Message) -> None:
@@ -93,7 +109,7 @@ class GuardMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, text: str) -> None:
+async def refuse(scope: Scope, receive: Receive, send: Send, status: int, text: str) -> None:
     if scope["type"] == "websocket":
         if "websocket.http.response" not in scope.get("extensions", {}):
             await receive()  # websocket.connect

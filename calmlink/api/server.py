@@ -27,13 +27,14 @@ def bind_socket(host: str, port: int) -> socket.socket:
 def build_server(settings: Settings, source: HeartRateSource | None,
                  sock: socket.socket | None = None, *, devices: DeviceAccess | None = None,
                  accelerated: bool = False, source_kind: str = "live", autostart: bool = False,
+                 trusted_clients: set[str] | None = None,
                  ) -> tuple[uvicorn.Server, socket.socket]:
     """``accelerated``: step timers run at ``settings.speed`` (a simulator or replay)."""
     store = Store(settings.db_path)
     speed = settings.speed if accelerated else 1.0
     app = create_app(settings, source, store, devices=devices,
                      clock=lambda: time.monotonic() * speed, source_kind=source_kind,
-                     clock_rate=speed, autostart=autostart)
+                     clock_rate=speed, autostart=autostart, trusted_clients=trusted_clients)
     sock = sock or bind_socket(settings.host, settings.port)
     config = uvicorn.Config(app, log_level="warning", lifespan="on", ws_ping_interval=10,
                             ws_ping_timeout=10, timeout_graceful_shutdown=2)

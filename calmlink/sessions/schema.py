@@ -59,6 +59,18 @@ MIGRATIONS: list[str] = [
     UPDATE sessions SET n_beats = (SELECT COUNT(*) FROM beats b WHERE b.session_id = sessions.id);
     CREATE INDEX sessions_by_profile ON sessions(profile_id, started_at);
     """,
+    # version 3: viewers paired for LAN use (only a hash of each token is kept)
+    """
+    CREATE TABLE viewers (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        token_sha256 TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        last_seen TEXT,
+        revoked_at TEXT,
+        local INTEGER NOT NULL DEFAULT 0
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -130,6 +130,8 @@ function handle(msg) {
   switch (msg.type) {
     case "snapshot":
       state.clockRate = msg.clock_rate || 1;
+      $("pairing").hidden = !(msg.lan && msg.local);
+      if (msg.lan && msg.local) showViewers();
       showConnection(msg.connection);
       fillRoutines(msg.routines);
       if (!$("profile").value) $("profile").value = "Receiver";
@@ -172,6 +174,34 @@ async function act(path) {
   try { await post(path); } catch (err) { $("quality").textContent = err.message; }
 }
 
+async function showViewers() {
+  try {
+    const viewers = await get("/api/viewers");
+    $("viewers").replaceChildren(...viewers.filter((v) => !v.local).map((v) => {
+      const li = el("li", `${v.name} `);
+      if (v.revoked_at) li.append(el("span", "revoked", "muted"));
+      else {
+        const revoke = el("button", "Revoke", "button quiet small");
+        revoke.addEventListener("click", async () => {
+          await fetch(`/api/viewers/${v.id}`, { method: "DELETE" });
+          showViewers();
+        });
+        li.append(revoke);
+      }
+      return li;
+    }));
+  } catch { /* not in LAN mode */ }
+}
+
+$("pair-start").addEventListener("click", async () => {
+  try {
+    const p = await post("/api/pair/start");
+    $("pair-digits").textContent = p.code;
+    $("pair-url").textContent = p.url.split("?")[0];
+    $("pair-qr").src = p.qr_svg_data_url;
+    $("pair-code").hidden = false;
+  } catch (err) { $("start-error").textContent = err.message; }
+});
 $("find").addEventListener("click", find);
 $("demo").addEventListener("click", () => connect("demo"));
 $("disconnect").addEventListener("click", () => act("/api/devices/disconnect"));
