@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.staticfiles import StaticFiles
 
 from calmlink.api.devices import DeviceAccess, demo_access
@@ -28,6 +30,11 @@ from calmlink.settings import Settings
 
 log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+GUARD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "the Host header is not this machine (DNS rebinding guard)"},
+    401: {"description": "LAN mode: pair this device first"},
+    403: {"description": "a state change or live feed from another origin"},
+}
 PAGES = {"/": "index.html", "/review": "review.html", "/trends": "trends.html"}
 
 
@@ -60,7 +67,7 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
             await controller.close()
             await asyncio.to_thread(store.close)
 
-    app = FastAPI(title="calmlink", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="calmlink", version="0.1.0", lifespan=lifespan, responses=GUARD_RESPONSES,
                   description="A relaxation proxy from a heart-rate strap. calmlink is not a medical "
                   "device.")
     app.state.hub = hub
@@ -75,6 +82,16 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
     if viewers is not None:
         viewers.on_revoke.append(hub.drop_viewer)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """As FastAPI's own, except that a 405 lists every method the path takes (Starlette names
+        only those of the first route sharing the path)."""
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers = {k: v for k, v in headers.items() if k.lower() != "allow"}
+            headers["Allow"] = ", ".join(sorted(_methods_for(app, request.url.path)))
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+
     for route, page in PAGES.items():
         app.add_api_route(route, _page(page), include_in_schema=False, methods=["GET"])
     app.include_router(live_router)
@@ -88,6 +105,24 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
     hosts = set(LOOPBACK_HOSTS) | (lan_hosts() if settings.lan else set())
     app.add_middleware(GuardMiddleware, allowed_hosts=hosts)
     return app
+
+
+def _routes(routes: list[Any]) -> Iterator[Any]:
+    for route in routes:
+        inner = getattr(route, "original_router", None)  # an included router (no prefix here)
+        if inner is not None:
+            yield from _routes(inner.routes)
+        else:
+            yield route
+
+
+def _methods_for(app: FastAPI, path: str) -> set[str]:
+    methods: set[str] = set()
+    for route in _routes(app.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods |= set(getattr(route, "methods", None) or ())
+    return methods
 
 
 def _page(name: str) -> Callable[[], FileResponse]:

@@ -14,7 +14,10 @@ from calmlink.api.hub import CLOSE, Hub
 from calmlink.sensors.errors import BluetoothUnavailable
 from calmlink.sessions.live import Controller, SessionError
 
-live_router = APIRouter()
+live_router = APIRouter(responses={
+    409: {"description": "does not fit the session's state (none running, or one already is)"},
+    503: {"description": "Bluetooth is off, missing or not permitted"},
+})
 SEND_TIMEOUT_S = 5.0
 """A viewer whose socket accepts nothing for this long is dropped."""
 

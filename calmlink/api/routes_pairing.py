@@ -13,7 +13,11 @@ from pydantic import BaseModel, Field
 from calmlink.api.lan import cookie_header
 from calmlink.api.viewers import CODE_TTL_S, RateLimited, Viewers
 
-pairing_router = APIRouter()
+pairing_router = APIRouter(responses={
+    403: {"description": "pairing codes are shown only on the machine calmlink runs on"},
+    404: {"description": "no such viewer"},
+    409: {"description": "LAN mode is off"},
+})
 
 
 def _viewers(request: Request) -> Viewers:

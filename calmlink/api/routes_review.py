@@ -14,7 +14,7 @@ from calmlink.sessions import export
 from calmlink.sessions.store import MAX_ID, Store
 from calmlink.sessions.trends import trends
 
-review_router = APIRouter()
+review_router = APIRouter(responses={404: {"description": "no such session"}})
 SessionId = Path(..., ge=1, le=MAX_ID, description="A session id")
 
 
