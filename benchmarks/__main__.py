@@ -6,7 +6,8 @@ import importlib
 import sys
 import time
 
-MODULES = ["bench_live", "bench_ble", "bench_web", "bench_store", "bench_signal", "relax"]
+MODULES = ["bench_live", "bench_ble", "bench_web", "bench_store", "bench_fanout", "bench_signal",
+           "relax"]
 
 
 def main(argv: list[str]) -> int:

@@ -14,6 +14,12 @@ from calmlink.sessions.store import Store
 from calmlink.settings import Settings
 
 
+PING_INTERVAL_S = 2.0
+PING_TIMEOUT_S = 3.0
+"""A viewer whose connection stops answering pings (a frozen phone, a stalled browser) is dropped
+within about five seconds; its bounded queue never holds up anyone else."""
+
+
 def bind_socket(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -36,8 +42,9 @@ def build_server(settings: Settings, source: HeartRateSource | None,
                      clock=lambda: time.monotonic() * speed, source_kind=source_kind,
                      clock_rate=speed, autostart=autostart, trusted_clients=trusted_clients)
     sock = sock or bind_socket(settings.host, settings.port)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", ws_ping_interval=10,
-                            ws_ping_timeout=10, timeout_graceful_shutdown=2)
+    config = uvicorn.Config(app, log_level="warning", lifespan="on",
+                            ws_ping_interval=PING_INTERVAL_S, ws_ping_timeout=PING_TIMEOUT_S,
+                            timeout_graceful_shutdown=2)
     return uvicorn.Server(config), sock
 
 
