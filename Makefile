@@ -32,11 +32,18 @@ test: $(STAMP)
 	exit $$rc
 
 lint: $(STAMP)
-	$(BIN)/ruff check calmlink tests benchmarks
+	$(BIN)/ruff check calmlink tests benchmarks fuzz
 	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Coverage-guided fuzzing of the payload parser and the RR file readers, bounded in time; never in CI.
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)
+	@$(BIN)/python -c "import atheris" 2>/dev/null || $(BIN)/uv pip install --python $(BIN)/python --quiet atheris
+	$(BIN)/python fuzz/fuzz_parsers.py hrs -max_total_time=$(FUZZ_SECONDS)
+	$(BIN)/python fuzz/fuzz_parsers.py rr -max_total_time=$(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
