@@ -98,3 +98,9 @@ def console_errors(page: Any) -> list[str]:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     return errors
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running on the main thread
+    for the rest of the session, which async tests and asyncio.run() cannot share."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

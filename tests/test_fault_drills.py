@@ -124,8 +124,10 @@ def test_contact_loss_pauses_the_gauge_with_a_reason(start_server: Any, page: An
     server = start_server(SimulatedStrap(speed=10.0, physiology=slipping), autostart=True,
                           speed=10.0)
     page.goto(server.url + "/")
-    says(page, "#quality", "signal paused: check the strap", within_ms=15_000)
-    page.wait_for_function("() => document.getElementById('gauge-value').textContent === '–'")
+    # both at once: the hint says why, and the dial shows no number meanwhile
+    page.wait_for_function(
+        "() => document.getElementById('quality').textContent.includes('signal paused: check the "
+        "strap') && document.getElementById('gauge-value').textContent === '–'", timeout=15_000)
     db = server.settings.db_path
     page.wait_for_timeout(1500)  # contact returns after 8 s of strap time
     with sqlite3.connect(db) as conn:

@@ -33,6 +33,8 @@ def make_old_file(path: Path, version: int) -> None:
         conn.execute("INSERT INTO beats(session_id, seq, t, rr_ms, hr_bpm, artifact, gap_before, "
                      "step, gauge, trend, quality) VALUES (1, ?, ?, 900, 66.7, 0, ?, 0, NULL, NULL, "
                      "'good')", (k, 0.9 * (k + 1), int(k == 0)))
+    if version >= 2:  # from version 2 on, the store keeps this count as it writes beats
+        conn.execute("UPDATE sessions SET n_beats = 50")
     conn.close()
 
 

@@ -13,7 +13,6 @@ from calmlink.sensors.models import HeartRateSource
 from calmlink.sessions.store import Store
 from calmlink.settings import Settings
 
-
 PING_INTERVAL_S = 2.0
 PING_TIMEOUT_S = 3.0
 """A viewer whose connection stops answering pings (a frozen phone, a stalled browser) is dropped
