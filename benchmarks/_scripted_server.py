@@ -19,10 +19,11 @@ from calmlink.settings import Settings
 from calmlink.testing.sources import ScriptedStrap
 
 
-async def main(folder: Path, n: int, interval: float = 0.05) -> None:
+async def main(folder: Path, n: int, interval: float = 0.05, commit_delay_s: float = 0.0) -> None:
     settings = Settings(db=folder / "bench.sqlite3", routines_dir=folder / "routines")
     strap = ScriptedStrap()
-    app = create_app(settings, strap, Store(settings.db_path), devices=demo_access(settings),
+    store = Store(settings.db_path, commit_delay_s=commit_delay_s)
+    app = create_app(settings, strap, store, devices=demo_access(settings),
                      autostart=True)
     sock = bind_socket("127.0.0.1", 0)
     (folder / "port").write_text(str(sock.getsockname()[1]))
@@ -43,4 +44,5 @@ async def main(folder: Path, n: int, interval: float = 0.05) -> None:
 
 if __name__ == "__main__":
     asyncio.run(main(Path(sys.argv[1]), int(sys.argv[2]),
-                     float(sys.argv[3]) if len(sys.argv) > 3 else 0.05))
+                     float(sys.argv[3]) if len(sys.argv) > 3 else 0.05,
+                     float(sys.argv[4]) if len(sys.argv) > 4 else 0.0))

@@ -1,5 +1,6 @@
 """A real calmlink process for the crash test: a fast simulated session whose live-feed messages
-are appended (and flushed) to a log as they are acknowledged to a viewer."""
+(beats, and the ``committed`` acknowledgements) are appended and flushed to a log as a viewer
+would receive them."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ async def main(db: Path, log: Path) -> None:
     fh = log.open("a")
 
     def publish(message: dict[str, object]) -> None:
-        text = hub.publish(message)  # what a viewer receives, after the beat was committed
+        text = hub.publish(message)  # exactly what a viewer receives
         fh.write(text + "\n")
         fh.flush()
         os.fsync(fh.fileno())

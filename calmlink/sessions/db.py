@@ -14,6 +14,7 @@ import contextlib
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -41,8 +42,10 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
 class Database:
     """Owns the writer thread; open with :meth:`open`, stop with :meth:`close`."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, commit_delay_s: float = 0.0) -> None:
         self.path = Path(path)
+        self.commit_delay_s = commit_delay_s
+        """Added to every commit: a slow disk, for the benchmark that proves it delays no one."""
         self._queue: queue.Queue[tuple[WriteFn, Future[Any]] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._local = threading.local()
@@ -76,6 +79,8 @@ class Database:
                         stop = True
                         break
                     batch.append(nxt)
+                if self.commit_delay_s:
+                    time.sleep(self.commit_delay_s)
                 self._commit_batch(conn, batch)
                 if stop:
                     return

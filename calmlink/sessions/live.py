@@ -1,9 +1,11 @@
-"""The live session loop: one source in; stamped, scored, committed beats out to the live feed.
+"""The live session loop: one source in; stamped, scored beats out to the live feed and the store.
 
 :class:`Controller` owns the current heart-rate source and at most one active session. Per beat:
-stamp the routine step, score it with the pure per-beat path, commit it to the store, and only then
-publish it, so anything a viewer has seen is on disk. Steps advance on their timer (a session clock
-that a simulator or replay may run faster) or by hand; pausing stops the timer, not the recording.
+stamp the routine step, score it with the pure per-beat path, hand it to the store's writer thread
+and publish it at once; when the writer has committed it (WAL, synchronous=FULL), a ``committed``
+message acknowledges it. So a slow disk never delays what the giver sees, and every beat the feed
+has acknowledged is on disk. Steps advance on their timer (a session clock that a simulator or
+replay may run faster) or by hand; pausing stops the timer, not the recording.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class Controller:
         self._source_task: asyncio.Task[None] | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._ack: tuple[int, int] | None = None  # (session, highest committed beat) to announce
         self.latest_hr: float | None = None
 
     def now(self) -> float:
@@ -152,7 +155,7 @@ class Controller:
                 gauge=result.gauge, trend=result.trend, quality=result.quality, reason=result.reason,
                 rmssd_ms=None if result.rmssd_ms is None else round(result.rmssd_ms, 2),
             )
-            await self.store.append_beat(s.id, beat)  # committed before anyone sees it
+            self._persist(s.id, beat)
             s.n_beats += 1
             s.rows.append(BeatRow(beat.t, beat.rr_ms, beat.hr_bpm, beat.artifact, beat.gap_before,
                                   beat.step, beat.gauge))
@@ -160,6 +163,34 @@ class Controller:
                           "contact": sample.contact, "resp_rate_bpm": result.resp_rate_bpm,
                           "step_remaining_s": round(s.step_remaining(self.now()), 1),
                           "paused": s.paused_at is not None})
+
+    def _persist(self, session_id: int, beat: BeatEvent) -> None:
+        """Write without waiting; acknowledge on commit, coalesced into one message per commit."""
+        loop = asyncio.get_running_loop()
+        future = self.store.submit_beat(session_id, beat)
+
+        def done(f: Any) -> None:
+            loop.call_soon_threadsafe(self._committed, session_id, beat.seq, f.exception())
+
+        future.add_done_callback(done)
+
+    def _committed(self, session_id: int, seq: int, error: BaseException | None) -> None:
+        if error is not None:
+            log.error("a beat could not be stored: %s", error)
+            self.publish({"type": "store_error", "session_id": session_id, "beat_seq": seq,
+                          "reason": f"could not save a beat: {error}"})
+            return
+        first = self._ack is None
+        if first or self._ack[0] != session_id or self._ack[1] < seq:  # type: ignore[index]
+            self._ack = (session_id, seq)
+        if first:
+            asyncio.get_running_loop().call_soon(self._flush_ack)
+
+    def _flush_ack(self) -> None:
+        if self._ack is not None:
+            session_id, through = self._ack
+            self._ack = None
+            self.publish({"type": "committed", "session_id": session_id, "through": through})
 
     # -- the routine --------------------------------------------------------------------------
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,8 +52,8 @@ RATING_FIELDS = ("rating_receiver_before", "rating_receiver_after", "rating_give
 class Store:
     """The app's one SQLite file (see :mod:`calmlink.sessions.db` for the threading)."""
 
-    def __init__(self, path: Path | str) -> None:
-        self.db = Database(path)
+    def __init__(self, path: Path | str, commit_delay_s: float = 0.0) -> None:
+        self.db = Database(path, commit_delay_s)
 
     @property
     def path(self) -> Path:
@@ -94,8 +96,9 @@ class Store:
             return int(cur.lastrowid or 0)
         return await self.db.write(fn)
 
-    async def append_beat(self, session_id: int, beat: BeatEvent) -> None:
-        """Returns once the beat is committed to disk."""
+    def submit_beat(self, session_id: int, beat: BeatEvent) -> Future[None]:
+        """Queue the beat for the writer thread; the future resolves once it is committed (in the
+        order beats were submitted). Never blocks the caller."""
         row = asdict(beat)
         values = [session_id, *(row[k] for k in _BEAT_COLUMNS)]
 
@@ -104,7 +107,11 @@ class Store:
                       f"VALUES ({', '.join('?' * (len(_BEAT_COLUMNS) + 1))})", values)
             c.execute("UPDATE sessions SET n_beats = n_beats + 1, duration_s = ? WHERE id = ?",
                       (beat.t, session_id))
-        await self.db.write(fn)
+        return self.db.submit(fn)
+
+    async def append_beat(self, session_id: int, beat: BeatEvent) -> None:
+        """Returns once the beat is committed to disk."""
+        await asyncio.wrap_future(self.submit_beat(session_id, beat))
 
     def import_session(self, profile: str, started_at: str, device: str,
                        beats: list[dict[str, Any]], summary: dict[str, Any],
