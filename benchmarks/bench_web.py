@@ -69,16 +69,19 @@ def _measure(url: str, folder: Path, with_browser: bool, commit_delay: float) ->
                     frames[msg["beat_seq"]] = time.time()
 
     stop = threading.Event()
-    listener = threading.Thread(target=lambda: asyncio.run(listen(stop)), daemon=True)
-    listener.start()
-    if not with_browser:  # the server alone: source to WebSocket frame
-        time.sleep(0.5)
-        (folder / "go").write_text("1")
-        while not (folder / "done").exists():
-            time.sleep(0.1)
-        time.sleep(0.5)
-        stop.set()
-        listener.join(5)
+    if not with_browser:  # the server alone: source to WebSocket frame, one thread, one loop
+
+        async def until_done() -> None:
+            task = asyncio.create_task(listen(stop))
+            await asyncio.sleep(0.5)
+            (folder / "go").write_text("1")
+            while not (folder / "done").exists():
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)
+            stop.set()
+            await task
+
+        asyncio.run(until_done())
         sent = _sent(folder)
         to_frame = [(frames[k] - sent[k]) * 1000 for k in sent if k in frames][20:]
         disk = f", every commit slowed by {commit_delay * 1000:.0f} ms" if commit_delay else ""
@@ -87,6 +90,8 @@ def _measure(url: str, folder: Path, with_browser: bool, commit_delay: float) ->
               f"median {statistics.median(to_frame):.1f} ms, p99 {_pct(to_frame, 0.99):.1f} ms "
               f"{target}")
         return
+    listener = threading.Thread(target=lambda: asyncio.run(listen(stop)), daemon=True)
+    listener.start()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 390, "height": 844})
