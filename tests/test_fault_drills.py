@@ -60,6 +60,7 @@ class BlueZThread:
         self.call(self.bluez.stop())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+        self.loop.close()
 
 
 @pytest.fixture
@@ -185,3 +186,42 @@ def _wait_for(url: str) -> None:
             pass
         time.sleep(0.1)
     raise AssertionError("the server did not come up")
+
+
+HOSTILE = '<img src=x onerror="document.body.dataset.owned=1">\u202e\x07 Polar'
+
+
+# bleak keeps one D-Bus connection per event loop for its whole life; the server's loop ends with
+# the test, and the socket is reclaimed by the garbage collector, not closed by bleak.
+@pytest.mark.filterwarnings("ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning")
+def test_hostile_strap_name_is_shown_as_text(bluez_thread: BlueZThread, tmp_path: Path, page: Any,
+                                             console_errors: list[str]) -> None:
+    """A name any nearby device can advertise, found through bleak and the emulated BlueZ."""
+    from calmlink.api.devices import ble_access
+
+    bluez_thread.call(_rename(bluez_thread, HOSTILE))
+    settings = Settings(db=tmp_path / "names.sqlite3", routines_dir=tmp_path / "routines")
+    sock = bind_socket("127.0.0.1", 0)
+    server, _ = build_server(settings, None, sock, devices=ble_access(settings))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    try:
+        page.goto(f"http://127.0.0.1:{sock.getsockname()[1]}/")
+        page.click("#find")
+        page.wait_for_selector("#devices button", timeout=10_000)
+        button = page.locator("#devices button").first
+        assert HOSTILE.split("\u202e")[0] in button.text_content()
+        assert page.locator("#devices img").count() == 0
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => document.body.dataset.owned") is None
+        assert console_errors == []
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+async def _rename(fake: BlueZThread, name: str) -> None:
+    fake.strap.advertised_name = name
