@@ -193,7 +193,8 @@ HOSTILE = '<img src=x onerror="document.body.dataset.owned=1">\u202e\x07 Polar'
 
 # bleak keeps one D-Bus connection per event loop for its whole life; the server's loop ends with
 # the test, and the socket is reclaimed by the garbage collector, not closed by bleak.
-@pytest.mark.filterwarnings("ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings(
+    "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning")
 def test_hostile_strap_name_is_shown_as_text(bluez_thread: BlueZThread, tmp_path: Path, page: Any,
                                              console_errors: list[str]) -> None:
     """A name any nearby device can advertise, found through bleak and the emulated BlueZ."""
