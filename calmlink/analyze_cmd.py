@@ -45,19 +45,24 @@ def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
     return f"{value:.{digits}f}{unit}"
 
 
-def run_analyze(path: Path, *, json_out: bool, correct: bool,
-                window: tuple[float, float] | None) -> int:
-    try:
-        series = read_for_cli(path)
-    except RRFileError as exc:
-        print(f"calmlink analyze: {exc}", file=sys.stderr)
-        return 2
+def load_for_cli(path: Path, window: tuple[float, float] | None) -> RRSeries:
+    """The file's series, or the part of it in ``window``; RRFileError when there is nothing."""
+    series = read_for_cli(path)
     if window is not None:
         series = select_window(series, *window)
         if series.rr_ms.size == 0:
-            print(f"calmlink analyze: {path}: no beats in the window {window[0]:g}+{window[1]:g} s",
-                  file=sys.stderr)
-            return 2
+            raise RRFileError(str(path), None,
+                              f"no beats in the window {window[0]:g}+{window[1]:g} s")
+    return series
+
+
+def run_analyze(path: Path, *, json_out: bool, correct: bool,
+                window: tuple[float, float] | None) -> int:
+    try:
+        series = load_for_cli(path, window)
+    except RRFileError as exc:
+        print(f"calmlink analyze: {exc}", file=sys.stderr)
+        return 2
     summary = analyze_rr(series.rr_ms, series.gap_before, correct=correct,
                          duration_s=series.duration_s)
     out = {"file": str(path), "format": series.format, **summary.to_json()}

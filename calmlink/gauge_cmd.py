@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from calmlink.analyze_cmd import read_for_cli, select_window
+from calmlink.analyze_cmd import load_for_cli
 from calmlink.sessions.formats import RRFileError
 from calmlink.signal.live import BeatResult
 from calmlink.signal.replay import condition_means, run_gauge
@@ -55,15 +55,10 @@ def _chart(results: list[BeatResult], width: int = 72) -> str:
 def run_gauge_cmd(path: Path, *, json_out: bool, baseline: tuple[float, float] | None,
                   conditions: Path | None, window: tuple[float, float] | None) -> int:
     try:
-        series = read_for_cli(path)
+        series = load_for_cli(path, window)
         conds = read_conditions(conditions) if conditions is not None else []
     except RRFileError as exc:
         print(f"calmlink analyze: {exc}", file=sys.stderr)
-        return 2
-    if window is not None:
-        series = select_window(series, *window)
-    if series.rr_ms.size == 0:
-        print(f"calmlink analyze: {path}: no beats to replay", file=sys.stderr)
         return 2
     start, duration = baseline if baseline is not None else (None, 60.0)
     run = run_gauge(series.t_s, series.rr_ms, series.gap_before, baseline_start_s=start,

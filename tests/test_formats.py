@@ -136,3 +136,26 @@ def test_cli_reads_every_data_file() -> None:
         out = run_cli("analyze", str(path), "--json")
         assert out.returncode == 0, (path, out.stderr)
         assert json.loads(out.stdout)["n_beats"] > 100
+
+
+def test_cli_gauge_with_conditions_and_text_chart() -> None:
+    folder = DATA / "relax" / "wearablehrv"
+    out = run_cli("analyze", str(folder / "P37_vu_ecg.rr"), "--gauge", "--baseline", "20.42", "60",
+                  "--conditions", str(folder / "P37_vu_ecg_conditions.csv"), "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["baseline"]["start"] == 20.42 and data["baseline"]["duration"] == 60
+    assert len(data["series"]) > 2000
+    assert set(data["series"][0]) == {"t", "gauge", "trend", "quality"}
+    means = {c["label"]: c["mean_gauge"] for c in data["conditions"]}
+    assert means["standing"] < means["sitting"] < means["breathing"]
+    text = run_cli("analyze", str(folder / "P37_kyto_beats.csv"), "--gauge")
+    assert text.returncode == 0 and "block height" in text.stdout
+
+
+def test_cli_gauge_bad_conditions_file(tmp_path: Path) -> None:
+    bad = tmp_path / "c.csv"
+    bad.write_text("start_s,end_s,label\n0,abc,x\n")
+    out = run_cli("analyze", str(DATA / "rr" / "pyhrv_sample_5min_nni_ms.txt"), "--gauge",
+                  "--conditions", str(bad))
+    assert out.returncode == 2 and "line 2" in out.stderr
