@@ -148,7 +148,7 @@ def test_server_killed_and_restarted(tmp_path: Path, page: Any) -> None:
     try:
         url = f"http://127.0.0.1:{number}"
         _wait_for(url)
-        page.goto(url + "/")
+        page.goto(url + "/?measure=1")
         page.wait_for_function("() => /^\\d+$/.test(document.getElementById('hr').textContent)",
                                timeout=10_000)
         os.kill(first.pid, signal.SIGKILL)
@@ -161,6 +161,8 @@ def test_server_killed_and_restarted(tmp_path: Path, page: Any) -> None:
             # the page finds the new server by itself and follows its new session
             page.wait_for_function("() => document.body.dataset.feed === 'open'", timeout=10_000)
             says(page, "#connection", "connected", within_ms=10_000)
+            page.wait_for_timeout(1500)
+            shown = [seq for seq, _ in page.evaluate("() => window.calmlinkPaints")]
         finally:
             second.send_signal(signal.SIGINT)
             second.wait(10)
@@ -172,6 +174,16 @@ def test_server_killed_and_restarted(tmp_path: Path, page: Any) -> None:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert states[0] == "interrupted"  # marked, and reviewable with its beats
     assert len(states) == 2
+    # the beats the page showed: each session's run is whole, none twice, none skipped
+    runs: list[list[int]] = [[]]
+    for seq in shown:
+        if runs[-1] and seq <= runs[-1][-1]:
+            runs.append([])
+        runs[-1].append(seq)
+    assert len(runs) == 2, str(shown)
+    for run in runs:
+        assert run == list(range(run[0], run[0] + len(run)))
+    assert runs[1][0] == 0
 
 
 def _wait_for(url: str) -> None:

@@ -135,17 +135,23 @@ async def stop(request: Request) -> dict[str, Any]:
 
 @live_router.websocket("/ws/live")
 async def live(ws: WebSocket) -> None:
-    """Snapshot first, then every message after it; ?since=SEQ&epoch=E resumes without gaps."""
+    """Snapshot first, then every message after it. ?since=SEQ&epoch=E resumes without gaps; a page
+    whose epoch is an earlier server's gets all this server has said, so a restart loses nothing."""
     hub: Hub = ws.app.state.hub
     controller: Controller = ws.app.state.controller
     since_raw = ws.query_params.get("since", "")
     since = int(since_raw) if since_raw.isdigit() and len(since_raw) < 19 else None
-    if ws.query_params.get("epoch") != hub.epoch:
+    epoch = ws.query_params.get("epoch")
+    if epoch is not None and epoch != hub.epoch:
+        since = 0  # the server restarted under this page: everything this run has said
+    elif epoch is None:
         since = None
     await ws.accept()
     viewer, missed = hub.subscribe(since, device=ws.scope.get("calmlink_viewer"))
     try:
-        snapshot = {"type": "snapshot", "seq": hub.seq, "epoch": hub.epoch,
+        # with a replay, the snapshot stands just before the first replayed message
+        snapshot = {"type": "snapshot", "seq": since if missed and since is not None else hub.seq,
+                    "epoch": hub.epoch,
                     "resumed": since is not None and (bool(missed) or since == hub.seq),
                     **controller.snapshot(), "lan": ws.app.state.viewers is not None,
                     "local": bool(ws.scope.get("calmlink_local", True))}
