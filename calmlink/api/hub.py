@@ -63,9 +63,8 @@ class Hub:
         """A new viewer, plus what it missed after ``since`` (empty when history cannot cover it)."""
         viewer = Viewer(self._queue_size, device)
         missed: list[str] = []
-        covered = since is not None and (
-            since == 0 or (bool(self._history) and since >= self._history[0][0] - 1))
-        if covered:
+        if since is not None and (
+                since == 0 or (bool(self._history) and since >= self._history[0][0] - 1)):
             missed = [text for seq, text in self._history if seq > since]
         self._viewers.add(viewer)
         return viewer, missed
