@@ -58,3 +58,12 @@ def test_trends_page(seeded: Any, page: Any, console_errors: list[str]) -> None:
     shot(page, "trends-phone")
     assert not FORBIDDEN.search(page.locator("body").inner_text())
     assert console_errors == []
+
+
+def test_api_reference_at_docs(start_server: Any, page: Any, console_errors: list[str]) -> None:
+    server = start_server(source=None)
+    page.goto(server.url + "/docs")
+    page.wait_for_selector(".swagger-ui .title", timeout=15_000)
+    assert "calmlink" in page.locator(".swagger-ui .title").first.text_content()
+    assert page.locator(".opblock").count() >= 20  # every operation, from the live schema
+    assert console_errors == []

@@ -35,7 +35,7 @@ GUARD_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "LAN mode: pair this device first"},
     403: {"description": "a state change or live feed from another origin"},
 }
-PAGES = {"/": "index.html", "/review": "review.html", "/trends": "trends.html"}
+PAGES = {"/": "index.html", "/review": "review.html", "/trends": "trends.html", "/docs": "docs.html"}
 
 
 def create_app(settings: Settings, source: HeartRateSource | None, store: Store, *,
@@ -68,6 +68,7 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
             await asyncio.to_thread(store.close)
 
     app = FastAPI(title="calmlink", version="0.1.0", lifespan=lifespan, responses=GUARD_RESPONSES,
+                  docs_url=None, redoc_url=None,  # /docs is served from vendored files (strict CSP)
                   description="A relaxation proxy from a heart-rate strap. calmlink is not a medical "
                   "device.")
     app.state.hub = hub

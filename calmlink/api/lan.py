@@ -17,7 +17,7 @@ from calmlink.api.viewers import COOKIE, Viewers
 
 OPEN_PATHS = {"/pair", "/api/pair", "/static/pair.js", "/static/api.js", "/static/style.css",
               "/static/favicon.svg"}
-PAGE_PATHS = {"/", "/review", "/trends"}
+PAGE_PATHS = {"/", "/review", "/trends", "/docs"}
 LOOPBACK_CLIENTS = {"127.0.0.1", "::1"}
 
 
