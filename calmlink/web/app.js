@@ -81,6 +81,8 @@ function showSession(s) {
 }
 
 function showBeat(b) {
+  $("contact").textContent = b.contact === false ? "no skin contact: wet the electrodes"
+    : b.contact === true ? "skin contact good" : "";
   if (b.session_id === null || b.session_id === undefined) {
     $("connect-hr").textContent = Math.round(b.hr_bpm);
     return;
