@@ -52,8 +52,9 @@ def test_a_whole_session_from_connect_to_summary(start_server: Any, page: Any,
     page.click("#demo")
     page.wait_for_function("() => /^\\d+$/.test(document.getElementById('connect-hr').textContent)",
                            timeout=10_000)
-    assert page.locator("#contact").text_content() == "skin contact good"
-    assert "battery 87%" in page.locator("#connection").text_content()
+    page.wait_for_function("() => document.getElementById('contact').textContent === "
+                           "'skin contact good' && document.getElementById('connection')"
+                           ".textContent.includes('battery 87%')", timeout=5_000)
     page.fill("#profile", "Sam")
     page.click("#start")
     page.wait_for_selector("#live-view:not([hidden])")
