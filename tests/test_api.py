@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +162,16 @@ def test_demo_device_listing_and_connect(server: Any) -> None:
         assert found == [{"name": "calmlink demo strap", "address": "demo", "rssi": -40}]
         assert c.post("/api/devices/connect", json={"target": "demo"}).status_code == 200
         assert c.post("/api/devices/disconnect").json()["connection"]["state"] == "disconnected"
+
+
+def test_swapping_the_strap_mid_session_keeps_time_running(server: Any) -> None:
+    with client(server) as c:
+        c.post("/api/session", json={"profile": "Sam"})
+        time.sleep(1.0)
+        assert c.post("/api/devices/connect", json={"target": "demo"}).status_code == 200
+        time.sleep(1.0)
+        session_id = c.post("/api/session/stop").json()["summary"]["session_id"]
+        beats = c.get(f"/api/sessions/{session_id}").json()["beats"]
+    times = [b["t"] for b in beats]
+    assert times == sorted(times)  # the new strap's clock started at zero; the session's did not
+    assert any(b["gap_before"] for b in beats[1:])  # nothing bridges the swap

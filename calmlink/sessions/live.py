@@ -46,7 +46,9 @@ class ActiveSession:
     paused_at: float | None = None
     paused_in_step: float = 0.0
     n_beats: int = 0
-    t0: float | None = None  # source time of the first beat
+    t0: float | None = None  # source time of session time 0
+    last_t: float = 0.0
+    new_source: bool = False  # the strap was swapped mid-session: re-anchor its clock
     rows: list[BeatRow] = field(default_factory=list)
 
     def step_elapsed(self, now: float) -> float:
@@ -87,6 +89,8 @@ class Controller:
     async def attach(self, source: HeartRateSource) -> None:
         """Use ``source`` from now on (closing any previous one)."""
         await self.detach()
+        if self.session is not None:
+            self.session.new_source = True
         self.source = source
         self._source_task = asyncio.create_task(self._consume(source), name="calmlink-source")
         if self._ticker is None:
@@ -144,14 +148,20 @@ class Controller:
                               else "no-contact", "reason": "", "step": None, "artifact": False,
                               "contact": sample.contact})
                 return
+            gap = sample.gap_before
             if s.t0 is None:
                 s.t0 = sample.t
+            elif s.new_source:  # another strap's clock: continue session time after a gap
+                s.t0 = sample.t - (s.last_t + 1.0)
+                gap = True
+            s.new_source = False
             t = sample.t - s.t0
+            s.last_t = t
             result = s.processor.push(t, sample.hr_bpm, sample.rr_ms, contact=sample.contact,
-                                      gap_before=sample.gap_before)
+                                      gap_before=gap)
             beat = BeatEvent(
                 seq=s.n_beats, t=round(t, 4), rr_ms=sample.rr_ms, hr_bpm=round(sample.hr_bpm, 2),
-                artifact=result.artifact, gap_before=sample.gap_before, step=s.step,
+                artifact=result.artifact, gap_before=gap, step=s.step,
                 gauge=result.gauge, trend=result.trend, quality=result.quality, reason=result.reason,
                 rmssd_ms=None if result.rmssd_ms is None else round(result.rmssd_ms, 2),
             )
