@@ -90,3 +90,11 @@ def test_a_valid_routine_file() -> None:
                       '[[steps]]\nname = "Temples"\nduration_s = 120\n')
     assert (r.name, r.duration_s, r.steps[1].cue) == ("Short", 165.0, "")
     assert r.step_at(44.9) == 0 and r.step_at(45.0) == 1 and r.step_at(165.0) is None
+
+
+@given(st.lists(st.tuples(st.floats(0, 1e5), st.binary(max_size=24) | st.none()), max_size=50))
+def test_any_packets_through_the_decoder_never_raise(packets: list[tuple[float, bytes | None]]) -> None:
+    decoder = PacketDecoder()
+    for arrival, payload in sorted(packets, key=lambda p: p[0]):
+        for sample in decoder.decode(arrival, payload):
+            assert sample.hr_bpm >= 0

@@ -78,7 +78,11 @@ class BeatAssembler:
             t += rr / 1000.0
             samples.append(
                 HeartRateSample(
-                    t=t, hr_bpm=60000.0 / rr if rr > 0 else float(m.heart_rate_bpm), rr_ms=rr,
+                    # the strap's own (averaged) heart rate is what people expect to read; each
+                    # beat's interval is in rr_ms for everything that needs beat-to-beat detail
+                    t=t, hr_bpm=60000.0 / rr if m.heart_rate_bpm == 0 and rr > 0
+                    else float(m.heart_rate_bpm),
+                    rr_ms=rr,
                     contact=m.sensor_contact, gap_before=gap and i == 0, arrival=arrival,
                 )
             )
