@@ -80,8 +80,14 @@ def demo(
     profile: ProfileOpt = None,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
 ) -> None:
-    """Serve the live page on a simulated strap (no hardware needed)."""
+    """Serve the live page on a simulated strap (no hardware needed). Its sessions go to a demo
+    file of their own (demo.sqlite3 in the data directory) unless --db says otherwise, so pretend
+    sessions never mix with real ones."""
     settings = Settings.from_env(port=port, db=db, speed=speed, seed=seed, profile=profile)
+    if settings.db is None:
+        from dataclasses import replace
+
+        settings = replace(settings, db=settings.db_path.with_name("demo.sqlite3"))
     _serve(settings, {"simulate": True}, not no_browser, "calmlink demo on a simulated strap",
            autostart=True)
 
