@@ -175,3 +175,20 @@ def test_swapping_the_strap_mid_session_keeps_time_running(server: Any) -> None:
     times = [b["t"] for b in beats]
     assert times == sorted(times)  # the new strap's clock started at zero; the session's did not
     assert any(b["gap_before"] for b in beats[1:])  # nothing bridges the swap
+
+
+def test_delete_a_profile_with_its_sessions_and_beats(server: Any) -> None:
+    with client(server) as c:
+        c.post("/api/session", json={"profile": "Robin/Lee"})
+        time.sleep(0.5)
+        c.post("/api/session/stop")
+        assert c.delete("/api/profiles", params={"name": "Robin/Lee"}).status_code == 200
+        assert all(s["profile"] != "Robin/Lee" for s in c.get("/api/sessions").json())
+        assert "Robin/Lee" not in c.get("/api/profiles").json()
+        assert c.delete("/api/profiles", params={"name": "Robin/Lee"}).status_code == 404
+    import sqlite3
+
+    with sqlite3.connect(server.settings.db_path) as conn:
+        orphans = conn.execute("SELECT COUNT(*) FROM beats WHERE session_id NOT IN "
+                               "(SELECT id FROM sessions)").fetchone()[0]
+    assert orphans == 0

@@ -94,6 +94,15 @@ async def profiles(request: Request) -> list[str]:
     return await asyncio.to_thread(_store(request).profiles)
 
 
+@review_router.delete("/api/profiles")
+async def delete_profile(request: Request,
+                         name: str = Query(..., min_length=1, max_length=80)) -> dict[str, Any]:
+    """Delete a receiver with every session and beat of theirs."""
+    if not await _store(request).delete_profile(name):
+        raise HTTPException(404, "no such profile")
+    return {"deleted": name}
+
+
 @review_router.get("/api/trends")
 async def profile_trends(request: Request,
                          profile: str = Query(..., min_length=1, max_length=80)) -> dict[str, Any]:

@@ -56,4 +56,11 @@ async function init() {
   else { $("message").textContent = "No sessions yet."; document.body.dataset.loaded = "trends"; }
 }
 
+$("delete-profile").addEventListener("click", async () => {
+  const name = $("profile").value;
+  if (!name || !confirm(`Delete ${name} and every session of theirs? This cannot be undone.`)) return;
+  const res = await fetch(`/api/profiles?name=${encodeURIComponent(name)}`, { method: "DELETE" });
+  if (res.ok) location.reload();
+});
+
 init().catch((err) => { $("message").textContent = err.message; });
