@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ def open_store() -> Iterator[None]:
     _store.open()
     yield
     _store.close()
+    shutil.rmtree(_tmp, ignore_errors=True)
 
 
 @schema.exclude(path="/api/devices/connect").parametrize()
