@@ -80,22 +80,11 @@ def run_record(source: HeartRateSource, db: Path, *, profile: str, minutes: floa
     try:
         session_id = asyncio.run(record(source, store, profile=profile, minutes=minutes, out=out,
                                         speed=speed))
+        row = next((r for r in store.list_sessions() if r.id == session_id), None)
     finally:
         store.close()
-    rows = {r.id: r for r in store_rows(db)}
-    if session_id is None or rows.get(session_id) is None or rows[session_id].n_beats == 0:
+    if row is None or row.n_beats == 0:
         print("calmlink record: no beats were received.", file=sys.stderr)
         return 1
-    row = rows.get(session_id)
-    print(f"session {session_id}: {row.n_beats if row else 0} beats, {row.state if row else '?'}, "
-          f"stored in {db}")
+    print(f"session {row.id}: {row.n_beats} beats, {row.state}, stored in {db}")
     return 0
-
-
-def store_rows(db: Path) -> list[Any]:
-    store = Store(db)
-    store.open()
-    try:
-        return store.list_sessions()
-    finally:
-        store.close()

@@ -82,8 +82,7 @@ async def connect_device(request: Request, body: ConnectRequest) -> dict[str, An
 @live_router.post("/api/devices/disconnect")
 async def disconnect_device(request: Request) -> dict[str, Any]:
     controller = _controller(request)
-    await controller.detach()
-    controller._on_connection_dict({"state": "disconnected", "reason": "disconnected by the user"})
+    await controller.disconnect()
     return {"connection": controller.connection}
 
 

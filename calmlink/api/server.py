@@ -8,7 +8,7 @@ import time
 import uvicorn
 
 from calmlink.api.app import create_app
-from calmlink.api.devices import DeviceAccess, demo_access
+from calmlink.api.devices import DeviceAccess
 from calmlink.sensors.models import HeartRateSource
 from calmlink.sessions.store import Store
 from calmlink.settings import Settings
@@ -45,11 +45,3 @@ def build_server(settings: Settings, source: HeartRateSource | None,
                             ws_ping_interval=PING_INTERVAL_S, ws_ping_timeout=PING_TIMEOUT_S,
                             timeout_graceful_shutdown=2)
     return uvicorn.Server(config), sock
-
-
-def serve(settings: Settings, source: HeartRateSource) -> None:
-    server, sock = build_server(settings, source, devices=demo_access(settings))
-    try:
-        server.run(sockets=[sock])
-    finally:
-        sock.close()

@@ -109,6 +109,11 @@ class Controller:
             except Exception:  # the source already failed; nothing more to clean up
                 log.exception("source task failed")
 
+    async def disconnect(self) -> None:
+        """The user disconnected the strap: close it and say so (no reconnect follows)."""
+        await self.detach()
+        self._on_connection_dict({"state": "disconnected", "reason": "disconnected by the user"})
+
     async def _consume(self, source: HeartRateSource) -> None:
         try:
             async for event in source.events():

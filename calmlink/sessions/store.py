@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from concurrent.futures import Future
@@ -109,10 +108,6 @@ class Store:
                       (beat.t, session_id))
         return self.db.submit(fn)
 
-    async def append_beat(self, session_id: int, beat: BeatEvent) -> None:
-        """Returns once the beat is committed to disk."""
-        await asyncio.wrap_future(self.submit_beat(session_id, beat))
-
     def import_session(self, profile: str, started_at: str, device: str,
                        beats: list[dict[str, Any]], summary: dict[str, Any],
                        steps: list[str]) -> int:
@@ -142,11 +137,6 @@ class Store:
                 c.execute("UPDATE sessions SET summary=?, outcome=? WHERE id=?",
                           (json.dumps(summary), summary.get("outcome"), session_id))
         await self.db.write(fn)
-
-    async def save_summary(self, session_id: int, summary: dict[str, Any]) -> None:
-        await self.db.write(lambda c: c.execute(
-            "UPDATE sessions SET summary=?, outcome=? WHERE id=?",
-            (json.dumps(summary), summary.get("outcome"), session_id)))
 
     async def update_session(self, session_id: int, *, notes: str | None = None,
                              ratings: dict[str, int | None] | None = None) -> bool:

@@ -133,10 +133,6 @@ class RelaxationGauge:
         if self.baseline is None and self.baseline_start is not None:
             self.baseline_s = 0.0
 
-    @property
-    def calibrating(self) -> bool:
-        return self.baseline is None
-
     def _quality(self, t: float, contact: bool | None) -> tuple[str, str]:
         if contact is False:
             self._no_contact_until = t + self.c.no_contact_hold_s

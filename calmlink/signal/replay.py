@@ -5,7 +5,6 @@ No look-ahead: beats are pushed one at a time into the same :class:`LiveProcesso
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,7 +55,3 @@ def condition_means(results: list[BeatResult], conditions: list[tuple[float, flo
         values = [r.gauge for r in results if lo <= r.t < end and r.gauge is not None]
         out[label] = sum(values) / len(values) if values else None
     return out
-
-
-def mean_or_nan(values: list[float]) -> float:
-    return sum(values) / len(values) if values else math.nan
