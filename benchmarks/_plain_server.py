@@ -9,7 +9,6 @@ from pathlib import Path
 import uvicorn
 
 from calmlink.api.app import create_app
-from calmlink.api.devices import demo_access
 from calmlink.api.server import bind_socket
 from calmlink.sessions.store import Store
 from calmlink.settings import Settings
@@ -17,7 +16,7 @@ from calmlink.settings import Settings
 
 async def main(db: Path, port_file: Path) -> None:
     settings = Settings(db=db, routines_dir=db.parent / "routines")
-    app = create_app(settings, None, Store(db), devices=demo_access(settings))
+    app = create_app(settings, None, Store(db))
     sock = bind_socket("127.0.0.1", 0)
     port_file.write_text(str(sock.getsockname()[1]))
     await uvicorn.Server(uvicorn.Config(app, log_level="error")).serve(sockets=[sock])

@@ -11,7 +11,6 @@ from pathlib import Path
 import uvicorn
 
 from calmlink.api.app import create_app
-from calmlink.api.devices import demo_access
 from calmlink.api.server import PING_INTERVAL_S, PING_TIMEOUT_S, bind_socket
 from calmlink.sensors.hrs import encode_heart_rate_measurement
 from calmlink.sessions.store import Store
@@ -23,7 +22,7 @@ async def main(folder: Path, n: int, interval: float = 0.05, commit_delay_s: flo
     settings = Settings(db=folder / "bench.sqlite3", routines_dir=folder / "routines")
     strap = ScriptedStrap()
     store = Store(settings.db_path, commit_delay_s=commit_delay_s)
-    app = create_app(settings, strap, store, devices=demo_access(settings),
+    app = create_app(settings, strap, store,
                      autostart=True)
     sock = bind_socket("127.0.0.1", 0)
     (folder / "port").write_text(str(sock.getsockname()[1]))

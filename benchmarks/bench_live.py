@@ -9,7 +9,7 @@ from itertools import islice
 from calmlink.sensors.beats import BeatAssembler
 from calmlink.sensors.hrs import parse_heart_rate_measurement
 from calmlink.sensors.simulator import simulate_packets
-from calmlink.signal.live import LiveProcessor
+from calmlink.signal.per_beat import LiveProcessor
 
 
 def samples(n_packets: int) -> list[tuple[float, float, float | None, bool | None, bool]]:

@@ -7,11 +7,12 @@ import subprocess
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "rr"
+from calmlink.testing.data import recordings_dir
+
+DATA = recordings_dir() / "rr"
 NSR001 = DATA / "nsr2db_nsr001_24h_rr_ms.txt"
 
 
@@ -32,7 +33,7 @@ def calmlink_process_s() -> float:
 def import_signal_s() -> float:
     bare = _best_of(5, [sys.executable, "-c", "pass"])
     full = _best_of(5, [sys.executable, "-c",
-                        "import calmlink.signal.analysis, calmlink.signal.live"])
+                        "import calmlink.signal.analysis, calmlink.signal.per_beat"])
     return full - bare
 
 

@@ -1,4 +1,5 @@
-"""Does the gauge move the right way on real people? The recordings in tests/data/relax/.
+"""Does the gauge move the right way on real people? The recordings in relax/ of the shared data
+folder (``CALMLINK_TEST_DATA``), read in place.
 
 Each contrast replays a recording through the live per-beat path (:func:`run_gauge`), the baseline
 being the first minute of the baseline condition, and compares condition means of the gauge over each
@@ -17,11 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from calmlink.sessions.formats import RRSeries, read_rr_file
+from calmlink.recordings import RRSeries, read_rr_file
 from calmlink.signal.gauge import Baseline, GaugeConfig
-from calmlink.signal.replay import run_gauge
+from calmlink.signal.gauge_run import run_gauge
+from calmlink.testing.data import recordings_dir
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+DATA = recordings_dir()
 RELAX = DATA / "relax"
 LAST_S = 60.0
 LAST_SEATED_S = 120.0

@@ -23,7 +23,8 @@ class Settings:
         "help": "Address to bind. Loopback by default; LAN use is explicit."})
     port: int = field(default=8000, metadata={"help": "TCP port for the page and the API."})
     db: Path | None = field(default=None, metadata={
-        "help": "SQLite file for sessions (default: the user data directory)."})
+        "help": "SQLite file for sessions (default: the user data directory).",
+        "shown": "user data dir"})
     profile: str = field(default="Receiver", metadata={
         "help": "Receiver profile the live session belongs to."})
     speed: float = field(default=1.0, metadata={
@@ -32,7 +33,8 @@ class Settings:
     lan: bool = field(default=False, metadata={
         "help": "Also answer on this machine's own names and addresses (home network)."})
     routines_dir: Path | None = field(default=None, metadata={
-        "help": "Folder of custom routine TOML files (default: routines/ in the data directory)."})
+        "help": "Folder of custom routine TOML files (default: routines/ in the data directory).",
+        "shown": "data dir/routines"})
 
     @property
     def routines_path(self) -> Path:
@@ -72,6 +74,21 @@ def _convert(name: str, raw: str) -> Any:
             from exc
 
 
-def documented() -> dict[str, str]:
-    """Each setting's help text, for docs and the test that keeps docs honest."""
-    return {f.name: str(f.metadata["help"]) for f in fields(Settings)}
+@dataclass(frozen=True, slots=True)
+class SettingDoc:
+    name: str
+    help: str
+    default: str
+    """The default as people read it (a path that depends on the machine is named, not shown)."""
+    variable: str
+
+
+def documented() -> dict[str, SettingDoc]:
+    """Each setting's help, default and variable: for CLI options, docs and the test that keeps
+    docs honest."""
+    out = {}
+    for f in fields(Settings):
+        default = f.metadata.get("shown", f.default)
+        shown = str(default).lower() if isinstance(default, bool) else str(default)
+        out[f.name] = SettingDoc(f.name, str(f.metadata["help"]), shown, f"CALMLINK_{f.name.upper()}")
+    return out

@@ -11,8 +11,8 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
+    from calmlink.recordings import RRFileError, parse_rr_text
     from calmlink.sensors.hrs import MalformedMeasurement, parse_heart_rate_measurement
-    from calmlink.sessions.formats import RRFileError, parse_rr_text
 
 
 def fuzz_hrs(data: bytes) -> None:

@@ -13,13 +13,15 @@ from typing import Any
 
 import pytest
 
-from calmlink.api.devices import demo_access
 from calmlink.api.server import bind_socket, build_server
 from calmlink.sensors.models import HeartRateSource
 from calmlink.sensors.simulator import SimulatedStrap
 from calmlink.settings import Settings
+from calmlink.testing.data import missing_data_message, recordings_dir
 
-DATA = Path(__file__).parent / "data"
+DATA = recordings_dir()
+"""The real recordings, read in place (``CALMLINK_TEST_DATA``); tests that need them are marked
+``real_data`` and skip with a sentence when the folder is missing, or fail the run under CI."""
 CHROMIUM = os.environ.get("CALMLINK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -48,8 +50,7 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
                             routines_dir=overrides.pop("routines_dir", tmp_path / "routines"),
                             **overrides)
         sock = bind_socket("127.0.0.1", 0)
-        server, _ = build_server(settings, source or SimulatedStrap(speed=speed), sock,
-                                 devices=demo_access(settings), accelerated=True,
+        server, _ = build_server(settings, source or SimulatedStrap(speed=speed), sock, accelerated=True,
                                  source_kind="simulated", autostart=autostart)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
@@ -102,5 +103,13 @@ def console_errors(page: Any) -> list[str]:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: Playwright's sync API keeps an event loop running on the main thread
-    for the rest of the session, which async tests and asyncio.run() cannot share."""
+    for the rest of the session, which async tests and asyncio.run() cannot share. Tests of real
+    recordings skip, saying why, when the data folder is missing (under CI the run fails)."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    if not (DATA / "rr").is_dir() or not (DATA / "relax").is_dir():
+        message = missing_data_message(DATA)
+        if os.environ.get("CI"):
+            raise pytest.UsageError(message)
+        for item in items:
+            if item.get_closest_marker("real_data") is not None:
+                item.add_marker(pytest.mark.skip(reason=message))

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from calmlink.api.hub import Hub
 from calmlink.sensors.simulator import SimulatedStrap
-from calmlink.sessions.live import Controller
+from calmlink.sessions.controller import Controller
+from calmlink.sessions.events import Message
 from calmlink.sessions.store import Store
 
 
@@ -21,7 +22,7 @@ async def main(db: Path, log: Path) -> None:
     hub = Hub()
     fh = log.open("a")
 
-    def publish(message: dict[str, object]) -> None:
+    def publish(message: Message) -> None:
         text = hub.publish(message)  # exactly what a viewer receives
         fh.write(text + "\n")
         fh.flush()

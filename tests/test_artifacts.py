@@ -34,6 +34,7 @@ def mitbih() -> tuple[np.ndarray, np.ndarray]:
     return rr, labels
 
 
+@pytest.mark.real_data
 def test_mitbih_every_labelled_ectopic_beat_is_flagged(mitbih: tuple[np.ndarray, np.ndarray]) -> None:
     rr, labels = mitbih
     flagged = detect_artifacts(rr).any
@@ -44,6 +45,7 @@ def test_mitbih_every_labelled_ectopic_beat_is_flagged(mitbih: tuple[np.ndarray,
     assert missed == []
 
 
+@pytest.mark.real_data
 def test_mitbih_precision(mitbih: tuple[np.ndarray, np.ndarray]) -> None:
     rr, labels = mitbih
     flagged = detect_artifacts(rr).any
@@ -53,6 +55,7 @@ def test_mitbih_precision(mitbih: tuple[np.ndarray, np.ndarray]) -> None:
     assert precision >= 0.85
 
 
+@pytest.mark.real_data
 def test_mitbih_rmssd_after_correction_is_near_the_nn_truth(
         mitbih: tuple[np.ndarray, np.ndarray]) -> None:
     rr, _ = mitbih
@@ -62,6 +65,7 @@ def test_mitbih_rmssd_after_correction_is_near_the_nn_truth(
     assert abs(corrected / MITBIH_NN_RMSSD - 1) < 0.05
 
 
+@pytest.mark.real_data
 def test_clean_sinus_rhythm_has_few_flags() -> None:
     rr = np.loadtxt(RR / "wfdb_1003_10min_rr_ms.txt")  # all beats labelled normal
     assert detect_artifacts(rr).any.mean() < 0.03

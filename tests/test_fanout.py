@@ -10,6 +10,7 @@ from typing import Any
 import websockets
 
 from calmlink.api.hub import Hub
+from calmlink.sessions.events import CommittedMessage
 
 
 async def test_a_stalled_viewer_is_dropped_and_others_keep_their_pace(start_server: Any) -> None:
@@ -54,7 +55,7 @@ def test_bounded_queue_drops_oldest() -> None:
     hub = Hub(queue_size=4)
     viewer, _ = hub.subscribe()
     for k in range(10):
-        hub.publish({"type": "beat", "k": k})
-    kept = [json.loads(viewer.queue.get_nowait())["k"] for _ in range(viewer.queue.qsize())]
+        hub.publish(CommittedMessage(session_id=1, through=k))
+    kept = [json.loads(viewer.queue.get_nowait())["through"] for _ in range(viewer.queue.qsize())]
     assert kept == [6, 7, 8, 9]
     assert viewer.dropped == 6

@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 
-from calmlink.api.devices import demo_access
 from calmlink.api.server import bind_socket, build_server
 from calmlink.sensors.ble import BleHeartRateSource
 from calmlink.sensors.simulator import Physiology, SimulatedStrap, simulate_packets
@@ -80,7 +79,7 @@ def ble_server(bluez_thread: BlueZThread, tmp_path: Path) -> Iterator[str]:
     settings = Settings(db=tmp_path / "drill.sqlite3", routines_dir=tmp_path / "routines")
     source = BleHeartRateSource(scan_timeout=0.5, watchdog_s=2.5, backoff=lambda a, r: 0.3)
     sock = bind_socket("127.0.0.1", 0)
-    server, _ = build_server(settings, source, sock, devices=demo_access(settings), autostart=True)
+    server, _ = build_server(settings, source, sock, autostart=True)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started:
@@ -210,12 +209,12 @@ HOSTILE = '<img src=x onerror="document.body.dataset.owned=1">\u202e\x07 Polar'
 def test_hostile_strap_name_is_shown_as_text(bluez_thread: BlueZThread, tmp_path: Path, page: Any,
                                              console_errors: list[str]) -> None:
     """A name any nearby device can advertise, found through bleak and the emulated BlueZ."""
-    from calmlink.api.devices import ble_access
+    from calmlink.sensors.factory import SourceFactory
 
     bluez_thread.call(_rename(bluez_thread, HOSTILE))
     settings = Settings(db=tmp_path / "names.sqlite3", routines_dir=tmp_path / "routines")
     sock = bind_socket("127.0.0.1", 0)
-    server, _ = build_server(settings, None, sock, devices=ble_access(settings))
+    server, _ = build_server(settings, None, sock, sources=SourceFactory(bluetooth=True))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calmlink.sessions.formats import RRFileError, parse_rr_text, read_rr_file
+from calmlink.recordings import RRFileError, parse_rr_text, read_rr_file
 from conftest import DATA
 
 
@@ -113,6 +113,7 @@ def test_cli_missing_file_exits_2() -> None:
     assert "cannot read" in out.stderr
 
 
+@pytest.mark.real_data
 def test_cli_json_contract_and_window() -> None:
     path = DATA / "rr" / "fantasia_f1y01_2h_rr_ms.txt"
     whole = json.loads(run_cli("analyze", str(path), "--json").stdout)
@@ -125,12 +126,14 @@ def test_cli_json_contract_and_window() -> None:
     assert part["n_beats"] < whole["n_beats"] / 10
 
 
+@pytest.mark.real_data
 def test_cli_text_output_says_what_it_is() -> None:
     out = run_cli("analyze", str(DATA / "rr" / "pyhrv_sample_5min_nni_ms.txt"))
     assert out.returncode == 0
     assert "RMSSD" in out.stdout and "not a medical device" in out.stdout
 
 
+@pytest.mark.real_data
 def test_cli_reads_every_data_file() -> None:
     for path in sorted((DATA / "rr").glob("*_rr_*")) + sorted((DATA / "relax").glob("*/*.rr"))[:4]:
         out = run_cli("analyze", str(path), "--json")
@@ -138,6 +141,7 @@ def test_cli_reads_every_data_file() -> None:
         assert json.loads(out.stdout)["n_beats"] > 100
 
 
+@pytest.mark.real_data
 def test_cli_gauge_with_conditions_and_text_chart() -> None:
     folder = DATA / "relax" / "wearablehrv"
     out = run_cli("analyze", str(folder / "P37_vu_ecg.rr"), "--gauge", "--baseline", "20.42", "60",
@@ -153,6 +157,7 @@ def test_cli_gauge_with_conditions_and_text_chart() -> None:
     assert text.returncode == 0 and "block height" in text.stdout
 
 
+@pytest.mark.real_data
 def test_cli_gauge_bad_conditions_file(tmp_path: Path) -> None:
     bad = tmp_path / "c.csv"
     bad.write_text("start_s,end_s,label\n0,abc,x\n")

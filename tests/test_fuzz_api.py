@@ -12,14 +12,13 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from calmlink.api.app import create_app
-from calmlink.api.devices import demo_access
 from calmlink.sessions.store import Store
 from calmlink.settings import Settings
 
 _tmp = Path(tempfile.mkdtemp(prefix="calmlink-fuzz-"))
 _settings = Settings(db=_tmp / "fuzz.sqlite3", routines_dir=_tmp / "routines")
 _store = Store(_settings.db_path)
-app = create_app(_settings, None, _store, devices=demo_access(_settings))
+app = create_app(_settings, None, _store)
 HEADERS = {"host": "127.0.0.1", "origin": "http://127.0.0.1"}
 schema = schemathesis.openapi.from_asgi("/openapi.json", app, headers=HEADERS)
 

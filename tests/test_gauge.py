@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calmlink.signal.gauge import Baseline, GaugeConfig
-from calmlink.signal.live import LiveProcessor
-from calmlink.signal.replay import run_gauge
+from calmlink.signal.gauge_run import run_gauge
+from calmlink.signal.per_beat import LiveProcessor
 from calmlink.signal.stream_artifacts import CausalArtifactDetector
 
 

@@ -110,7 +110,7 @@ async def test_codes_expire_and_guessing_is_limited(tmp_path: Any) -> None:
         assert await viewers.pair(code, "late phone", "10.0.0.9") is None  # expired
         code = viewers.new_code().code
         token = await viewers.pair(code, "phone", "10.0.0.9")
-        assert token is not None and viewers.check(token) is not None
-        assert viewers.check("not-a-token") is None
+        assert token is not None and await viewers.check(token) is not None
+        assert await viewers.check("not-a-token") is None
     finally:
         store.close()

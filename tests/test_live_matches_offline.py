@@ -11,10 +11,10 @@ from typing import Any
 
 import httpx
 import numpy as np
+import pytest
 
-from calmlink.sensors.replay import ReplaySource
-from calmlink.sessions.export import to_csv
-from calmlink.signal.replay import run_gauge
+from calmlink.sensors.file_replay import ReplaySource
+from calmlink.signal.gauge_run import run_gauge
 from conftest import DATA
 
 
@@ -28,6 +28,7 @@ def wait_for_session_end(url: str, timeout: float = 60.0) -> dict[str, Any]:
     raise AssertionError("the replayed session did not end")
 
 
+@pytest.mark.real_data
 def test_replayed_through_the_server_equals_offline_replay(start_server: Any, tmp_path: Path) -> None:
     recording = DATA / "rr" / "pyhrv_sample_5min_nni_ms.txt"
     server = start_server(ReplaySource(recording, speed=100.0), autostart=True, speed=100.0)
@@ -44,7 +45,8 @@ def test_replayed_through_the_server_equals_offline_replay(start_server: Any, tm
 
     # and the command line, reading the session's own export, says the same
     export = tmp_path / "session.csv"
-    export.write_text(to_csv(detail["beats"], detail["step_names"]))
+    export.write_text(httpx.get(f"{server.url}/api/sessions/{session['id']}/export",
+                                params={"format": "csv"}).text)
     out = subprocess.run([sys.executable, "-m", "calmlink.cli", "analyze", str(export), "--gauge",
                           "--json"], capture_output=True, text=True, check=True)
     series = json.loads(out.stdout)["series"]

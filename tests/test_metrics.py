@@ -47,6 +47,7 @@ def test_scaling_relationships(values: list[float], k: float) -> None:
     assert b.mean_hr_bpm == pytest.approx(a.mean_hr_bpm / k, rel=1e-9)
 
 
+@pytest.mark.real_data
 def test_a_faster_heart_with_the_same_rhythm_has_lower_rmssd() -> None:
     rr = np.loadtxt(RR_FILES[0])
     assert time_domain([rr * 0.8]).rmssd_ms < time_domain([rr]).rmssd_ms
@@ -61,6 +62,7 @@ def neurokit():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("path", RR_FILES, ids=lambda p: p.stem)
+@pytest.mark.real_data
 def test_equals_neurokit2_to_1e9(path, neurokit) -> None:  # type: ignore[no-untyped-def]
     """Raw series (no correction, no splitting) against NeuroKit2 given the same intervals."""
     from neurokit2.hrv.hrv_nonlinear import _hrv_nonlinear_poincare
@@ -78,6 +80,7 @@ def test_equals_neurokit2_to_1e9(path, neurokit) -> None:  # type: ignore[no-unt
         assert mine == pytest.approx(float(theirs), rel=1e-9)
 
 
+@pytest.mark.real_data
 def test_streaming_equals_batch_over_24_hours() -> None:
     rr = np.loadtxt(DATA / "rr" / "nsr2db_nsr001_24h_rr_ms.txt")
     window = RollingTimeDomain(max_beats=300)

@@ -16,7 +16,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def beats(db: Path, session_id: int) -> list[tuple[float, float | None]]:
     with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT t, rr_ms FROM beats WHERE session_id=? ORDER BY seq",
+        return conn.execute("SELECT t, rr_ms FROM beats WHERE session_id=? ORDER BY beat_seq",
                             (session_id,)).fetchall()
 
 

@@ -1,11 +1,13 @@
-"""The gauge against real people (tests/data/relax/README.md): the targets there, and at least the best
-of the peers scored in the same run on every contrast."""
+"""The gauge against real people (relax/README.md in the shared data folder): the targets there, and
+at least the best of the peers scored in the same run on every contrast."""
 
 from __future__ import annotations
 
 import pytest
 
 from benchmarks import relax
+
+pytestmark = pytest.mark.real_data
 
 
 @pytest.fixture(scope="module")

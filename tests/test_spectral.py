@@ -77,6 +77,7 @@ def test_slow_breathing_moves_power_into_lf() -> None:
     assert sp.resp_rate_bpm == pytest.approx(6.0, abs=0.3)
 
 
+@pytest.mark.real_data
 def test_stable_under_small_window_shifts() -> None:
     rr = np.loadtxt(DATA / "rr" / "fantasia_f1y01_2h_rr_ms.txt")
     base = spectrum([rr[1000:1400]])
@@ -86,6 +87,7 @@ def test_stable_under_small_window_shifts() -> None:
         assert moved.lf_ms2 == pytest.approx(base.lf_ms2, rel=0.15)
 
 
+@pytest.mark.real_data
 def test_median_band_power_within_15_percent_of_neurokit2() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import random
@@ -16,6 +17,7 @@ import pytest
 
 from calmlink.sessions.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 from calmlink.sessions.store import Store
+from conftest import DATA
 
 
 def make_old_file(path: Path, version: int) -> None:
@@ -47,9 +49,12 @@ def test_every_earlier_schema_opens_and_upgrades(tmp_path: Path, version: int) -
     try:
         with sqlite3.connect(path) as conn:
             assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        rows = store.list_sessions()
+        rows = asyncio.run(store.list_sessions())
         assert [(r.state, r.n_beats) for r in rows] == [("interrupted", 50)]
-        assert store.session(1)["summary"]["n_beats"] == 50  # reviewable after the upgrade
+        detail = asyncio.run(store.session(1))
+        assert detail is not None and detail["summary"]["n_beats"] == 50  # reviewable after upgrade
+        beats = asyncio.run(store.beats(1))
+        assert [b.beat_seq for b in beats] == list(range(50)) and beats[0].role == "receiver"
     finally:
         store.close()
 
@@ -67,8 +72,8 @@ def test_wal_and_full_sync(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
     store.open()
     try:
-        mode = store.db.write_sync(lambda c: c.execute("PRAGMA journal_mode").fetchone()[0])
-        sync = store.db.write_sync(lambda c: c.execute("PRAGMA synchronous").fetchone()[0])
+        mode = store.db.write_blocking(lambda c: c.execute("PRAGMA journal_mode").fetchone()[0])
+        sync = store.db.write_blocking(lambda c: c.execute("PRAGMA synchronous").fetchone()[0])
         assert (mode, sync) == ("wal", 2)
     finally:
         store.close()
@@ -90,9 +95,10 @@ def test_bad_import_writes_nothing(tmp_path: Path) -> None:
     assert listed == []
 
 
+@pytest.mark.real_data
 def test_import_export_round_trip(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
-    src = Path(__file__).parent / "data" / "rr" / "pyhrv_sample_5min_nni_ms.txt"
+    src = DATA / "rr" / "pyhrv_sample_5min_nni_ms.txt"
     assert cli("import", str(src), "--profile", "Sam", "--date", "2026-11-01T20:00",
                "--db", str(db)).returncode == 0
     listed = json.loads(cli("sessions", "--json", "--db", str(db)).stdout)
@@ -141,15 +147,16 @@ def test_kill_minus_9_loses_no_acknowledged_beat(tmp_path: Path) -> None:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             session = conn.execute("SELECT MAX(id) FROM sessions").fetchone()[0]
             stored = [r[0] for r in conn.execute(
-                "SELECT seq FROM beats WHERE session_id=? ORDER BY seq", (session,))]
+                "SELECT beat_seq FROM beats WHERE session_id=? ORDER BY beat_seq", (session,))]
         assert stored == list(range(len(stored))), "sequence numbers have holes"
         assert set(acked) <= set(stored), "a beat the feed acknowledged was lost"
     assert total_acked > 100, "the kills came too early to test anything"
     store = Store(db)
     assert store.open() >= 1
     try:
-        rows = store.list_sessions()
+        rows = asyncio.run(store.list_sessions())
         assert all(r.state == "interrupted" for r in rows)
-        assert store.session(rows[0].id)["summary"] is not None
+        detail = asyncio.run(store.session(rows[0].id))
+        assert detail is not None and detail["summary"] is not None
     finally:
         store.close()

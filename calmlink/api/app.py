@@ -14,7 +14,6 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from calmlink.api.devices import DeviceAccess, demo_access
 from calmlink.api.hub import Hub
 from calmlink.api.lan import LOOPBACK_CLIENTS, TokenMiddleware
 from calmlink.api.routes_live import live_router
@@ -22,8 +21,9 @@ from calmlink.api.routes_pairing import pairing_router
 from calmlink.api.routes_review import review_router
 from calmlink.api.security import LOOPBACK_HOSTS, GuardMiddleware, lan_address, lan_hosts
 from calmlink.api.viewers import Viewers
+from calmlink.sensors.factory import SourceFactory
 from calmlink.sensors.models import HeartRateSource
-from calmlink.sessions.live import Controller
+from calmlink.sessions.controller import Controller
 from calmlink.sessions.routine import load_routines
 from calmlink.sessions.store import Store
 from calmlink.settings import Settings
@@ -39,13 +39,13 @@ PAGES = {"/": "index.html", "/review": "review.html", "/trends": "trends.html", 
 
 
 def create_app(settings: Settings, source: HeartRateSource | None, store: Store, *,
-               devices: DeviceAccess | None = None, clock: Callable[[], float] | None = None,
+               sources: SourceFactory | None = None, clock: Callable[[], float] | None = None,
                source_kind: str = "live", clock_rate: float = 1.0,
                autostart: bool = False, trusted_clients: set[str] | None = None) -> FastAPI:
-    """The app. ``source`` (if any) is attached at start-up; ``devices`` finds and connects straps
-    from the page; ``clock`` drives step timers (a simulator or replay may run it faster);
-    ``autostart`` begins a session at once (the demo); ``trusted_clients`` are the addresses
-    counted as this machine in LAN mode (default: loopback)."""
+    """The app. ``source`` (if any) is attached at start-up as the receiver's; ``sources`` finds
+    and connects straps from the page (default: the demo strap only); ``clock`` drives step timers
+    (a simulator or replay may run it faster); ``autostart`` begins a session at once (the demo);
+    ``trusted_clients`` are the addresses counted as this machine in LAN mode (default: loopback)."""
     hub = Hub()
     routines, routine_errors = load_routines(settings.routines_path)
     for error in routine_errors:
@@ -74,7 +74,7 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
     app.state.hub = hub
     app.state.controller = controller
     app.state.store = store
-    app.state.devices = devices or demo_access(settings)
+    app.state.sources = sources or SourceFactory(settings.speed, settings.seed, bluetooth=False)
     app.state.routine_errors = routine_errors
     app.state.web_dir = WEB_DIR
     app.state.lan_address = lan_address() if settings.lan else None

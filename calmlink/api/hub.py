@@ -1,6 +1,7 @@
 """Fan-out of live messages to viewers: numbered once, serialised once, never blocking the source.
 
-Each message gets the next ``seq`` and is kept in a bounded history so a viewer that reconnects can
+Each message (a typed event from :mod:`calmlink.sessions.events`, encoded there) gets the next
+``seq`` and is kept in a bounded history so a viewer that reconnects can
 ask for everything after the last ``seq`` it saw. Each viewer has its own bounded queue; when a
 viewer falls behind, its oldest messages are dropped (and it is told how many), so a slow phone
 never stalls the strap, the store or the other viewers.
@@ -9,10 +10,10 @@ never stalls the strap, the store or the other viewers.
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections import deque
-from typing import Any
+
+from calmlink.sessions.events import Message, encode
 
 CLOSE = "\x00close"
 """Put on a viewer's queue to end its feed (its device was revoked)."""
@@ -49,10 +50,9 @@ class Hub:
     def seq(self) -> int:
         return self._seq
 
-    def publish(self, message: dict[str, Any]) -> str:
+    def publish(self, message: Message) -> str:
         self._seq += 1
-        message["seq"] = self._seq
-        text = json.dumps(message, separators=(",", ":"), allow_nan=False)
+        text = encode(message, self._seq)
         self._history.append((self._seq, text))
         for viewer in self._viewers:
             viewer.offer(text)

@@ -54,7 +54,7 @@ class TokenMiddleware:
             await self.app(scope, receive, send)
             return
         viewers = self.viewers()
-        viewer = viewers.check(token_of(scope))
+        viewer = await viewers.check(token_of(scope))
         client = (scope.get("client") or ("", 0))[0]
         scope["calmlink_local"] = client in self.trusted
         if viewer is not None:
@@ -64,7 +64,7 @@ class TokenMiddleware:
         if (client in self.trusted and scope["type"] == "http" and scope.get("method") == "GET"
                 and scope["path"] in PAGE_PATHS):
             token = await viewers.issue("this computer", local=True)
-            scope["calmlink_viewer"] = viewers.check(token)
+            scope["calmlink_viewer"] = await viewers.check(token)
 
             async def with_cookie(message: Message) -> None:
                 if message["type"] == "http.response.start":

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field
 
-from calmlink.api.devices import DEMO_ADDRESS
 from calmlink.api.hub import CLOSE, Hub
 from calmlink.sensors.errors import BluetoothUnavailable
-from calmlink.sessions.live import Controller, SessionError
+from calmlink.sensors.factory import DEMO_ADDRESS, SourceFactory
+from calmlink.sessions.beat import Role
+from calmlink.sessions.controller import Controller, SessionError
+from calmlink.sessions.events import SessionView, encode, payload
+from calmlink.sessions.summary import SessionSummary
 
 live_router = APIRouter(responses={
     409: {"description": "does not fit the session's state (none running, or one already is)"},
@@ -31,6 +36,11 @@ class ConnectRequest(BaseModel):
     target: str | None = Field(None, max_length=200,
                                description="Address or name; 'demo' for the demo strap; "
                                "empty for the last strap used")
+    role: Role = Field(Role.RECEIVER, description="Who wears it: the receiver, or the giver")
+
+
+class DisconnectRequest(BaseModel):
+    role: Role = Role.RECEIVER
 
 
 class StartRequest(BaseModel):
@@ -38,24 +48,29 @@ class StartRequest(BaseModel):
     routine: str | None = Field(None, max_length=120)
 
 
-class Snapshot(BaseModel):
+class SnapshotModel(BaseModel):
     epoch: str
     seq: int
+    resumed: bool
     connection: dict[str, Any]
+    connections: dict[str, dict[str, Any]]
     session: dict[str, Any] | None
     last_summary: dict[str, Any] | None
     routines: list[dict[str, Any]]
     clock_rate: float
     latest_hr: float | None
     lan: bool = False
+    local: bool = True
 
 
-@live_router.get("/api/status", response_model=Snapshot)
+@live_router.get("/api/status", response_model=SnapshotModel)
 async def status(request: Request) -> dict[str, Any]:
     """Everything the live page shows, as the WebSocket snapshot has it."""
     hub: Hub = request.app.state.hub
-    return {"epoch": hub.epoch, "seq": hub.seq, **_controller(request).snapshot(),
-            "lan": request.app.state.viewers is not None}
+    snapshot = _controller(request).snapshot(
+        epoch=hub.epoch, lan=request.app.state.viewers is not None,
+        local=bool(request.scope.get("calmlink_local", True)))
+    return {**payload(snapshot), "seq": hub.seq}
 
 
 @live_router.get("/api/devices")
@@ -63,7 +78,7 @@ async def find_devices(request: Request,
                        timeout: float = Query(4.0, ge=0.5, le=20.0)) -> list[dict[str, Any]]:
     """Nearby heart-rate straps (by service 0x180D). Names are untrusted text."""
     try:
-        found = await request.app.state.devices.scan(timeout)
+        found = await _sources(request).scan(timeout)
     except BluetoothUnavailable as exc:
         raise HTTPException(503, str(exc)) from None
     return [{"name": f.name, "address": f.address, "rssi": f.rssi} for f in found]
@@ -71,34 +86,44 @@ async def find_devices(request: Request,
 
 @live_router.post("/api/devices/connect")
 async def connect_device(request: Request, body: ConnectRequest) -> dict[str, Any]:
-    """Connect a strap ('demo' for the demo strap); it reconnects by itself from then on."""
-    devices = request.app.state.devices
+    """Connect a strap for a role ('demo' for the demo strap); it reconnects by itself from then
+    on, and replaces whatever strap that role had."""
+    sources = _sources(request)
     target = (body.target or "").strip() or None
-    source = devices.demo() if target == DEMO_ADDRESS else devices.connect(target)
-    await _controller(request).attach(source)
-    return {"connecting": source.name}
+    source = sources.demo() if target == DEMO_ADDRESS else sources.connect(target)
+    await _controller(request).attach(source, body.role)
+    return {"connecting": source.name, "role": body.role}
 
 
 @live_router.post("/api/devices/disconnect")
-async def disconnect_device(request: Request) -> dict[str, Any]:
+async def disconnect_device(request: Request,
+                            body: DisconnectRequest | None = None) -> dict[str, Any]:
+    role = body.role if body is not None else Role.RECEIVER
     controller = _controller(request)
-    await controller.disconnect()
-    return {"connection": controller.connection}
+    await controller.disconnect(role)
+    return {"role": role, "connection": asdict(controller.connections[role])}
 
 
 @live_router.get("/api/routines")
 async def routines(request: Request) -> dict[str, Any]:
     controller = _controller(request)
-    return {"routines": controller.snapshot()["routines"],
+    return {"routines": [asdict(r) for r in controller.snapshot(epoch="").routines],
             "skipped": request.app.state.routine_errors}
 
 
-async def _run(coro: Any) -> dict[str, Any]:
+def _sources(request: Request) -> SourceFactory:
+    sources: SourceFactory = request.app.state.sources
+    return sources
+
+
+async def _run(call: Awaitable[SessionView | SessionSummary]) -> dict[str, Any]:
     try:
-        result: dict[str, Any] = await coro
+        result = await call
     except SessionError as exc:
         raise HTTPException(409, str(exc)) from None
-    return result
+    if isinstance(result, SessionSummary):
+        return {"ended": True, "summary": result.to_dict()}
+    return asdict(result)
 
 
 @live_router.post("/api/session")
@@ -148,13 +173,12 @@ async def live(ws: WebSocket) -> None:
     await ws.accept()
     viewer, missed = hub.subscribe(since, device=ws.scope.get("calmlink_viewer"))
     try:
+        snapshot = controller.snapshot(
+            epoch=hub.epoch, resumed=since is not None and (bool(missed) or since == hub.seq),
+            lan=ws.app.state.viewers is not None, local=bool(ws.scope.get("calmlink_local", True)))
         # with a replay, the snapshot stands just before the first replayed message
-        snapshot = {"type": "snapshot", "seq": since if missed and since is not None else hub.seq,
-                    "epoch": hub.epoch,
-                    "resumed": since is not None and (bool(missed) or since == hub.seq),
-                    **controller.snapshot(), "lan": ws.app.state.viewers is not None,
-                    "local": bool(ws.scope.get("calmlink_local", True))}
-        await asyncio.wait_for(ws.send_json(snapshot), SEND_TIMEOUT_S)
+        seq = since if missed and since is not None else hub.seq
+        await asyncio.wait_for(ws.send_text(encode(snapshot, seq)), SEND_TIMEOUT_S)
         for text in missed:
             await asyncio.wait_for(ws.send_text(text), SEND_TIMEOUT_S)
         while True:

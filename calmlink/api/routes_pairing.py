@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Path, Request
@@ -75,7 +76,7 @@ async def pair(request: Request, body: PairRequest) -> JSONResponse:
 @pairing_router.get("/api/viewers")
 async def list_viewers(request: Request) -> list[dict[str, Any]]:
     """Devices paired to watch on the home network (names are what the phone said: text only)."""
-    return _viewers(request).list()
+    return [asdict(v) for v in await _viewers(request).list()]
 
 
 @pairing_router.delete("/api/viewers/{viewer_id}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import asdict
 from typing import Any, Literal
 
@@ -11,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from calmlink.sessions import export
+from calmlink.sessions.beat import BEAT_FIELDS, Beat
 from calmlink.sessions.store import MAX_ID, Store
 from calmlink.sessions.trends import trends
 
@@ -35,8 +35,13 @@ class SessionPatch(BaseModel):
 async def list_sessions(request: Request, profile: str | None = Query(None, max_length=80),
                         limit: int = Query(200, ge=1, le=5000)) -> list[dict[str, Any]]:
     """Newest first, from stored per-session figures (no beat is read)."""
-    rows = await asyncio.to_thread(_store(request).list_sessions, profile, limit)
+    rows = await _store(request).list_sessions(profile, limit)
     return [asdict(r) for r in rows]
+
+
+def _beat_rows(beats: list[Beat]) -> list[dict[str, Any]]:
+    """Beats as JSON objects (a 2-hour session has 8,000: no deep copy per beat)."""
+    return [{name: getattr(b, name) for name in BEAT_FIELDS} for b in beats]
 
 
 @review_router.get("/api/sessions/{session_id}")
@@ -44,12 +49,12 @@ async def get_session(request: Request, session_id: int = SessionId,
                       beats: bool = Query(True)) -> dict[str, Any]:
     """A session with its summary, per-step table, ratings and (by default) its beats."""
     store = _store(request)
-    session = await asyncio.to_thread(store.session, session_id)
+    session = await store.session(session_id)
     if session is None:
         raise HTTPException(404, "no such session")
     if beats:
-        session["beats"] = await asyncio.to_thread(store.beats, session_id)
-        session["step_names"] = await asyncio.to_thread(store.step_names, session_id)
+        session["beats"] = _beat_rows(await store.beats(session_id))
+        session["step_names"] = await store.step_names(session_id)
     return session
 
 
@@ -73,11 +78,11 @@ async def delete_session(request: Request, session_id: int = SessionId) -> dict[
 async def export_session(request: Request, session_id: int = SessionId,
                          format: Literal["csv", "json", "rr"] = Query("csv")) -> Response:
     store = _store(request)
-    session = await asyncio.to_thread(store.session, session_id)
+    session = await store.session(session_id)
     if session is None:
         raise HTTPException(404, "no such session")
-    beats = await asyncio.to_thread(store.beats, session_id)
-    names = await asyncio.to_thread(store.step_names, session_id)
+    beats = await store.beats(session_id)
+    names = await store.step_names(session_id)
     name = f"calmlink-session-{session_id}"
     if format == "csv":
         body, media = export.to_csv(beats, names), "text/csv"
@@ -91,7 +96,7 @@ async def export_session(request: Request, session_id: int = SessionId,
 
 @review_router.get("/api/profiles")
 async def profiles(request: Request) -> list[str]:
-    return await asyncio.to_thread(_store(request).profiles)
+    return await _store(request).profiles()
 
 
 @review_router.delete("/api/profiles")
@@ -109,5 +114,5 @@ async def profile_trends(request: Request,
     """Baselines against the personal normal range, response per step, how often (docs/trends.md).
     The profile is a query parameter: names may hold any character, '/' included."""
     store = _store(request)
-    summaries = await asyncio.to_thread(store.summaries, profile)
+    summaries = await store.summaries(profile)
     return trends(profile, summaries)

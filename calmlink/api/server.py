@@ -8,7 +8,7 @@ import time
 import uvicorn
 
 from calmlink.api.app import create_app
-from calmlink.api.devices import DeviceAccess
+from calmlink.sensors.factory import SourceFactory
 from calmlink.sensors.models import HeartRateSource
 from calmlink.sessions.store import Store
 from calmlink.settings import Settings
@@ -30,14 +30,14 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def build_server(settings: Settings, source: HeartRateSource | None,
-                 sock: socket.socket | None = None, *, devices: DeviceAccess | None = None,
+                 sock: socket.socket | None = None, *, sources: SourceFactory | None = None,
                  accelerated: bool = False, source_kind: str = "live", autostart: bool = False,
                  trusted_clients: set[str] | None = None,
                  ) -> tuple[uvicorn.Server, socket.socket]:
     """``accelerated``: step timers run at ``settings.speed`` (a simulator or replay)."""
     store = Store(settings.db_path)
     speed = settings.speed if accelerated else 1.0
-    app = create_app(settings, source, store, devices=devices,
+    app = create_app(settings, source, store, sources=sources,
                      clock=lambda: time.monotonic() * speed, source_kind=source_kind,
                      clock_rate=speed, autostart=autostart, trusted_clients=trusted_clients)
     sock = sock or bind_socket(settings.host, settings.port)

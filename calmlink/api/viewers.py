@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from calmlink.sessions.store import Store, now_iso
+from calmlink.sessions.store import Store, ViewerRow
 
 CODE_TTL_S = 180.0
 MAX_FAILS_PER_CLIENT = 5
@@ -84,37 +82,26 @@ class Viewers:
     async def issue(self, name: str, local: bool = False) -> str:
         token = secrets.token_urlsafe(32)
         digest = token_hash(token)
-        await self.store.db.write(lambda c: c.execute(
-            "INSERT INTO viewers(name, token_sha256, created_at, local) VALUES (?, ?, ?, ?)",
-            (name[:80], digest, now_iso(), int(local))))
-        self._cache.pop(digest, None)
+        self._cache[digest] = await self.store.add_viewer(name or "phone", digest, local)
         return token
 
     # -- checking ---------------------------------------------------------------------------
 
-    def check(self, token: str | None) -> int | None:
-        """The viewer id for a valid, unrevoked token; None otherwise. Cached; reads on a miss."""
+    async def check(self, token: str | None) -> int | None:
+        """The viewer id for a valid, unrevoked token; None otherwise. Cached; a miss reads the
+        store on a worker thread, never on the event loop."""
         if not token or len(token) > 200:
             return None
         digest = token_hash(token)
         if digest not in self._cache:
-            row = self.store.db.read_sync(lambda c: c.execute(
-                "SELECT id FROM viewers WHERE token_sha256=? AND revoked_at IS NULL",
-                (digest,)).fetchone())
-            self._cache[digest] = int(row[0]) if row else None
+            self._cache[digest] = await self.store.viewer_for_token(digest)
         return self._cache[digest]
 
-    def list(self) -> list[dict[str, Any]]:
-        def fn(c: sqlite3.Connection) -> list[dict[str, Any]]:
-            return [dict(r) for r in c.execute(
-                "SELECT id, name, created_at, last_seen, revoked_at, local FROM viewers "
-                "ORDER BY id")]
-        return self.store.db.read_sync(fn)
+    async def list(self) -> list[ViewerRow]:
+        return await self.store.viewers()
 
     async def revoke(self, viewer_id: int) -> bool:
-        changed = await self.store.db.write(lambda c: c.execute(
-            "UPDATE viewers SET revoked_at=? WHERE id=? AND revoked_at IS NULL",
-            (now_iso(), viewer_id)).rowcount > 0)
+        changed = await self.store.revoke_viewer(viewer_id)
         if changed:
             self._cache = {k: v for k, v in self._cache.items() if v != viewer_id}
             for callback in self.on_revoke:

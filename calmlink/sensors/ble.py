@@ -39,7 +39,7 @@ from calmlink.sensors.hrs import (
     parse_device_information_string,
 )
 from calmlink.sensors.memory import DeviceMemory, KnownDevice
-from calmlink.sensors.models import ConnectionEvent, ConnectionState, SourceEvent
+from calmlink.sensors.models import ConnectionCause, ConnectionEvent, ConnectionState, SourceEvent
 
 log = logging.getLogger(__name__)
 
@@ -161,41 +161,46 @@ class BleHeartRateSource:
         decoder = PacketDecoder(self.on_packet)
         attempt = 0
         reason = f"looking for {self._wanted() or 'any heart-rate strap'}"
+        cause = ConnectionCause.SEARCHING
         state = ConnectionState.SCANNING
         while not self._closed.is_set():
-            yield ConnectionEvent(state, reason)
+            yield ConnectionEvent(state, cause, reason)
             try:
                 hit = await self._find()
+                unavailable = None if hit is not None else BluetoothUnavailable(Unavailable.NOT_FOUND)
             except BluetoothUnavailable as exc:
-                hit, reason = None, str(exc)
+                hit, unavailable = None, exc
             if self._closed.is_set():
                 break
             if hit is None:
-                if not reason.startswith(tuple(u.value for u in Unavailable)):
-                    reason = str(BluetoothUnavailable(Unavailable.NOT_FOUND))
+                assert unavailable is not None
+                cause, reason = unavailable.cause, str(unavailable)
                 state = ConnectionState.RECONNECTING
                 await self._sleep(self._backoff(attempt, self._rng))
                 attempt += 1
                 continue
             device, found = hit
             self._name = found.name or found.address
-            yield ConnectionEvent(ConnectionState.CONNECTING, f"connecting to {self._name}",
+            yield ConnectionEvent(ConnectionState.CONNECTING, ConnectionCause.CONNECTING,
+                                  f"connecting to {self._name}",
                                   device_name=found.name, device_address=found.address)
             try:
                 info = await self._connect(device, found, clock)
             except Exception as exc:  # any failure to connect is retried after a rescan
                 mapped = from_exception(exc)
+                cause = mapped.cause if mapped else ConnectionCause.CONNECT_FAILED
                 reason = str(mapped) if mapped else f"could not connect: {exc or type(exc).__name__}"
                 log.info("connect to %s failed: %r", found.address, exc)
                 state = ConnectionState.RECONNECTING
                 await self._sleep(self._backoff(attempt, self._rng))
                 attempt += 1
                 continue
-            yield ConnectionEvent(ConnectionState.CONNECTED, "receiving heart rate", **info)
+            yield ConnectionEvent(ConnectionState.CONNECTED, ConnectionCause.RECEIVING,
+                                  "receiving heart rate", **info)
             delivered = False
             async for item in self._receive(origin, decoder):
-                if isinstance(item, str):
-                    reason = item
+                if isinstance(item, tuple):
+                    cause, reason = item
                     break
                 delivered = True
                 yield item
@@ -207,8 +212,8 @@ class BleHeartRateSource:
             state = ConnectionState.RECONNECTING
             if not delivered:
                 await self._sleep(self._backoff(attempt, self._rng))
-        yield ConnectionEvent(ConnectionState.DISCONNECTED, "stopped by the user",
-                              device_name=self._name)
+        yield ConnectionEvent(ConnectionState.DISCONNECTED, ConnectionCause.USER_DISCONNECT,
+                              "stopped by the user", device_name=self._name)
 
     async def _connect(self, device: Any, found: FoundDevice, clock: Callable[[], float]
                        ) -> dict[str, Any]:
@@ -237,8 +242,10 @@ class BleHeartRateSource:
         await client.start_notify(HEART_RATE_MEASUREMENT_UUID, on_notify)
         if self._memory is not None:
             self._memory.save(KnownDevice(found.address, found.name))
+        info = await self._device_information(client)
         return {"device_name": found.name, "device_address": found.address,
-                "battery_pct": battery, "sensor_location": location}
+                "battery_pct": battery, "sensor_location": location,
+                "manufacturer": info.get("manufacturer"), "model": info.get("model")}
 
     @staticmethod
     async def _read_optional(client: Any) -> tuple[int | None, str | None]:
@@ -249,26 +256,29 @@ class BleHeartRateSource:
             location = parse_body_sensor_location(await client.read_gatt_char(BODY_SENSOR_LOCATION_UUID))
         return battery, location
 
-    async def device_information(self) -> dict[str, str]:
-        """Manufacturer, model and so on, from the Device Information service if present."""
+    @staticmethod
+    async def _device_information(client: Any) -> dict[str, str]:
+        """Manufacturer and model from the Device Information service, if the strap has it; the
+        connect view shows them so two straps of one brand are told apart."""
         out: dict[str, str] = {}
-        if self._client is None:
-            return out
         for key, uuid in DEVICE_INFORMATION_UUIDS.items():
+            if key not in ("manufacturer", "model"):
+                continue
             with contextlib.suppress(Exception):
-                out[key] = parse_device_information_string(await self._client.read_gatt_char(uuid))
+                out[key] = parse_device_information_string(await client.read_gatt_char(uuid))
         return out
 
     async def _receive(self, origin: float, decoder: PacketDecoder) -> AsyncIterator[Any]:
-        """Samples while the link lives; ends with a string saying why it stopped."""
+        """Samples while the link lives; ends with a (cause, sentence) saying why it stopped."""
         while True:
             try:
                 item = await asyncio.wait_for(self._queue.get(), self._watchdog_s)
             except TimeoutError:
-                yield f"no data for {self._watchdog_s:g} s: reconnecting"
+                yield ConnectionCause.STALLED, f"no data for {self._watchdog_s:g} s: reconnecting"
                 return
             if item is None:
-                yield "stopped by the user" if self._closed.is_set() else "connection lost"
+                yield ((ConnectionCause.USER_DISCONNECT, "stopped by the user") if self._closed.is_set()
+                       else (ConnectionCause.OUT_OF_RANGE, "connection lost: out of range?"))
                 return
             arrival, payload = item
             self.packets += 1

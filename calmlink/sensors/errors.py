@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 from enum import Enum
 
+from calmlink.sensors.models import ConnectionCause
+
 
 class Unavailable(Enum):
     NO_ADAPTER = "no Bluetooth adapter"
@@ -35,9 +37,19 @@ def _advice(reason: Unavailable) -> str:
     return "Plug in or enable a Bluetooth adapter, or run calmlink demo to try the app without one."
 
 
+CAUSES = {
+    Unavailable.NO_ADAPTER: ConnectionCause.NO_ADAPTER,
+    Unavailable.POWERED_OFF: ConnectionCause.BLUETOOTH_OFF,
+    Unavailable.DENIED: ConnectionCause.PERMISSION_DENIED,
+    Unavailable.NO_SERVICE: ConnectionCause.NO_BLUETOOTH_SERVICE,
+    Unavailable.NOT_FOUND: ConnectionCause.NOT_FOUND,
+}
+
+
 class BluetoothUnavailable(RuntimeError):
     def __init__(self, reason: Unavailable, detail: str = "") -> None:
         self.reason = reason
+        self.cause = CAUSES[reason]
         self.advice = _advice(reason)
         self.detail = detail
         super().__init__(f"{reason.value}. {self.advice}")

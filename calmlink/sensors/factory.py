@@ -1,27 +1,75 @@
-"""Pick the heart-rate source a command asked for. Imports bleak only when a real strap is wanted."""
+"""The one place heart-rate sources are made: a BLE strap, the demo strap, or a file replay.
+
+The command line asks for the source it was told to use; the page asks to scan and to connect a
+strap it found (or the demo strap, always offered). bleak is imported only when a real strap is
+wanted, so the demo and most tests never load it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from calmlink.sensors.models import HeartRateSource
 
+if TYPE_CHECKING:
+    from calmlink.sensors.ble import FoundDevice
 
-def make_source(*, device: str | None = None, simulate: bool = False, replay: Path | None = None,
-                speed: float = 1.0, seed: int = 7) -> HeartRateSource:
-    """A simulator, a replay of ``replay``, or a BLE strap (``device``: address or name; None: the
-    last strap used, else the nearest)."""
-    if simulate and replay is not None:
-        raise ValueError("choose either --simulate or --replay, not both")
-    if simulate:
+DEMO_ADDRESS = "demo"
+DEMO_NAME = "calmlink demo strap"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFactory:
+    speed: float = 1.0
+    """Playback speed of the demo strap and of replays (1 = real time)."""
+    seed: int = 7
+    """Seed of the demo strap."""
+    bluetooth: bool = True
+    """False: scanning finds only the demo strap (the demo, and tests without a radio)."""
+
+    def demo(self) -> HeartRateSource:
         from calmlink.sensors.simulator import SimulatedStrap
 
-        return SimulatedStrap(seed=seed, speed=speed)
-    if replay is not None:
-        from calmlink.sensors.replay import ReplaySource
+        return SimulatedStrap(seed=self.seed, speed=self.speed, name=DEMO_NAME)
 
-        return ReplaySource(replay, speed=speed)
-    from calmlink.sensors.ble import BleHeartRateSource
-    from calmlink.sensors.memory import DeviceMemory
+    def replay(self, path: Path) -> HeartRateSource:
+        from calmlink.sensors.file_replay import ReplaySource
 
-    return BleHeartRateSource(device, memory=DeviceMemory())
+        return ReplaySource(path, speed=self.speed)
+
+    def strap(self, target: str | None) -> HeartRateSource:
+        """A BLE strap by address or name; None: the last strap used, else the nearest."""
+        from calmlink.sensors.ble import BleHeartRateSource
+        from calmlink.sensors.memory import DeviceMemory
+
+        return BleHeartRateSource(target, memory=DeviceMemory())
+
+    def connect(self, target: str | None) -> HeartRateSource:
+        """What the page's connect button asks for: the demo strap, or a strap found by a scan."""
+        if target == DEMO_ADDRESS or not self.bluetooth:
+            return self.demo()
+        return self.strap(target)
+
+    async def scan(self, timeout: float) -> list[FoundDevice]:
+        from calmlink.sensors.ble import FoundDevice
+
+        if not self.bluetooth:
+            return [FoundDevice(DEMO_NAME, DEMO_ADDRESS, -40)]
+        from calmlink.sensors.ble import scan
+
+        return await scan(timeout)
+
+    def make(self, *, device: str | None = None, simulate: bool = False,
+             replay: Path | None = None) -> HeartRateSource:
+        """The source a command asked for: the simulator, a replay of a file, or a BLE strap."""
+        if simulate and replay is not None:
+            raise ValueError("choose either --simulate or --replay, not both")
+        if simulate:
+            from calmlink.sensors.simulator import SimulatedStrap
+
+            return SimulatedStrap(seed=self.seed, speed=self.speed)
+        if replay is not None:
+            return self.replay(replay)
+        return self.strap(device)

@@ -19,16 +19,42 @@ class ConnectionState(StrEnum):
     DISCONNECTED = "disconnected"
 
 
+class ConnectionCause(StrEnum):
+    """Why the link is in its state, for code and for per-cause help on the page; the human
+    sentence travels beside it in ``reason``. Nothing matches on that sentence."""
+
+    NO_STRAP = "no-strap"
+    SEARCHING = "searching"
+    CONNECTING = "connecting"
+    RECEIVING = "receiving"
+    REPLAYING = "replaying"
+    BLUETOOTH_OFF = "bluetooth-off"
+    NO_ADAPTER = "no-adapter"
+    PERMISSION_DENIED = "permission-denied"
+    NO_BLUETOOTH_SERVICE = "no-bluetooth-service"
+    NOT_FOUND = "not-found"
+    CONNECT_FAILED = "connect-failed"
+    OUT_OF_RANGE = "out-of-range"
+    NO_CONTACT = "no-contact"
+    STALLED = "stalled"
+    USER_DISCONNECT = "user-disconnect"
+    END_OF_RECORDING = "end-of-recording"
+    SOURCE_FAILED = "source-failed"
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectionEvent:
-    """A change in the link to the strap, with a human reason."""
+    """A change in the link to the strap: its state, the cause, and a sentence for people."""
 
     state: ConnectionState
+    cause: ConnectionCause
     reason: str = ""
     device_name: str | None = None
     device_address: str | None = None
     battery_pct: int | None = None
     sensor_location: str | None = None
+    manufacturer: str | None = None
+    model: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

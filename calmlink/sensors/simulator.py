@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from calmlink.sensors.beats import PacketDecoder
 from calmlink.sensors.hrs import encode_heart_rate_measurement, ms_to_rr_units
-from calmlink.sensors.models import ConnectionEvent, ConnectionState, SourceEvent
+from calmlink.sensors.models import ConnectionCause, ConnectionEvent, ConnectionState, SourceEvent
 from calmlink.sensors.pacing import paced
 
 
@@ -121,18 +121,20 @@ class SimulatedStrap:
         return self._name
 
     async def events(self) -> AsyncIterator[SourceEvent]:
-        yield ConnectionEvent(ConnectionState.CONNECTING, "demo strap", device_name=self._name)
+        yield ConnectionEvent(ConnectionState.CONNECTING, ConnectionCause.CONNECTING, "demo strap",
+                              device_name=self._name)
         yield ConnectionEvent(
-            ConnectionState.CONNECTED, "demo strap ready", device_name=self._name,
-            device_address="SIMULATED", battery_pct=87, sensor_location="chest",
+            ConnectionState.CONNECTED, ConnectionCause.RECEIVING, "demo strap ready",
+            device_name=self._name, device_address="SIMULATED", battery_pct=87,
+            sensor_location="chest", manufacturer="calmlink", model="simulated strap",
         )
         decoder = PacketDecoder(self.on_packet)
         packets = simulate_packets(self._seed, self._physiology)
         async for arrival, payload in paced(packets, self._speed, self._closed):
             for sample in decoder.decode(arrival, payload):
                 yield sample
-        yield ConnectionEvent(ConnectionState.DISCONNECTED, "stopped by the user",
-                              device_name=self._name)
+        yield ConnectionEvent(ConnectionState.DISCONNECTED, ConnectionCause.USER_DISCONNECT,
+                              "stopped by the user", device_name=self._name)
 
     async def close(self) -> None:
         self._closed.set()

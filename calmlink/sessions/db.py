@@ -3,8 +3,10 @@
 Every write goes through :meth:`Database.write`, which runs the function on the writer thread;
 the thread drains whatever is queued, runs it in one transaction and commits (WAL,
 ``synchronous=FULL``) before any of the futures resolves. So an awaited write is durable, and a
-burst of beats costs one fsync. Reads open their own connection on a worker thread (WAL lets them
-run beside the writer) and never touch the event loop.
+burst of beats costs one fsync. Reads (:meth:`Database.read`) run on a worker thread with that
+thread's own read-only connection (WAL lets them run beside the writer), never on the event loop;
+every such connection is closed with the database. The ``*_blocking`` methods are for code that is
+already off the loop (opening the store, the command line).
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ class Database:
         self._queue: queue.Queue[tuple[WriteFn, Future[Any]] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
 
     def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -126,7 +130,8 @@ class Database:
         result: T = await asyncio.wrap_future(self.submit(fn))
         return result
 
-    def write_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    def write_blocking(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """As :meth:`write`, waiting on this thread: never call it on the event loop."""
         result: T = self.submit(fn).result()
         return result
 
@@ -135,16 +140,26 @@ class Database:
         if conn is None:
             conn = connect(self.path, readonly=True)
             self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
         return conn
 
-    def read_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    def read_blocking(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn`` with this thread's read-only connection: never call it on the event loop."""
         return fn(self._reader())
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        return await asyncio.to_thread(self.read_sync, fn)
+        """Run ``fn`` on a worker thread with its read-only connection."""
+        return await asyncio.to_thread(self.read_blocking, fn)
 
     def close(self) -> None:
         if self._thread is not None:
             self._queue.put(None)
             self._thread.join(timeout=10)
             self._thread = None
+        with self._readers_lock:
+            readers, self._readers = self._readers, []
+        for conn in readers:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+        self._local = threading.local()

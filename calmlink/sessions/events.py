@@ -1,23 +1,194 @@
-"""Domain events of a live session: one frozen dataclass each, the same shape on the feed and in
-the store."""
+"""Everything a live session says, one frozen dataclass per kind, serialised in one place.
+
+:class:`Beat` is the one shape of a beat: the live feed, the store, the summary, export and import
+all use it. The feed's messages wrap it and the other events; :func:`encode` turns any of them into
+the JSON text the hub numbers and fans out (docs/live-protocol.md, held to these classes by a test).
+
+Two sequence numbers, never confused: a message's ``seq`` is the hub's counter (one per message for
+the life of the server, for resuming a feed); a beat's ``beat_seq`` is its number within its session
+(0, 1, 2… across roles, in the order beats were scored; the store's key, and what ``committed``
+acknowledges).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import math
+from dataclasses import asdict, dataclass, replace
+from typing import Any, ClassVar
+
+from calmlink.sensors.models import ConnectionCause, ConnectionEvent, ConnectionState
+from calmlink.sessions.beat import BEAT_FIELDS, Beat
+from calmlink.sessions.routine import Step
+from calmlink.sessions.summary import SessionSummary
 
 
 @dataclass(frozen=True, slots=True)
-class BeatEvent:
-    seq: int
-    t: float
-    """Seconds since the session started (source clock)."""
-    rr_ms: float | None
-    hr_bpm: float
-    artifact: bool
-    gap_before: bool
-    step: int | None
-    gauge: float | None
-    trend: str | None
-    quality: str
-    reason: str = ""
-    rmssd_ms: float | None = None
+class Connection:
+    """A strap's link as the page shows it: the state, a cause to act on, and a sentence."""
+
+    state: ConnectionState
+    cause: ConnectionCause
+    reason: str
+    device: str | None = None
+    address: str | None = None
+    battery_pct: int | None = None
+    sensor_location: str | None = None
+    manufacturer: str | None = None
+    model: str | None = None
+
+    @classmethod
+    def from_event(cls, event: ConnectionEvent, before: Connection | None = None) -> Connection:
+        """Battery and strap details stay known while the link is down."""
+        now = cls(event.state, event.cause, event.reason, event.device_name, event.device_address,
+                  event.battery_pct, event.sensor_location, event.manufacturer, event.model)
+        if before is None or event.state is ConnectionState.CONNECTED:
+            return now
+        return replace(
+            now,
+            battery_pct=before.battery_pct if now.battery_pct is None else now.battery_pct,
+            sensor_location=now.sensor_location or before.sensor_location,
+            manufacturer=now.manufacturer or before.manufacturer,
+            model=now.model or before.model)
+
+
+NO_STRAP = Connection(ConnectionState.DISCONNECTED, ConnectionCause.NO_STRAP, "no strap yet")
+
+
+@dataclass(frozen=True, slots=True)
+class StepState:
+    index: int
+    name: str
+    cue: str
+    duration_s: float
+    remaining_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class RoutineView:
+    name: str
+    duration_s: float
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    id: int
+    profile: str
+    state: str
+    """``active`` or ``paused``."""
+    routine: RoutineView
+    step: StepState
+    elapsed_s: float
+    n_beats: int
+    calibrating: bool
+    roles: tuple[str, ...]
+    """The roles with a strap attached to this session."""
+
+
+# -- feed messages --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    type: ClassVar[str] = "snapshot"
+    epoch: str
+    resumed: bool
+    connection: Connection
+    """The receiver's strap (what a one-strap page shows)."""
+    connections: dict[str, Connection]
+    """Every role's strap, by role."""
+    session: SessionView | None
+    last_summary: SessionSummary | None
+    routines: tuple[RoutineView, ...]
+    clock_rate: float
+    latest_hr: float | None
+    lan: bool = False
+    local: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class StatusMessage:
+    type: ClassVar[str] = "status"
+    role: str
+    connection: Connection
+
+
+@dataclass(frozen=True, slots=True)
+class StepMessage:
+    type: ClassVar[str] = "step"
+    session: SessionView | None
+
+
+@dataclass(frozen=True, slots=True)
+class BeatMessage:
+    """Serialised flat: the beat's fields beside the session's."""
+
+    type: ClassVar[str] = "beat"
+    session_id: int | None
+    beat: Beat
+    resp_rate_bpm: float | None = None
+    step_remaining_s: float | None = None
+    paused: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CommittedMessage:
+    type: ClassVar[str] = "committed"
+    session_id: int
+    through: int
+    """Every beat of the session up to this ``beat_seq`` is on disk."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreErrorMessage:
+    type: ClassVar[str] = "store_error"
+    session_id: int
+    beat_seq: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEndMessage:
+    type: ClassVar[str] = "session_end"
+    summary: SessionSummary
+
+
+Message = (Snapshot | StatusMessage | StepMessage | BeatMessage | CommittedMessage
+           | StoreErrorMessage | SessionEndMessage)
+MESSAGE_TYPES: tuple[type[Any], ...] = (Snapshot, StatusMessage, StepMessage, BeatMessage,
+                                        CommittedMessage, StoreErrorMessage, SessionEndMessage)
+
+
+def _clean(value: Any) -> Any:
+    """JSON has no NaN: a number that is not finite is sent as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def payload(message: Message) -> dict[str, Any]:
+    """The message as the JSON object the feed sends (without ``seq``)."""
+    if isinstance(message, BeatMessage):  # the hot path: no deep copy
+        beat = message.beat
+        out: dict[str, Any] = {"type": "beat", "session_id": message.session_id}
+        for name in BEAT_FIELDS:
+            out[name] = getattr(beat, name)
+        out["resp_rate_bpm"] = message.resp_rate_bpm
+        out["step_remaining_s"] = message.step_remaining_s
+        out["paused"] = message.paused
+        if any(isinstance(v, float) and not math.isfinite(v) for v in out.values()):
+            return {k: _clean(v) for k, v in out.items()}
+        return out
+    return {"type": message.type, **_clean(asdict(message))}
+
+
+def encode(message: Message, seq: int) -> str:
+    """The one place a message becomes text."""
+    body = payload(message)
+    body["seq"] = seq
+    return json.dumps(body, separators=(",", ":"), allow_nan=False)

@@ -71,6 +71,14 @@ MIGRATIONS: list[str] = [
         local INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # version 4: a beat's own number is beat_seq (the feed's message counter is seq); beats keep
+    # why the gauge was withheld and the strap's contact flag; viewers.last_seen was never written
+    """
+    ALTER TABLE beats RENAME COLUMN seq TO beat_seq;
+    ALTER TABLE beats ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+    ALTER TABLE beats ADD COLUMN contact INTEGER;
+    ALTER TABLE viewers DROP COLUMN last_seen;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,18 +1,25 @@
-"""Domain operations on the store: profiles, sessions, their beats and stored summaries."""
+"""Domain operations on the store: profiles, sessions, their beats and summaries, paired viewers.
+
+Every read and write here is a coroutine that runs on a worker or the writer thread, so nothing
+in this API can block the event loop. The exceptions are named for it: :meth:`Store.open` and
+:meth:`Store.close` block (call them off the loop, as the app's lifespan does) and
+:meth:`Store.submit_beat` never waits (it hands the beat to the writer thread).
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 from concurrent.futures import Future
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from calmlink.sessions.beat import BEAT_FIELDS, Beat
 from calmlink.sessions.db import Database
-from calmlink.sessions.events import BeatEvent
-from calmlink.sessions.summary import BeatRow, summarize
+from calmlink.sessions.summary import summarize
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER range: larger ids cannot exist, so never reach the database
 
@@ -37,8 +44,18 @@ class SessionRow:
     outcome: str | None
 
 
-_BEAT_COLUMNS = ("seq", "t", "rr_ms", "hr_bpm", "artifact", "gap_before", "step", "gauge",
-                 "trend", "quality", "rmssd_ms")
+@dataclass(frozen=True, slots=True)
+class ViewerRow:
+    id: int
+    name: str
+    created_at: str
+    revoked_at: str | None
+    local: bool
+
+
+_BEAT_COLUMNS = ", ".join(BEAT_FIELDS)
+_INSERT_BEAT = (f"INSERT INTO beats(session_id, {_BEAT_COLUMNS}) "
+                f"VALUES ({', '.join('?' * (len(BEAT_FIELDS) + 1))})")
 _SESSION_SELECT = (
     "SELECT s.id, p.name AS profile, s.routine, s.device, s.source, s.started_at, s.ended_at, "
     "s.state, s.notes, s.n_beats, s.duration_s, s.outcome "
@@ -46,6 +63,15 @@ _SESSION_SELECT = (
 )
 RATING_FIELDS = ("rating_receiver_before", "rating_receiver_after", "rating_giver_before",
                  "rating_giver_after")
+
+
+def _beat_values(session_id: int, beat: Beat) -> tuple[Any, ...]:
+    return (session_id, *(getattr(beat, name) for name in BEAT_FIELDS))
+
+
+def _beat_from_row(row: sqlite3.Row) -> Beat:
+    return Beat(row[0], row[1], row[2], row[3], row[4], bool(row[5]), bool(row[6]), row[7], row[8],
+                row[9], row[10], row[11], row[12], None if row[13] is None else bool(row[13]))
 
 
 class Store:
@@ -58,31 +84,28 @@ class Store:
     def path(self) -> Path:
         return self.db.path
 
+    # -- life (blocking: call off the event loop) -----------------------------------------------
+
     def open(self) -> int:
         """Open the file; sessions a crash left active become 'interrupted', with a summary of the
-        beats they kept, so they stay reviewable. Returns how many."""
+        beats they kept, so they stay reviewable. Returns how many. Blocks."""
         self.db.open()
-        ids = self.db.write_sync(_mark_interrupted)
+        ids = self.db.write_blocking(_mark_interrupted)
         for session_id in ids:
-            summary, outcome = _summary_columns(self.summarize(session_id))
-            self.db.write_sync(_setter("UPDATE sessions SET summary=?, outcome=? WHERE id=?",
-                                       (summary, outcome, session_id)))
+            beats = self.db.read_blocking(partial(_beats, session_id=session_id))
+            names = self.db.read_blocking(partial(_step_names, session_id=session_id))
+            top = max((b.step for b in beats if b.step is not None), default=-1)
+            names += [f"Step {i + 1}" for i in range(len(names), top + 1)]
+            summary = summarize(beats, names).to_dict()
+            self.db.write_blocking(_setter("UPDATE sessions SET summary=?, outcome=? WHERE id=?",
+                                           (json.dumps(summary), summary["outcome"], session_id)))
         return len(ids)
 
-    def step_names(self, session_id: int) -> list[str]:
-        raw = self.db.read_sync(lambda c: c.execute(
-            "SELECT steps FROM sessions WHERE id=?", (session_id,)).fetchone())
-        return list(json.loads(raw[0])) if raw and raw[0] else []
-
-    def summarize(self, session_id: int) -> dict[str, Any]:
-        rows = self.beat_rows(session_id)
-        names = self.step_names(session_id)
-        top = max((r.step for r in rows if r.step is not None), default=-1)
-        names += [f"Step {i + 1}" for i in range(len(names), top + 1)]
-        return summarize(rows, names)
-
     def close(self) -> None:
+        """Stop the writer thread and close every connection. Blocks."""
         self.db.close()
+
+    # -- writes ---------------------------------------------------------------------------------
 
     async def start_session(self, profile: str, routine: str, device: str | None, source: str,
                             started_at: str | None = None, steps: list[str] | None = None) -> int:
@@ -95,38 +118,35 @@ class Store:
             return int(cur.lastrowid or 0)
         return await self.db.write(fn)
 
-    def submit_beat(self, session_id: int, beat: BeatEvent) -> Future[None]:
+    def submit_beat(self, session_id: int, beat: Beat) -> Future[None]:
         """Queue the beat for the writer thread; the future resolves once it is committed (in the
         order beats were submitted). Never blocks the caller."""
-        row = asdict(beat)
-        values = [session_id, *(row[k] for k in _BEAT_COLUMNS)]
+        if beat.beat_seq is None:
+            raise ValueError("only a session's beats are stored")
+        values = _beat_values(session_id, beat)
 
         def fn(c: sqlite3.Connection) -> None:
-            c.execute(f"INSERT INTO beats(session_id, {', '.join(_BEAT_COLUMNS)}) "
-                      f"VALUES ({', '.join('?' * (len(_BEAT_COLUMNS) + 1))})", values)
+            c.execute(_INSERT_BEAT, values)
             c.execute("UPDATE sessions SET n_beats = n_beats + 1, duration_s = ? WHERE id = ?",
                       (beat.t, session_id))
         return self.db.submit(fn)
 
-    def import_session(self, profile: str, started_at: str, device: str,
-                       beats: list[dict[str, Any]], summary: dict[str, Any],
-                       steps: list[str]) -> int:
-        """A whole recorded session in one transaction: all of it is written, or nothing."""
+    def import_session_blocking(self, profile: str, started_at: str, ended_at: str, device: str,
+                                beats: list[Beat], summary: dict[str, Any], steps: list[str]) -> int:
+        """A whole recorded session in one transaction: all of it is written, or nothing. Waits
+        for the commit on this thread (the command line, seeding): never on the event loop."""
         def fn(c: sqlite3.Connection) -> int:
             pid = _profile_id(c, profile)
             cur = c.execute(
                 "INSERT INTO sessions(profile_id, routine, device, source, started_at, ended_at, "
                 "state, steps, n_beats, duration_s, summary, outcome) "
                 "VALUES (?, 'imported recording', ?, 'imported', ?, ?, 'completed', ?, ?, ?, ?, ?)",
-                (pid, device, started_at, started_at, json.dumps(steps), len(beats),
-                 beats[-1]["t"] if beats else 0.0, json.dumps(summary), summary.get("outcome")))
+                (pid, device, started_at, ended_at, json.dumps(steps), len(beats),
+                 beats[-1].t if beats else 0.0, json.dumps(summary), summary.get("outcome")))
             sid = int(cur.lastrowid or 0)
-            c.executemany(
-                f"INSERT INTO beats(session_id, {', '.join(_BEAT_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * (len(_BEAT_COLUMNS) + 1))})",
-                [[sid, *(b[k] for k in _BEAT_COLUMNS)] for b in beats])
+            c.executemany(_INSERT_BEAT, [_beat_values(sid, b) for b in beats])
             return sid
-        return self.db.write_sync(fn)
+        return self.db.write_blocking(fn)
 
     async def finish_session(self, session_id: int, state: str = "completed",
                              summary: dict[str, Any] | None = None) -> None:
@@ -163,7 +183,9 @@ class Store:
         return await self.db.write(
             lambda c: c.execute("DELETE FROM profiles WHERE name=?", (name,)).rowcount > 0)
 
-    def list_sessions(self, profile: str | None = None, limit: int = 1000) -> list[SessionRow]:
+    # -- reads ----------------------------------------------------------------------------------
+
+    async def list_sessions(self, profile: str | None = None, limit: int = 1000) -> list[SessionRow]:
         def fn(c: sqlite3.Connection) -> list[SessionRow]:
             if profile is None:
                 rows = c.execute(f"{_SESSION_SELECT} ORDER BY s.started_at DESC, s.id DESC LIMIT ?",
@@ -172,9 +194,10 @@ class Store:
                 rows = c.execute(f"{_SESSION_SELECT} WHERE p.name=? "
                                  "ORDER BY s.started_at DESC, s.id DESC LIMIT ?", (profile, limit))
             return [SessionRow(**dict(r)) for r in rows]
-        return self.db.read_sync(fn)
+        return await self.db.read(fn)
 
-    def session(self, session_id: int) -> dict[str, Any] | None:
+    async def session(self, session_id: int) -> dict[str, Any] | None:
+        """The session's row with its stored summary and ratings (as the API returns them)."""
         if not 0 < session_id <= MAX_ID:
             return None
 
@@ -188,24 +211,21 @@ class Store:
             out["summary"] = json.loads(extra["summary"]) if extra["summary"] else None
             out["ratings"] = {k: extra[k] for k in RATING_FIELDS}
             return out
-        return self.db.read_sync(fn)
+        return await self.db.read(fn)
 
-    def beats(self, session_id: int) -> list[dict[str, Any]]:
+    async def beats(self, session_id: int) -> list[Beat]:
         if not 0 < session_id <= MAX_ID:
             return []
-        return self.db.read_sync(lambda c: [dict(r) for r in c.execute(
-            f"SELECT {', '.join(_BEAT_COLUMNS)} FROM beats WHERE session_id=? ORDER BY seq",
-            (session_id,))])
+        return await self.db.read(lambda c: _beats(c, session_id))
 
-    def beat_rows(self, session_id: int) -> list[BeatRow]:
-        return [BeatRow(b["t"], b["rr_ms"], b["hr_bpm"], bool(b["artifact"]), bool(b["gap_before"]),
-                        b["step"], b["gauge"]) for b in self.beats(session_id)]
+    async def step_names(self, session_id: int) -> list[str]:
+        return await self.db.read(lambda c: _step_names(c, session_id))
 
-    def profiles(self) -> list[str]:
-        return self.db.read_sync(lambda c: [r[0] for r in c.execute(
+    async def profiles(self) -> list[str]:
+        return await self.db.read(lambda c: [r[0] for r in c.execute(
             "SELECT name FROM profiles ORDER BY name")])
 
-    def summaries(self, profile: str) -> list[dict[str, Any]]:
+    async def summaries(self, profile: str) -> list[dict[str, Any]]:
         """Stored summaries of a profile's sessions, oldest first: the input of the trends."""
         def fn(c: sqlite3.Connection) -> list[dict[str, Any]]:
             rows = c.execute(
@@ -214,7 +234,42 @@ class Store:
                 "ORDER BY s.started_at, s.id", (profile,))
             return [{"id": r["id"], "started_at": r["started_at"], "state": r["state"],
                      "summary": json.loads(r["summary"])} for r in rows]
-        return self.db.read_sync(fn)
+        return await self.db.read(fn)
+
+    # -- paired viewers (LAN mode; only a hash of each token is kept) ---------------------------
+
+    async def add_viewer(self, name: str, token_sha256: str, local: bool) -> int:
+        return await self.db.write(lambda c: int(c.execute(
+            "INSERT INTO viewers(name, token_sha256, created_at, local) VALUES (?, ?, ?, ?)",
+            (name[:80], token_sha256, now_iso(), int(local))).lastrowid or 0))
+
+    async def viewer_for_token(self, token_sha256: str) -> int | None:
+        """The id of the unrevoked viewer holding this token, if any."""
+        row = await self.db.read(lambda c: c.execute(
+            "SELECT id FROM viewers WHERE token_sha256=? AND revoked_at IS NULL",
+            (token_sha256,)).fetchone())
+        return int(row[0]) if row else None
+
+    async def viewers(self) -> list[ViewerRow]:
+        return await self.db.read(lambda c: [
+            ViewerRow(r["id"], r["name"], r["created_at"], r["revoked_at"], bool(r["local"]))
+            for r in c.execute("SELECT id, name, created_at, revoked_at, local FROM viewers "
+                               "ORDER BY id")])
+
+    async def revoke_viewer(self, viewer_id: int) -> bool:
+        return await self.db.write(lambda c: c.execute(
+            "UPDATE viewers SET revoked_at=? WHERE id=? AND revoked_at IS NULL",
+            (now_iso(), viewer_id)).rowcount > 0)
+
+
+def _beats(c: sqlite3.Connection, session_id: int) -> list[Beat]:
+    return [_beat_from_row(r) for r in c.execute(
+        f"SELECT {_BEAT_COLUMNS} FROM beats WHERE session_id=? ORDER BY beat_seq", (session_id,))]
+
+
+def _step_names(c: sqlite3.Connection, session_id: int) -> list[str]:
+    raw = c.execute("SELECT steps FROM sessions WHERE id=?", (session_id,)).fetchone()
+    return list(json.loads(raw[0])) if raw and raw[0] else []
 
 
 def _profile_id(c: sqlite3.Connection, name: str) -> int:
@@ -234,7 +289,3 @@ def _setter(sql: str, params: tuple[Any, ...]) -> Any:
     def fn(c: sqlite3.Connection) -> None:
         c.execute(sql, params)
     return fn
-
-
-def _summary_columns(summary: dict[str, Any]) -> tuple[str, str | None]:
-    return json.dumps(summary), summary.get("outcome")

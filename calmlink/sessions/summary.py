@@ -1,32 +1,73 @@
 """A session's summary and per-step response against the baseline step: pure, from its beats.
 
 Worded as observations ("heart rate 4 bpm lower than at the start"), never as health statements.
+The summary is the receiver's: beats of another role are left out here.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
+from calmlink.sessions.beat import Beat, Role
+from calmlink.signal.gauge import settling_score
 from calmlink.signal.metrics import time_domain
 
 
 @dataclass(frozen=True, slots=True)
-class BeatRow:
-    t: float
-    rr_ms: float | None
-    hr_bpm: float
-    artifact: bool
-    gap_before: bool
-    step: int | None
-    gauge: float | None
+class StepSummary:
+    index: int
+    name: str
+    n_beats: int
+    clean_share: float | None
+    mean_hr_bpm: float | None
+    rmssd_ms: float | None
+    ln_rmssd: float | None
+    mean_gauge: float | None
+    duration_s: float
+    delta_hr_bpm: float | None
+    """Mean heart rate against the settle step's (None for the settle step itself)."""
+    delta_ln_rmssd: float | None
 
 
-def _segments(rows: list[BeatRow]) -> list[np.ndarray]:
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    n_beats: int
+    duration_s: float
+    baseline_hr_bpm: float | None
+    baseline_ln_rmssd: float | None
+    mean_hr_bpm: float | None
+    rmssd_ms: float | None
+    clean_share: float | None
+    outcome: str
+    steps: tuple[StepSummary, ...]
+    observations: tuple[str, ...]
+    session_id: int | None = None
+    profile: str | None = None
+    routine: str | None = None
+    state: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored form (JSON in the sessions table)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class _Metrics:
+    n_beats: int
+    clean_share: float | None
+    mean_hr_bpm: float | None
+    rmssd_ms: float | None
+    ln_rmssd: float | None
+    mean_gauge: float | None
+    duration_s: float
+
+
+def _segments(rows: Sequence[Beat]) -> list[np.ndarray]:
     """Clean RR runs: a gap or a rejected beat ends a run, so no difference spans either."""
     runs: list[list[float]] = []
     current: list[float] = []
@@ -47,32 +88,36 @@ def _finite(x: float) -> float | None:
     return round(x, 3) if math.isfinite(x) else None
 
 
-def step_metrics(rows: list[BeatRow]) -> dict[str, Any]:
+def _metrics(rows: Sequence[Beat]) -> _Metrics:
     td = time_domain(_segments(rows))
     rr_rows = [r for r in rows if r.rr_ms is not None]
     hr_only = [r.hr_bpm for r in rows if r.rr_ms is None and r.hr_bpm > 0]
     mean_hr = td.mean_hr_bpm if td.n_beats else (sum(hr_only) / len(hr_only) if hr_only else math.nan)
     gauges = [r.gauge for r in rows if r.gauge is not None]
-    return {
-        "n_beats": len(rows),
-        "clean_share": round(1 - sum(r.artifact for r in rr_rows) / len(rr_rows), 3) if rr_rows else None,
-        "mean_hr_bpm": _finite(mean_hr),
-        "rmssd_ms": _finite(td.rmssd_ms),
-        "ln_rmssd": _finite(td.ln_rmssd),
-        "mean_gauge": round(sum(gauges) / len(gauges), 1) if gauges else None,
-        "duration_s": round(rows[-1].t - rows[0].t, 1) if len(rows) > 1 else 0.0,
-    }
+    return _Metrics(
+        n_beats=len(rows),
+        clean_share=round(1 - sum(r.artifact for r in rr_rows) / len(rr_rows), 3) if rr_rows else None,
+        mean_hr_bpm=_finite(mean_hr),
+        rmssd_ms=_finite(td.rmssd_ms),
+        ln_rmssd=_finite(td.ln_rmssd),
+        mean_gauge=round(sum(gauges) / len(gauges), 1) if gauges else None,
+        duration_s=round(rows[-1].t - rows[0].t, 1) if len(rows) > 1 else 0.0,
+    )
 
 
-def outcome_word(steps: list[dict[str, Any]]) -> str:
+def _delta(a: float | None, b: float | None, digits: int) -> float | None:
+    return None if a is None or b is None else round(a - b, digits)
+
+
+def outcome_word(steps: Sequence[StepSummary]) -> str:
     """One word for the session list: how the later steps compare with the baseline step."""
-    later = [s for s in steps[1:] if s["delta_hr_bpm"] is not None]
+    later = [s for s in steps[1:] if s.delta_hr_bpm is not None]
     if not later:
         return "short"
     tail = later[-2:]
-    hr = sum(s["delta_hr_bpm"] for s in tail) / len(tail)
-    ln = [s["delta_ln_rmssd"] for s in tail if s["delta_ln_rmssd"] is not None]
-    score = -hr / 5.0 + (sum(ln) / len(ln) / 0.4 if ln else 0.0)
+    hr = sum(s.delta_hr_bpm for s in tail if s.delta_hr_bpm is not None) / len(tail)
+    ln = [s.delta_ln_rmssd for s in tail if s.delta_ln_rmssd is not None]
+    score = settling_score(hr, sum(ln) / len(ln) if ln else None)
     if score > 0.5:
         return "settled"
     if score < -0.5:
@@ -80,54 +125,53 @@ def outcome_word(steps: list[dict[str, Any]]) -> str:
     return "steady"
 
 
-def summarize(rows: Iterable[BeatRow], step_names: list[str]) -> dict[str, Any]:
+def summarize(beats: Iterable[Beat], step_names: list[str]) -> SessionSummary:
     """Overall figures and, per step, the change in heart rate and ln RMSSD against step 1."""
-    beats = list(rows)
-    by_step: dict[int, list[BeatRow]] = {}
-    for r in beats:
+    rows = [b for b in beats if b.role == Role.RECEIVER]
+    by_step: dict[int, list[Beat]] = {}
+    for r in rows:
         if r.step is not None:
             by_step.setdefault(r.step, []).append(r)
-    base = step_metrics(by_step[0]) if 0 in by_step else None
+    base = _metrics(by_step[0]) if 0 in by_step else None
     steps = []
     for index, name in enumerate(step_names):
         if index not in by_step:
             continue
-        m = step_metrics(by_step[index])
-        delta_hr = delta_ln = None
-        if base is not None and m["mean_hr_bpm"] is not None and base["mean_hr_bpm"] is not None:
-            delta_hr = round(m["mean_hr_bpm"] - base["mean_hr_bpm"], 2)
-        if base is not None and m["ln_rmssd"] is not None and base["ln_rmssd"] is not None:
-            delta_ln = round(m["ln_rmssd"] - base["ln_rmssd"], 3)
-        steps.append({"index": index, "name": name, **m, "delta_hr_bpm": delta_hr,
-                      "delta_ln_rmssd": delta_ln})
-    overall = step_metrics(beats) if beats else {}
-    return {
-        "n_beats": len(beats),
-        "duration_s": round(beats[-1].t - beats[0].t, 1) if len(beats) > 1 else 0.0,
-        "baseline_hr_bpm": base["mean_hr_bpm"] if base else None,
-        "baseline_ln_rmssd": base["ln_rmssd"] if base else None,
-        "mean_hr_bpm": overall.get("mean_hr_bpm"),
-        "rmssd_ms": overall.get("rmssd_ms"),
-        "clean_share": overall.get("clean_share"),
-        "outcome": outcome_word(steps),
-        "steps": steps,
-        "observations": observations(steps),
-    }
+        m = _metrics(by_step[index])
+        steps.append(StepSummary(
+            index=index, name=name, n_beats=m.n_beats, clean_share=m.clean_share,
+            mean_hr_bpm=m.mean_hr_bpm, rmssd_ms=m.rmssd_ms, ln_rmssd=m.ln_rmssd,
+            mean_gauge=m.mean_gauge, duration_s=m.duration_s,
+            delta_hr_bpm=_delta(m.mean_hr_bpm, base.mean_hr_bpm if base else None, 2),
+            delta_ln_rmssd=_delta(m.ln_rmssd, base.ln_rmssd if base else None, 3)))
+    overall = _metrics(rows) if rows else None
+    return SessionSummary(
+        n_beats=len(rows),
+        duration_s=round(rows[-1].t - rows[0].t, 1) if len(rows) > 1 else 0.0,
+        baseline_hr_bpm=base.mean_hr_bpm if base else None,
+        baseline_ln_rmssd=base.ln_rmssd if base else None,
+        mean_hr_bpm=overall.mean_hr_bpm if overall else None,
+        rmssd_ms=overall.rmssd_ms if overall else None,
+        clean_share=overall.clean_share if overall else None,
+        outcome=outcome_word(steps),
+        steps=tuple(steps),
+        observations=tuple(observations(steps)),
+    )
 
 
-def observations(steps: list[dict[str, Any]]) -> list[str]:
+def observations(steps: Sequence[StepSummary]) -> list[str]:
     """Plain sentences about what the heart rhythm did, step by step."""
     out = []
     for s in steps[1:]:
         parts = []
-        if s["delta_hr_bpm"] is not None and abs(s["delta_hr_bpm"]) >= 1.0:
-            direction = "lower" if s["delta_hr_bpm"] < 0 else "higher"
-            parts.append(f"heart rate {abs(s['delta_hr_bpm']):.0f} bpm {direction}")
-        if s["delta_ln_rmssd"] is not None and abs(s["delta_ln_rmssd"]) >= 0.1:
-            direction = "more" if s["delta_ln_rmssd"] > 0 else "less"
+        if s.delta_hr_bpm is not None and abs(s.delta_hr_bpm) >= 1.0:
+            direction = "lower" if s.delta_hr_bpm < 0 else "higher"
+            parts.append(f"heart rate {abs(s.delta_hr_bpm):.0f} bpm {direction}")
+        if s.delta_ln_rmssd is not None and abs(s.delta_ln_rmssd) >= 0.1:
+            direction = "more" if s.delta_ln_rmssd > 0 else "less"
             parts.append(f"{direction} beat-to-beat variation")
         if parts:
-            out.append(f"{s['name']}: " + " and ".join(parts) + " than while settling.")
+            out.append(f"{s.name}: " + " and ".join(parts) + " than while settling.")
         else:
-            out.append(f"{s['name']}: about the same as while settling.")
+            out.append(f"{s.name}: about the same as while settling.")
     return out

@@ -13,6 +13,8 @@ import statistics
 from datetime import datetime, timedelta
 from typing import Any
 
+from calmlink.signal.gauge import settling_score
+
 MIN_SESSIONS = 5
 NORMAL_WINDOW = 30
 SWC_FACTOR = 0.5
@@ -62,7 +64,7 @@ def step_response(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         hr = statistics.fmean(v[0] for v in values)
         lns = [v[1] for v in values if v[1] is not None]
         ln = statistics.fmean(lns) if lns else None
-        score = -hr / 5.0 + (ln / 0.4 if ln is not None else 0.0)
+        score = settling_score(hr, ln)
         out.append({"step": name, "sessions": len(values), "delta_hr_bpm": round(hr, 2),
                     "delta_ln_rmssd": None if ln is None else round(ln, 3),
                     "settling_score": round(score, 2)})

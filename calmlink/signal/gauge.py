@@ -2,24 +2,27 @@
 
 A relaxation proxy relative to the receiver's own baseline, never an absolute score:
 
-    z_hr    = (baseline HR - HR) / HR_SCALE_BPM            HR: mean over the last HR_WINDOW_S
-    z_hrv   = (ln RMSSD - baseline ln RMSSD) / LN_RMSSD_SCALE   over the last RMSSD_WINDOW_S
-    z       = W_HR * z_hr + W_HRV * z_hrv, smoothed exponentially (time constant SMOOTH_TAU_S)
+    z_hr    = (baseline HR - HR) / hr_scale_bpm            HR: mean over the last hr_window_s
+    z_hrv   = (ln RMSSD - baseline ln RMSSD) / ln_rmssd_scale   over the last rmssd_window_s
+    z       = w_hr * z_hr + w_hrv * z_hrv   (:func:`settling_score`), smoothed exponentially
+              (time constant smooth_tau_s)
     gauge   = 50 + (100 / pi) * atan(z / 2)
+
+(names in lower case are fields of :class:`GaugeConfig`)
 
 so 50 reads "as at baseline", each scale is about one typical within-person change, and the
 arctangent keeps large changes on the dial, still ordered, without clipping (a sprint's recovery is
 four or five scales of heart rate). The gauge is withheld (None) while the baseline is being
 taken and whenever quality is poor, with the reason the page shows.
 
-Quality, over the last QUALITY_BEATS beats: "no-contact" while the strap reports no skin contact (and
-a few seconds after); "poor" when more than POOR_ARTIFACT_SHARE of beats were rejected as artifacts or
-more than IRREGULAR_SHARE of successive intervals jump by over IRREGULAR_JUMP of the local median
-(an irregular rhythm such as frequent premature beats, where no relaxation number is meaningful);
-"fair" above FAIR_ARTIFACT_SHARE; else "good".
+Quality, over the last quality_beats beats: "no-contact" while the strap reports no skin contact (and
+no_contact_hold_s after); "poor" when more than poor_artifact_share of beats were rejected as
+artifacts or more than irregular_share of successive intervals jump by over irregular_jump of the
+previous one (an irregular rhythm such as frequent premature beats, where no relaxation number is
+meaningful); "fair" above fair_artifact_share; else "good".
 
 Trend: the change of the smoothed score z (before the arctangent, so the word still moves when the
-dial is near an end) over TREND_LOOKBACK_S; beyond +-TREND_THRESHOLD_Z it is "slowing" / "rising",
+dial is near an end) over trend_lookback_s; beyond +-trend_threshold_z it is "slowing" / "rising",
 else "steady". Heart-rate-only sources get the same from heart rate alone.
 """
 
@@ -50,6 +53,19 @@ class GaugeConfig:
     irregular_jump: float = 0.2
     min_window_s: float = 20.0
     no_contact_hold_s: float = 5.0
+
+
+DEFAULT_CONFIG = GaugeConfig()
+
+
+def settling_score(delta_hr_bpm: float, delta_ln_rmssd: float | None,
+                   config: GaugeConfig = DEFAULT_CONFIG) -> float:
+    """The gauge's score z for a change against the baseline: positive when heart rate fell and
+    beat-to-beat variation rose. The live gauge, session outcomes and per-step trends all use it."""
+    z = config.w_hr * -delta_hr_bpm / config.hr_scale_bpm
+    if delta_ln_rmssd is not None:
+        z += config.w_hrv * delta_ln_rmssd / config.ln_rmssd_scale
+    return z
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,11 +224,11 @@ class RelaxationGauge:
         base = self.baseline
         if hr is None or base is None:
             return None
-        z = self.c.w_hr * (base.hr_bpm - hr) / self.c.hr_scale_bpm
+        delta_ln = None
         if (has_rr and base.ln_rmssd is not None and not math.isnan(ln_rmssd)
                 and window_s >= self.c.min_window_s):
-            z += self.c.w_hrv * (ln_rmssd - base.ln_rmssd) / self.c.ln_rmssd_scale
-        return z
+            delta_ln = ln_rmssd - base.ln_rmssd
+        return settling_score(hr - base.hr_bpm, delta_ln, self.c)
 
     def _trend(self, t: float, value: float | None) -> str | None:
         if value is None:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
-from calmlink.sessions.formats import RRSeries
+from calmlink.recordings.series import RRSeries
+from calmlink.sessions.beat import Beat, Role
 from calmlink.sessions.routine import DEFAULT_ROUTINE
 from calmlink.sessions.store import Store
-from calmlink.sessions.summary import BeatRow, summarize
-from calmlink.signal.replay import run_gauge
+from calmlink.sessions.summary import summarize
+from calmlink.signal.gauge_run import run_gauge
 
 
 def synthetic_session(rng: random.Random, minutes: float = 9.0) -> RRSeries:
@@ -48,24 +49,23 @@ def seed_store(path: Path, profiles: tuple[str, ...] = ("Sam", "Alex"), sessions
                 series = synthetic_session(rng, minutes)
                 t = series.t_s - series.t_s[0] + series.rr_ms[0] / 1000
                 results = run_gauge(t, series.rr_ms).results if with_gauge else None
-                beats, rows = [], []
+                beats = []
                 for i, (ti, rr) in enumerate(zip(t, series.rr_ms, strict=True)):
                     step = int(min(np.searchsorted(bounds, ti, side="right"), len(names) - 1))
                     r = results[i] if results is not None else None
-                    gauge = r.gauge if r else None
-                    artifact = bool(r.artifact) if r else False
-                    beats.append({"seq": i, "t": round(float(ti), 3), "rr_ms": round(float(rr), 2),
-                                  "hr_bpm": round(60000 / float(rr), 2),
-                                  "artifact": artifact, "gap_before": i == 0,
-                                  "step": step, "gauge": gauge, "trend": r.trend if r else None,
-                                  "quality": r.quality if r else "good",
-                                  "rmssd_ms": r.rmssd_ms if r else None})
-                    rows.append(BeatRow(float(ti), float(rr), 60000 / float(rr), artifact, i == 0,
-                                        step, gauge))
-                summary = summarize(rows, names)
+                    beats.append(Beat(
+                        beat_seq=i, role=Role.RECEIVER, t=round(float(ti), 3),
+                        rr_ms=round(float(rr), 2), hr_bpm=round(60000 / float(rr), 2),
+                        artifact=bool(r.artifact) if r else False, gap_before=i == 0, step=step,
+                        gauge=r.gauge if r else None, trend=r.trend if r else None,
+                        quality=r.quality if r else "good", reason=r.reason if r else "",
+                        rmssd_ms=r.rmssd_ms if r else None))
+                summary = summarize(beats, names).to_dict()
                 started = now - timedelta(days=3 * (sessions - k), hours=p_index)
-                ids.append(store.import_session(profile, started.isoformat(timespec="seconds"),
-                                                "seeded", beats, summary, names))
+                ended = started + timedelta(seconds=float(t[-1]))
+                ids.append(store.import_session_blocking(
+                    profile, started.isoformat(timespec="seconds"),
+                    ended.isoformat(timespec="seconds"), "seeded", beats, summary, names))
     finally:
         store.close()
     return ids

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 from calmlink.sensors.beats import PacketDecoder
-from calmlink.sensors.models import ConnectionEvent, ConnectionState, SourceEvent
+from calmlink.sensors.models import ConnectionCause, ConnectionEvent, ConnectionState, SourceEvent
 
 
 class ScriptedStrap:
@@ -36,13 +36,14 @@ class ScriptedStrap:
     async def events(self) -> AsyncIterator[SourceEvent]:
         self._loop = asyncio.get_running_loop()
         self.ready.set()
-        yield ConnectionEvent(ConnectionState.CONNECTED, "scripted", device_name=self._name)
+        yield ConnectionEvent(ConnectionState.CONNECTED, ConnectionCause.RECEIVING, "scripted",
+                              device_name=self._name)
         decoder = PacketDecoder()
         while (item := await self._queue.get()) is not None:
             for sample in decoder.decode(*item):
                 yield sample
-        yield ConnectionEvent(ConnectionState.DISCONNECTED, "stopped by the user",
-                              device_name=self._name)
+        yield ConnectionEvent(ConnectionState.DISCONNECTED, ConnectionCause.USER_DISCONNECT,
+                              "stopped by the user", device_name=self._name)
 
     async def close(self) -> None:
         self._queue.put_nowait(None)

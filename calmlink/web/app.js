@@ -141,7 +141,7 @@ function handle(msg) {
       else if (msg.last_summary) showEnd(msg.last_summary);
       else show("connect");
       break;
-    case "status": showConnection(msg.connection); break;
+    case "status": if (msg.role === "receiver") showConnection(msg.connection); break;
     case "step": if (msg.session) showSession(msg.session); break;
     case "beat": showBeat(msg); break;
     case "session_end": audio.stepTone(); showEnd(msg.summary); break;

@@ -1,0 +1,34 @@
+"""The ``calmlink`` command: one module per command group, each thin (parse, wire, print).
+
+Heavy libraries (scipy, bleak, fastapi) are imported inside commands, never at start-up.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from calmlink.cli import analyze, record, serve, store
+
+app = typer.Typer(
+    help="calmlink: a calm relaxation proxy from a heart-rate strap. Not a medical device.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """calmlink: a calm relaxation proxy from a heart-rate strap. Not a medical device."""
+
+
+app.command()(serve.demo)
+app.command()(serve.serve)
+app.command()(serve.scan)
+app.command()(record.record)
+app.command()(analyze.analyze)
+app.command()(store.sessions)
+app.command()(store.export)
+app.command("import")(store.import_)
+
+
+def main() -> None:
+    app()

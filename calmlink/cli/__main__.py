@@ -1,0 +1,3 @@
+from calmlink.cli import main
+
+main()

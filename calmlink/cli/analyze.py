@@ -1,0 +1,117 @@
+"""`calmlink analyze`: read a file, run the signal core, print text or JSON. Exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from calmlink.recordings.rr_text import read_rr_file
+from calmlink.recordings.series import RRFileError, RRSeries
+
+
+def analyze(
+    file: Annotated[Path, typer.Argument(help="RR file: plain, time/RR CSV, Polar, Elite HRV, Kubios "
+                                         "or calmlink's export (detected).")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    no_correction: Annotated[bool, typer.Option(
+        "--no-correction", help="Keep every interval as recorded (gaps still split).")] = False,
+    window: Annotated[tuple[float, float] | None, typer.Option(
+        help="Analyse only START DUR seconds of the file's clock.", metavar="START DUR")] = None,
+    gauge: Annotated[bool, typer.Option(
+        "--gauge", help="Replay the file beat by beat through the live path and report the "
+        "relaxation gauge over time.")] = False,
+    baseline: Annotated[tuple[float, float] | None, typer.Option(
+        help="With --gauge: the baseline, START DUR seconds on the file's clock "
+        "(default: the first minute).", metavar="START DUR")] = None,
+    conditions: Annotated[Path | None, typer.Option(
+        help="With --gauge: a CSV of start_s,end_s,label; adds each condition's mean gauge.")] = None,
+) -> None:
+    """Offline HRV of an RR file, or with --gauge the relaxation gauge over time."""
+    if gauge:
+        from calmlink.cli.gauge import run_gauge_cmd
+
+        raise typer.Exit(run_gauge_cmd(file, json_out=json_out, baseline=baseline,
+                                       conditions=conditions, window=window))
+    raise typer.Exit(run_analyze(file, json_out=json_out, correct=not no_correction, window=window))
+
+PROGRESS_BYTES = 32 << 20
+"""Files at least this large show a progress bar while they are read, on a terminal."""
+
+
+def read_for_cli(path: Path) -> RRSeries:
+    """Read a file, with a progress bar on a terminal when it is large."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if size < PROGRESS_BYTES or not sys.stderr.isatty():
+        return read_rr_file(path)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(f"reading {path.name}", total=size)
+        return read_rr_file(path, progress=lambda done, total: bar.update(task, completed=done))
+
+
+def select_window(series: RRSeries, start: float, duration: float) -> RRSeries:
+    t0 = series.t_s[0] - series.rr_ms[0] / 1000.0 if series.rr_ms.size else 0.0
+    rel = series.t_s - t0
+    keep = (rel > start) & (rel <= start + duration)
+    gap = series.gap_before[keep].copy()
+    if gap.size:
+        gap[0] = False
+    return RRSeries(series.rr_ms[keep], series.t_s[keep], gap, series.format)
+
+
+def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}{unit}"
+
+
+def load_for_cli(path: Path, window: tuple[float, float] | None) -> RRSeries:
+    """The file's series, or the part of it in ``window``; RRFileError when there is nothing."""
+    series = read_for_cli(path)
+    if window is not None:
+        series = select_window(series, *window)
+        if series.rr_ms.size == 0:
+            raise RRFileError(str(path), None,
+                              f"no beats in the window {window[0]:g}+{window[1]:g} s")
+    return series
+
+
+def run_analyze(path: Path, *, json_out: bool, correct: bool,
+                window: tuple[float, float] | None) -> int:
+    try:
+        series = load_for_cli(path, window)
+    except RRFileError as exc:
+        print(f"calmlink analyze: {exc}", file=sys.stderr)
+        return 2
+    from calmlink.signal.analysis import analyze_rr
+
+    summary = analyze_rr(series.rr_ms, series.gap_before, correct=correct,
+                         duration_s=series.duration_s)
+    out = {"file": str(path), "format": series.format, **summary.to_json()}
+    if json_out:
+        print(json.dumps(out))
+        return 0
+    lines = [
+        f"{path.name} ({series.format}): {out['n_beats']} beats over {_fmt(out['duration_s'], ' s', 0)}"
+        f", {out['n_corrected']} corrected, {out['n_segments']} segment(s)",
+        f"  mean RR {_fmt(out['mean_rr_ms'], ' ms')}   mean HR {_fmt(out['mean_hr_bpm'], ' bpm')}",
+        f"  SDNN {_fmt(out['sdnn_ms'], ' ms')}   RMSSD {_fmt(out['rmssd_ms'], ' ms')}"
+        f"   ln RMSSD {_fmt(out['ln_rmssd'], '', 2)}   pNN50 {_fmt(out['pnn50_pct'], ' %')}",
+        f"  SD1 {_fmt(out['sd1_ms'], ' ms')}   SD2 {_fmt(out['sd2_ms'], ' ms')}",
+        f"  VLF {_fmt(out['vlf_ms2'], ' ms²', 0)}   LF {_fmt(out['lf_ms2'], ' ms²', 0)}"
+        f"   HF {_fmt(out['hf_ms2'], ' ms²', 0)}   LF/HF {_fmt(out['lf_hf'], '', 2)}",
+        f"  breathing rate from RSA {_fmt(out['resp_rate_bpm'], ' /min')}",
+        "  A relaxation proxy from heart rhythm; calmlink is not a medical device.",
+    ]
+    print("\n".join(lines))
+    return 0
+
+

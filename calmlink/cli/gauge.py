@@ -1,0 +1,108 @@
+"""`calmlink analyze FILE --gauge`: the live per-beat path over a recording, as JSON or a text chart."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from calmlink.cli.analyze import load_for_cli
+from calmlink.recordings.series import RRFileError
+from calmlink.signal.gauge_run import condition_means, run_gauge
+from calmlink.signal.per_beat import BeatResult
+
+BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def read_conditions(path: Path) -> list[tuple[float, float, str]]:
+    try:
+        with path.open(newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError as exc:
+        raise RRFileError(str(path), None, f"cannot read the file: {exc.strerror}") from None
+    out = []
+    for line, row in enumerate(rows, start=2):
+        try:
+            out.append((float(row["start_s"]), float(row["end_s"]), str(row["label"])))
+        except (KeyError, TypeError, ValueError):
+            raise RRFileError(str(path), line, "expected start_s,end_s,label with numbers in "
+                              "start_s and end_s") from None
+    return out
+
+
+def _chart(results: list[BeatResult], width: int = 72) -> str:
+    """One row of blocks: each column the mean gauge of its time slice, '·' where withheld."""
+    if not results:
+        return ""
+    t0, t1 = results[0].t, results[-1].t
+    span = max(t1 - t0, 1e-9)
+    sums = [0.0] * width
+    counts = [0] * width
+    for r in results:
+        col = min(int((r.t - t0) / span * width), width - 1)
+        if r.gauge is not None:
+            sums[col] += r.gauge
+            counts[col] += 1
+    cells = []
+    for total, n in zip(sums, counts, strict=True):
+        cells.append("·" if n == 0 else BLOCKS[min(8, int(total / n / 100 * 8.999))])
+    return "".join(cells)
+
+
+def run_gauge_cmd(path: Path, *, json_out: bool, baseline: tuple[float, float] | None,
+                  conditions: Path | None, window: tuple[float, float] | None) -> int:
+    try:
+        series = load_for_cli(path, window)
+        conds = read_conditions(conditions) if conditions is not None else []
+    except RRFileError as exc:
+        print(f"calmlink analyze: {exc}", file=sys.stderr)
+        return 2
+    start, duration = baseline if baseline is not None else (None, 60.0)
+    run = run_gauge(series.t_s, series.rr_ms, series.gap_before, baseline_start_s=start,
+                    baseline_duration_s=duration)
+    out: dict[str, Any] = {
+        "file": str(path), "format": series.format,
+        "baseline": {"start": run.baseline_start_s, "duration": run.baseline_duration_s,
+                     "hr_bpm": None if run.baseline is None else round(run.baseline.hr_bpm, 2),
+                     "ln_rmssd": None if run.baseline is None or run.baseline.ln_rmssd is None
+                     else round(run.baseline.ln_rmssd, 4)},
+        "series": [{"t": round(r.t, 3), "gauge": r.gauge, "trend": r.trend, "quality": r.quality}
+                   for r in run.results],
+    }
+    if conds:
+        means = condition_means(run.results, conds)
+        out["conditions"] = []
+        for a, b, label in conds:
+            mean = means[label]
+            out["conditions"].append({"label": label, "start_s": a, "end_s": b,
+                                      "mean_gauge": None if mean is None else round(mean, 1)})
+    if json_out:
+        print(json.dumps(out))
+        return 0
+    _print_text(path, out, run.results)
+    return 0
+
+
+def _print_text(path: Path, out: dict[str, Any], results: list[BeatResult]) -> None:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    shown = [r.gauge for r in results if r.gauge is not None]
+    base = out["baseline"]
+    console.print(f"[bold]{path.name}[/] relaxation proxy over {results[-1].t - results[0].t:.0f} s, "
+                  f"baseline {base['start']:.0f}+{base['duration']:.0f} s")
+    console.print(f"{results[0].t:.0f} s ┤{_chart(results)}├ {results[-1].t:.0f} s")
+    console.print("  (block height: the gauge, 0-100; · withheld)")
+    if shown:
+        console.print(f"gauge shown for {100 * len(shown) / len(results):.0f}% of beats, "
+                      f"mean {sum(shown) / len(shown):.0f}")
+    reasons = Counter(r.reason for r in results if r.gauge is None and r.reason)
+    for reason, n in reasons.most_common(3):
+        console.print(f"withheld for {100 * n / len(results):.0f}% of beats: {reason}")
+    for cond in out.get("conditions", []):
+        mean = "–" if cond["mean_gauge"] is None else f"{cond['mean_gauge']:.0f}"
+        console.print(f"  {cond['label']:<14} {cond['start_s']:>7.0f}-{cond['end_s']:<7.0f} {mean}")
+    console.print("A relaxation proxy from heart rhythm; calmlink is not a medical device.")

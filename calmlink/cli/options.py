@@ -1,0 +1,29 @@
+"""Command-line options for settings, taken from :class:`~calmlink.settings.Settings`: the help,
+default and ``CALMLINK_*`` variable are declared once there, never re-typed here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from calmlink.settings import documented
+
+_DOCS = documented()
+
+
+def setting(name: str, extra_help: str = "") -> Any:
+    """A typer option for the setting ``name``: its help, shown default and variable."""
+    doc = _DOCS[name]
+    return typer.Option(help=(doc.help + " " + extra_help).strip(), envvar=doc.variable,
+                        show_default=doc.default)
+
+
+PortOpt = Annotated[int | None, setting("port")]
+DbOpt = Annotated[Path | None, setting("db")]
+SpeedOpt = Annotated[float | None, setting("speed")]
+SeedOpt = Annotated[int | None, setting("seed")]
+ProfileOpt = Annotated[str | None, setting("profile")]
+LanOpt = Annotated[bool, typer.Option("--lan", help=_DOCS["lan"].help + " Phones must pair first.",
+                                      envvar=_DOCS["lan"].variable)]

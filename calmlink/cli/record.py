@@ -1,0 +1,52 @@
+"""`calmlink record`: a whole session into the store without the page."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from calmlink.cli.options import DbOpt, ProfileOpt, SeedOpt, SpeedOpt
+from calmlink.settings import Settings
+
+
+def record(
+    device: Annotated[str | None, typer.Option(help="Strap address or name.")] = None,
+    simulate: Annotated[bool, typer.Option("--simulate", help="Use the simulated strap.")] = False,
+    replay: Annotated[Path | None, typer.Option(help="Replay an RR file or a raw log.")] = None,
+    minutes: Annotated[float | None, typer.Option(
+        help="Stop after this many minutes (default: when the routine ends).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Also write every notification with its arrival time (JSON lines).")] = None,
+    db: DbOpt = None,
+    speed: SpeedOpt = None,
+    seed: SeedOpt = None,
+    profile: ProfileOpt = None,
+) -> None:
+    """Record a whole session into the store without the page."""
+    settings = Settings.from_env(db=db, speed=speed, seed=seed, profile=profile)
+    if simulate and replay is not None:
+        typer.echo("calmlink record: choose either --simulate or --replay, not both.", err=True)
+        raise typer.Exit(2)
+    from calmlink.sensors.factory import SourceFactory
+    from calmlink.sessions.recorder import record as run
+    from calmlink.sessions.store import Store
+
+    source = SourceFactory(settings.speed, settings.seed).make(device=device, simulate=simulate,
+                                                               replay=replay)
+    speed_factor = settings.speed if (simulate or replay is not None) else 1.0
+    store = Store(settings.db_path)
+    store.open()
+    try:
+        done = asyncio.run(run(source, store, profile=settings.profile, minutes=minutes, out=out,
+                               speed=speed_factor))
+    finally:
+        store.close()
+    if done.n_beats == 0:
+        print("calmlink record: no beats were received.", file=sys.stderr)
+        raise typer.Exit(1)
+    print(f"session {done.session_id}: {done.n_beats} beats, {done.state}, "
+          f"stored in {settings.db_path}")

@@ -1,0 +1,165 @@
+"""`calmlink sessions`, `export` and `import`: the store from the command line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Coroutine
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+from calmlink.cli.options import DbOpt
+from calmlink.settings import Settings
+
+if TYPE_CHECKING:  # the store is imported when a command runs
+    from calmlink.sessions.store import Store
+
+T = TypeVar("T")
+
+
+def _with_store(db: Path, work: Callable[[Store], Coroutine[object, object, T]]) -> T:
+    """Open the store, run ``work`` on an event loop, close it."""
+    from calmlink.sessions.store import Store
+
+    store = Store(db)
+    store.open()
+    try:
+        return asyncio.run(work(store))
+    finally:
+        store.close()
+
+
+def sessions(
+    json_out: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+    profile: Annotated[str | None, typer.Option(help="Only this receiver's sessions.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """List stored sessions, newest first."""
+    rows = _with_store(Settings.from_env(db=db).db_path, lambda s: s.list_sessions(profile))
+    if json_out:
+        print(json.dumps([asdict(r) for r in rows]))
+        return
+    if not rows:
+        print("No sessions yet. Run calmlink demo, or calmlink import FILE --profile NAME.")
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table("id", "started", "receiver", "state", "minutes", "beats", "outcome")
+    for r in rows:
+        table.add_row(str(r.id), r.started_at.replace("T", " ")[:16], Text(r.profile), r.state,
+                      f"{(r.duration_s or 0) / 60:.1f}", str(r.n_beats), r.outcome or "")
+    Console().print(table)
+
+
+def _write(out: Path | None, data: str | bytes) -> None:
+    if out is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    if isinstance(data, bytes):
+        out.write_bytes(data)
+    else:
+        out.write_text(data)
+
+
+def export(
+    session_id: Annotated[int | None, typer.Argument(help="Session id (see calmlink sessions).")] = None,
+    format: Annotated[str, typer.Option(help="csv (beats with steps), json (summary, steps, "
+                                        "metrics) or rr (Kubios-readable RR text).")] = "csv",
+    all_sessions: Annotated[bool, typer.Option("--all", help="Every session as one zip archive.")]
+    = False,
+    out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Export a session (or --all of them) in an open format."""
+    from calmlink.sessions import export as formats
+
+    if format not in ("csv", "json", "rr"):
+        print(f"calmlink export: --format must be csv, json or rr, not {format!r}", file=sys.stderr)
+        raise typer.Exit(2)
+    if session_id is None and not all_sessions:
+        print("calmlink export: give a session id (calmlink sessions lists them) or --all",
+              file=sys.stderr)
+        raise typer.Exit(2)
+
+    async def everything(store: Store) -> bytes:
+        bundle = []
+        for row in await store.list_sessions(limit=10**9):
+            detail = await store.session(row.id) or {}
+            bundle.append((detail, await store.beats(row.id), await store.step_names(row.id)))
+        return formats.archive(bundle)
+
+    async def one(store: Store) -> str | None:
+        assert session_id is not None
+        session = await store.session(session_id)
+        if session is None:
+            return None
+        beats = await store.beats(session_id)
+        if format == "csv":
+            return formats.to_csv(beats, await store.step_names(session_id))
+        if format == "rr":
+            return formats.to_rr_text(beats)
+        return formats.to_json(session, beats)
+
+    db_path = Settings.from_env(db=db).db_path
+    if all_sessions:
+        _write(out, _with_store(db_path, everything))
+        return
+    text = _with_store(db_path, one)
+    if text is None:
+        print(f"calmlink export: no session {session_id}", file=sys.stderr)
+        raise typer.Exit(2)
+    _write(out, text)
+
+
+def import_(
+    file: Annotated[Path, typer.Argument(help="An RR file in any format calmlink analyze reads.")],
+    profile: Annotated[str, typer.Option(help="The receiver it belongs to.")],
+    date: Annotated[str | None, typer.Option(
+        help="When it was recorded (ISO 8601; default: the file's modification time).")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Import a recording as a session (the first minute is its baseline). Everything is read
+    first and written in one transaction: a file that cannot be read writes nothing."""
+    from calmlink.recordings.rr_text import read_rr_file
+    from calmlink.recordings.series import RRFileError
+    from calmlink.sessions import export as formats
+
+    name = profile.strip()
+    if not name:
+        print("calmlink import: --profile needs a name", file=sys.stderr)
+        raise typer.Exit(2)
+    try:
+        series = read_rr_file(file)
+        started = (datetime.fromisoformat(date) if date else
+                   datetime.fromtimestamp(file.stat().st_mtime, UTC))
+    except RRFileError as exc:
+        print(f"calmlink import: {exc}", file=sys.stderr)
+        raise typer.Exit(2) from None
+    except ValueError:
+        print(f"calmlink import: --date {date!r} is not an ISO 8601 date or time", file=sys.stderr)
+        raise typer.Exit(2) from None
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    beats, summary = formats.imported_beats(series)
+    ended = started + timedelta(seconds=series.duration_s)
+    from calmlink.sessions.store import Store
+
+    store = Store(Settings.from_env(db=db).db_path)
+    store.open()
+    try:
+        session_id = store.import_session_blocking(
+            name, started.isoformat(timespec="seconds"), ended.isoformat(timespec="seconds"),
+            f"imported from {file.name}", beats, summary.to_dict(), formats.IMPORT_STEPS)
+    finally:
+        store.close()
+    print(f"session {session_id}: {len(beats)} beats from {file.name} for {name}")

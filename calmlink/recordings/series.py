@@ -1,0 +1,77 @@
+"""A recording's beats as arrays, and the one error every reader raises."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+GAP_SLACK_S = 2.5
+"""Time may run ahead of the RR sum by this much (packet batching) before it counts as a gap."""
+
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+"""A plain decimal number, as RR files write them."""
+
+
+class RRFileError(ValueError):
+    """An RR file calmlink cannot read: says which line and what was expected."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        where = f"{path}, line {line}" if line is not None else path
+        super().__init__(f"{where}: {message}")
+        self.path, self.line = path, line
+
+
+@dataclass(frozen=True, slots=True)
+class RRSeries:
+    rr_ms: NDArray[np.float64]
+    t_s: NDArray[np.float64]
+    """Beat times in seconds: the file's own clock, or the cumulative RR sum when it has none."""
+    gap_before: NDArray[np.bool_]
+    format: str
+
+    @property
+    def duration_s(self) -> float:
+        if self.rr_ms.size == 0:
+            return 0.0
+        return float(self.t_s[-1] - self.t_s[0] + self.rr_ms[0] / 1000.0)
+
+
+def from_rr(rr: NDArray[np.float64], fmt: str) -> RRSeries:
+    """A series with no clock of its own: beat times are the cumulative RR sum."""
+    return RRSeries(rr, np.cumsum(rr) / 1000.0, np.zeros(rr.size, dtype=bool), fmt)
+
+
+def from_times(t: NDArray[np.float64], rr: NDArray[np.float64], fmt: str) -> RRSeries:
+    """Times are either beat times (steps match the intervals) or packet arrival times (several
+    intervals share one stamp). Either way a jump the intervals cannot explain is a gap; arrival
+    stamps are replaced by the RR sum, re-anchored to the stamp after each gap."""
+    gap = np.zeros(rr.size, dtype=bool)
+    if rr.size > 1:
+        gap[1:] = np.diff(t) > rr[1:] / 1000.0 + GAP_SLACK_S
+    if rr.size > 1 and float(np.median(np.abs(np.diff(t) - rr[1:] / 1000.0))) < 0.05:
+        return RRSeries(rr, t, gap, fmt)  # a beat clock: keep it
+    beats = np.empty(rr.size)
+    starts = np.flatnonzero(gap).tolist()
+    for lo, hi in zip([0, *starts], [*starts, rr.size], strict=True):
+        beats[lo:hi] = t[lo] + np.cumsum(rr[lo:hi]) / 1000.0 - rr[lo] / 1000.0
+    return RRSeries(rr, beats, gap, fmt)
+
+
+def as_ms(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Intervals in ms, whether the file wrote ms or s (seconds when the median is under 10)."""
+    if values.size and float(np.median(values)) < 10.0:
+        return values * 1000.0
+    return values
+
+
+def check_rr(rr: NDArray[np.float64], path: str, first_line: int, lines: list[int] | None) -> None:
+    """Refuse any value that cannot be an interval, naming its line."""
+    bad = np.flatnonzero(~np.isfinite(rr) | (rr <= 0) | (rr > 60000))
+    if bad.size:
+        k = int(bad[0])
+        line = lines[k] if lines is not None else first_line + k
+        raise RRFileError(path, line, f"an RR interval must be a positive number of ms or s, "
+                          f"got {rr[k]!r}")

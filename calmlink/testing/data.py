@@ -1,0 +1,26 @@
+"""Where the real recordings for tests and benchmarks are: read in place, never copied.
+
+The recordings in the shared data folder come from public repositories whose terms allow them
+there only. One setting names the folder, ``CALMLINK_TEST_DATA`` (default: ``../shared/data`` from
+the repository root); tests and benchmarks both use :func:`recordings_dir`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+VARIABLE = "CALMLINK_TEST_DATA"
+
+
+def recordings_dir() -> Path:
+    raw = os.environ.get(VARIABLE)
+    if raw:
+        return Path(raw).expanduser()
+    repo = Path(__file__).resolve().parents[2]
+    return (repo / ".." / "shared" / "data").resolve()
+
+
+def missing_data_message(folder: Path) -> str:
+    return (f"the real recordings are not at {folder}: set {VARIABLE} to the shared data folder "
+            "(with rr/ and relax/ in it) to run the tests that read them")
