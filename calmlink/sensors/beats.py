@@ -10,7 +10,7 @@ beat is marked ``gap_before`` so no metric bridges the hole.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from calmlink.sensors.hrs import (
     HeartRateMeasurement,
@@ -29,9 +29,6 @@ class BeatAssembler:
 
     last_beat_t: float | None = None
     pending_gap: bool = True
-    counts: dict[str, int] = field(
-        default_factory=lambda: {"packets": 0, "no_reading": 0, "odd_bytes": 0, "no_contact": 0}
-    )
 
     def mark_gap(self) -> None:
         """The link dropped or the strap lost contact: do not join the next beat to the last."""
@@ -39,11 +36,7 @@ class BeatAssembler:
         self.last_beat_t = None
 
     def feed(self, m: HeartRateMeasurement, arrival: float) -> list[HeartRateSample]:
-        self.counts["packets"] += 1
-        if m.trailing_bytes and m.rr_raw:
-            self.counts["odd_bytes"] += 1
         if m.sensor_contact is False:
-            self.counts["no_contact"] += 1
             self.mark_gap()
             return [
                 HeartRateSample(
@@ -52,8 +45,7 @@ class BeatAssembler:
                 )
             ]
         if m.heart_rate_bpm == 0 and not m.rr_intervals_ms:
-            self.counts["no_reading"] += 1  # a watch with no reading: not a beat
-            return []
+            return []  # a watch with no reading: not a beat
         if not m.rr_intervals_ms:
             return [
                 HeartRateSample(

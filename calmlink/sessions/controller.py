@@ -1,10 +1,11 @@
-"""The live session: sources by role in, stamped and scored beats out to the feed and the store.
+"""The live session: straps by role in, stamped and scored beats out to the feed and the store.
 
-:class:`Controller` holds one heart-rate source per role (the receiver always, the giver when they
-wear a strap too) and at most one active session. Per beat: place it on the session's one clock,
-stamp the routine step, score it with that role's pure per-beat path, hand it to the store's writer
-thread and publish it at once; :class:`~calmlink.sessions.acks.CommitAcks` acknowledges it once it
-is committed. Routine timing is the pure :class:`~calmlink.sessions.step_clock.StepClock`.
+:class:`Controller` holds the session's straps by role (:class:`~calmlink.sessions.straps.Straps`:
+the receiver always, the giver when they wear one too) and at most one active session. Per beat:
+place it on the session's one clock, stamp the routine step, score it with that role's pure
+per-beat path, hand it to the store's writer thread and publish it at once;
+:class:`~calmlink.sessions.acks.CommitAcks` acknowledges it once it is committed. Routine timing
+is the pure :class:`~calmlink.sessions.step_clock.StepClock`.
 """
 
 from __future__ import annotations
@@ -14,15 +15,9 @@ import contextlib
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from calmlink.sensors.models import (
-    ConnectionCause,
-    ConnectionEvent,
-    ConnectionState,
-    HeartRateSample,
-    HeartRateSource,
-)
+from calmlink.sensors.models import ConnectionCause, HeartRateSample, HeartRateSource
 from calmlink.sessions.acks import CommitAcks
 from calmlink.sessions.beat import Beat, Role
 from calmlink.sessions.events import (
@@ -30,66 +25,24 @@ from calmlink.sessions.events import (
     BeatMessage,
     Connection,
     Message,
-    RoutineView,
     SessionEndMessage,
     SessionView,
     Snapshot,
-    StatusMessage,
     StepMessage,
-    StepState,
 )
+from calmlink.sessions.live_session import LiveSession, routine_view
 from calmlink.sessions.routine import DEFAULT_ROUTINE, Routine
 from calmlink.sessions.step_clock import StepClock
 from calmlink.sessions.store import Store
+from calmlink.sessions.straps import Straps
 from calmlink.sessions.summary import SessionSummary, summarize
-from calmlink.signal.gauge import GaugeConfig
-from calmlink.signal.per_beat import LiveProcessor
 
 log = logging.getLogger(__name__)
 Publish = Callable[[Message], object]
-DETACH_WAIT_S = 5.0
-"""How long a closed source may take to say goodbye before its task is cancelled."""
 
 
 class SessionError(RuntimeError):
     """A session command that does not fit the current state (e.g. 'next' with no session)."""
-
-
-@dataclass
-class _Slot:
-    """One role's strap: the source, the task reading it, and its link as the page shows it."""
-
-    source: HeartRateSource
-    task: asyncio.Task[None] | None = None
-
-
-@dataclass
-class _Stream:
-    """One role's beats within a session: its per-beat path and where its clock sits."""
-
-    processor: LiveProcessor
-    offset: float | None = None
-    """Source time minus session time; None until this stream's first beat (or a new strap)."""
-    last_t: float = 0.0
-    baseline_started: bool = False
-
-
-@dataclass
-class _Session:
-    id: int
-    profile: str
-    routine: Routine
-    clock: StepClock
-    started: float
-    streams: dict[Role, _Stream] = field(default_factory=dict)
-    anchor: float | None = None
-    """Controller clock at session time 0 (set by the session's first beat)."""
-    n_beats: int = 0
-    beats: list[Beat] = field(default_factory=list)
-
-
-def routine_view(routine: Routine) -> RoutineView:
-    return RoutineView(routine.name, routine.duration_s, routine.steps)
 
 
 class Controller:
@@ -104,11 +57,10 @@ class Controller:
         self.source_kind = source_kind
         self.clock_rate = clock_rate
         """Session-clock seconds per wall-clock second (a demo may run faster), for page timers."""
-        self.connections: dict[Role, Connection] = {Role.RECEIVER: NO_STRAP}
-        self.session: _Session | None = None
+        self.session: LiveSession | None = None
         self.last_summary: SessionSummary | None = None
         self.latest_hr: dict[Role, float] = {}
-        self._slots: dict[Role, _Slot] = {}
+        self.straps = Straps(publish, self._on_sample)
         self._ticker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._acks = CommitAcks(publish)
@@ -117,79 +69,32 @@ class Controller:
         return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
 
     @property
+    def connections(self) -> dict[Role, Connection]:
+        return self.straps.connections
+
+    @property
     def connection(self) -> Connection:
         """The receiver's strap."""
         return self.connections.get(Role.RECEIVER, NO_STRAP)
-
-    def source(self, role: Role = Role.RECEIVER) -> HeartRateSource | None:
-        slot = self._slots.get(role)
-        return slot.source if slot is not None else None
 
     # -- sources, by role -----------------------------------------------------------------------
 
     async def attach(self, source: HeartRateSource, role: Role = Role.RECEIVER) -> None:
         """Use ``source`` for ``role`` from now on (closing the one it had)."""
-        await self.detach(role)
+        await self.straps.detach(role)
         if self.session is not None and role in self.session.streams:
             self.session.streams[role].offset = None  # another strap's clock: re-anchor, with a gap
-        slot = _Slot(source)
-        self._slots[role] = slot
-        slot.task = asyncio.create_task(self._consume(role, source), name=f"calmlink-{role}-source")
+        self.straps.attach(source, role)
         if self._ticker is None:
             self._ticker = asyncio.create_task(self._tick_forever(), name="calmlink-step-timer")
 
     async def detach(self, role: Role = Role.RECEIVER) -> None:
-        """Close ``role``'s source and wait for it to finish. A caller's own cancellation is never
-        swallowed: only the source's task is cancelled if it outstays :data:`DETACH_WAIT_S`."""
-        slot = self._slots.pop(role, None)
-        if slot is None:
-            return
-        await slot.source.close()
-        task = slot.task
-        if task is None:
-            return
-        done, _ = await asyncio.wait({task}, timeout=DETACH_WAIT_S)
-        if not done:
-            task.cancel()
-            await asyncio.wait({task})
-        elif not task.cancelled() and task.exception() is not None:
-            log.error("source task failed", exc_info=task.exception())
+        await self.straps.detach(role)
 
     async def disconnect(self, role: Role = Role.RECEIVER) -> None:
         """The user disconnected the strap: close it and say so (no reconnect follows)."""
-        await self.detach(role)
-        self._set_connection(role, replace(
-            self.connections.get(role, NO_STRAP), state=ConnectionState.DISCONNECTED,
-            cause=ConnectionCause.USER_DISCONNECT, reason="disconnected by the user"))
-
-    async def _consume(self, role: Role, source: HeartRateSource) -> None:
-        try:
-            async for event in source.events():
-                if isinstance(event, ConnectionEvent):
-                    self._set_connection(role, Connection.from_event(event, self.connections.get(role)))
-                else:
-                    await self._on_sample(role, event)
-        except Exception as exc:
-            log.exception("heart-rate source stopped")
-            self._set_connection(role, replace(
-                self.connections.get(role, NO_STRAP), state=ConnectionState.DISCONNECTED,
-                cause=ConnectionCause.SOURCE_FAILED, reason=f"source failed: {exc}"))
-
-    def _set_connection(self, role: Role, connection: Connection) -> None:
-        self.connections[role] = connection
-        self.publish(StatusMessage(role, connection))
-
-    def _note_contact(self, role: Role, contact: bool | None) -> None:
-        """Skin contact lost or back: said once on the status line, with its cause."""
-        c = self.connections.get(role)
-        if c is None or c.state is not ConnectionState.CONNECTED:
-            return
-        if contact is False and c.cause is not ConnectionCause.NO_CONTACT:
-            self._set_connection(role, replace(c, cause=ConnectionCause.NO_CONTACT,
-                                               reason="no skin contact: wet the electrodes"))
-        elif contact is not False and c.cause is ConnectionCause.NO_CONTACT:
-            self._set_connection(role, replace(c, cause=ConnectionCause.RECEIVING,
-                                               reason="receiving heart rate"))
+        await self.straps.detach(role)
+        self.straps.set_down(role, ConnectionCause.USER_DISCONNECT, "disconnected by the user")
 
     # -- beats ----------------------------------------------------------------------------------
 
@@ -197,7 +102,7 @@ class Controller:
         async with self._lock:
             await self._advance_by_timer()
             self.latest_hr[role] = sample.hr_bpm
-            self._note_contact(role, sample.contact)
+            self.straps.note_contact(role, sample.contact)
             s = self.session
             if s is None:
                 self.publish(BeatMessage(None, Beat(
@@ -205,10 +110,8 @@ class Controller:
                     None, None, "no-contact" if sample.contact is False else "good",
                     contact=sample.contact)))
                 return
-            stream = s.streams.get(role)
-            if stream is None:
-                stream = s.streams[role] = self._new_stream(s)
-            t, gap = self._session_time(s, stream, sample)
+            stream = s.stream(role)
+            t, gap = s.place(stream, sample, self.now())
             if not stream.baseline_started:
                 stream.processor.start_baseline(t)
                 stream.baseline_started = True
@@ -225,24 +128,6 @@ class Controller:
             s.beats.append(beat)
             self.publish(BeatMessage(s.id, beat, r.resp_rate_bpm,
                                      round(s.clock.remaining(self.now()), 1), s.clock.paused))
-
-    def _session_time(self, s: _Session, stream: _Stream, sample: HeartRateSample
-                      ) -> tuple[float, bool]:
-        """Place a sample on the session's one clock. The session's first beat is time 0; a role
-        that joins later, or a new strap, is anchored by its packet's arrival on the controller's
-        clock and starts after a gap."""
-        gap = sample.gap_before
-        if stream.offset is None:
-            now = self.now()
-            if s.anchor is None:
-                s.anchor = now - (sample.arrival - sample.t)
-                stream.offset = sample.t
-            else:
-                stream.offset = min(sample.arrival - (now - s.anchor), sample.t - stream.last_t)
-                gap = True
-        t = sample.t - stream.offset
-        stream.last_t = t
-        return t, gap
 
     # -- the routine ----------------------------------------------------------------------------
 
@@ -262,7 +147,7 @@ class Controller:
         elif entered:
             self.publish(StepMessage(self.session_view()))
 
-    def _go_to(self, s: _Session, step: int) -> None:
+    def _go_to(self, s: LiveSession, step: int) -> None:
         if s.clock.step == 0 and step > 0:
             # left the settle step early by hand: the baseline is what was collected so far. (On
             # the timer, the baseline ends by beat time instead, exactly as offline analysis does.)
@@ -270,9 +155,6 @@ class Controller:
                 stream.processor.gauge.finish_baseline()
         s.clock.go_to(step, self.now())
         self.publish(StepMessage(self.session_view()))
-
-    def _new_stream(self, s: _Session) -> _Stream:
-        return _Stream(LiveProcessor(GaugeConfig(baseline_s=s.routine.steps[0].duration_s)))
 
     async def start_session(self, profile: str | None = None, routine: str | None = None
                             ) -> SessionView:
@@ -289,17 +171,17 @@ class Controller:
                 name, chosen.name, self.connection.device, self.source_kind,
                 steps=[st.name for st in chosen.steps])
             now = self.now()
-            s = _Session(session_id, name, chosen,
+            s = LiveSession(session_id, name, chosen,
                          StepClock(tuple(st.duration_s for st in chosen.steps), now), now)
-            for role in self._slots:
-                s.streams[role] = self._new_stream(s)
+            for role in self.straps.roles:
+                s.stream(role)
             self.session = s
             self.last_summary = None
-            view = self._view(s)
+            view = s.view(self.now())
             self.publish(StepMessage(view))
             return view
 
-    def _require(self) -> _Session:
+    def _require(self) -> LiveSession:
         if self.session is None:
             raise SessionError("no session is running")
         return self.session
@@ -311,27 +193,27 @@ class Controller:
             if s.clock.last_step:
                 return await self._end("completed")
             self._go_to(s, s.clock.step + 1)
-            return self._view(s)
+            return s.view(self.now())
 
     async def previous_step(self) -> SessionView:
         async with self._lock:
             s = self._require()
             self._go_to(s, max(s.clock.step - 1, 0))
-            return self._view(s)
+            return s.view(self.now())
 
     async def pause(self) -> SessionView:
         async with self._lock:
             s = self._require()
             if s.clock.pause(self.now()):
-                self.publish(StepMessage(self._view(s)))
-            return self._view(s)
+                self.publish(StepMessage(s.view(self.now())))
+            return s.view(self.now())
 
     async def resume(self) -> SessionView:
         async with self._lock:
             s = self._require()
             if s.clock.resume(self.now()):
-                self.publish(StepMessage(self._view(s)))
-            return self._view(s)
+                self.publish(StepMessage(s.view(self.now())))
+            return s.view(self.now())
 
     async def stop(self) -> SessionSummary:
         async with self._lock:
@@ -356,29 +238,16 @@ class Controller:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._ticker
             self._ticker = None
-        for role in list(self._slots):
-            await self.detach(role)
+        for role in self.straps.roles:
+            await self.straps.detach(role)
         async with self._lock:
             if self.session is not None:
                 await self._end("interrupted")
 
     # -- views ----------------------------------------------------------------------------------
 
-    def _view(self, s: _Session) -> SessionView:
-        now = self.now()
-        step = s.routine.steps[s.clock.step]
-        receiver = s.streams.get(Role.RECEIVER)
-        return SessionView(
-            id=s.id, profile=s.profile, state="paused" if s.clock.paused else "active",
-            routine=routine_view(s.routine),
-            step=StepState(s.clock.step, step.name, step.cue, step.duration_s,
-                           round(s.clock.remaining(now), 1)),
-            elapsed_s=round(now - s.started, 1), n_beats=s.n_beats,
-            calibrating=receiver is None or receiver.processor.baseline is None,
-            roles=tuple(str(r) for r in s.streams))
-
     def session_view(self) -> SessionView | None:
-        return None if self.session is None else self._view(self.session)
+        return None if self.session is None else self.session.view(self.now())
 
     def snapshot(self, *, epoch: str, resumed: bool = False, lan: bool = False,
                  local: bool = True) -> Snapshot:

@@ -25,15 +25,6 @@ class Routine:
     def duration_s(self) -> float:
         return sum(s.duration_s for s in self.steps)
 
-    def step_at(self, elapsed_s: float) -> int | None:
-        """Index of the step a timer-driven session is on after ``elapsed_s``; None when done."""
-        end = 0.0
-        for i, step in enumerate(self.steps):
-            end += step.duration_s
-            if elapsed_s < end:
-                return i
-        return None
-
 
 DEFAULT_ROUTINE = Routine(
     name="Ten quiet minutes",

@@ -1,1 +1,1 @@
-"""Pure numpy/scipy HRV: artifacts, metrics, streaming state, relaxation gauge. No I/O."""
+"""Pure numpy HRV: artifacts, metrics, the per-beat path, the relaxation gauge. No I/O."""

@@ -38,8 +38,7 @@ def _quartile_deviation(values: deque[float]) -> float:
 
 
 class CausalArtifactDetector:
-    __slots__ = ("_accepted", "_consecutive", "_drr", "_mrr", "_since_refresh", "_th_d", "_th_m",
-                 "after_artifact")
+    __slots__ = ("_accepted", "_consecutive", "_drr", "_mrr", "_since_refresh", "_th_d", "_th_m")
 
     def __init__(self) -> None:
         self._accepted: deque[float] = deque(maxlen=MEDIAN_BEATS)
@@ -48,8 +47,6 @@ class CausalArtifactDetector:
         self._consecutive = 0
         self._th_m = self._th_d = 0.0
         self._since_refresh = THRESHOLD_REFRESH_BEATS
-        self.after_artifact = False
-        """True after a dropped beat, so the next clean beat starts a new difference run."""
 
     def reset(self) -> None:
         self._accepted.clear()
@@ -57,12 +54,10 @@ class CausalArtifactDetector:
         self._drr.clear()
         self._consecutive = 0
         self._since_refresh = THRESHOLD_REFRESH_BEATS
-        self.after_artifact = False
 
     def push(self, rr_ms: float) -> bool:
         """Return True when ``rr_ms`` is an artifact (excluded from metrics)."""
         if not MIN_RR_MS <= rr_ms <= MAX_RR_MS:
-            self.after_artifact = True
             return True
         if len(self._accepted) < WARMUP_BEATS:
             self._accept(rr_ms)
@@ -83,11 +78,9 @@ class CausalArtifactDetector:
         suspect = abs(mrr) > self._th_m or abs(drr) > self._th_d * 1.5
         if suspect and self._consecutive < MAX_CONSECUTIVE:
             self._consecutive += 1
-            self.after_artifact = True
             return True
         if suspect:  # the rhythm moved: start over from here
             self.reset()
-            self.after_artifact = True
         self._accept(rr_ms)
         self._mrr.append(mrr)
         self._drr.append(drr)

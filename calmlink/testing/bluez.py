@@ -38,11 +38,11 @@ from calmlink.testing.bluez_objects import (
     HRS,
     MANUFACTURER,
     MODEL,
-    _Adapter,
-    _Characteristic,
-    _Descriptor,
-    _Device,
-    _Service,
+    Adapter,
+    Device,
+    GattCharacteristic,
+    GattDescriptor,
+    GattService,
 )
 
 _CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
@@ -108,9 +108,9 @@ class FakeStrap:
     services_resolved: bool = False
     connect_count: int = 0
     bluez: "FakeBlueZ | None" = None
-    _device: _Device | None = None
+    _device: Device | None = None
     _gatt: list[tuple[str, ServiceInterface]] = field(default_factory=list)
-    hrm: _Characteristic | None = None
+    hrm: GattCharacteristic | None = None
 
     @property
     def path(self) -> str:
@@ -130,7 +130,7 @@ class FakeStrap:
 
     def advertise(self) -> None:
         if self._device is None:
-            self._device = _Device(self)
+            self._device = Device(self)
             self._bus().export(self.path, self._device)
         else:
             self.rssi += 1 if self.rssi < -50 else -1
@@ -156,18 +156,18 @@ class FakeStrap:
         objs: list[tuple[str, ServiceInterface]] = []
         if self.heart_rate:
             svc = f"{base}/service000c"
-            self.hrm = _Characteristic(HRM, svc, ["notify"])
-            objs += [(svc, _Service(HRS, base)), (f"{svc}/char000d", self.hrm),
-                     (f"{svc}/char000d/desc000f", _Descriptor(CCCD, f"{svc}/char000d")),
-                     (f"{svc}/char0010", _Characteristic(BSL, svc, ["read"], b"\x01"))]
+            self.hrm = GattCharacteristic(HRM, svc, ["notify"])
+            objs += [(svc, GattService(HRS, base)), (f"{svc}/char000d", self.hrm),
+                     (f"{svc}/char000d/desc000f", GattDescriptor(CCCD, f"{svc}/char000d")),
+                     (f"{svc}/char0010", GattCharacteristic(BSL, svc, ["read"], b"\x01"))]
         bat = f"{base}/service0012"
-        objs += [(bat, _Service(BAS, base)),
-                 (f"{bat}/char0013", _Characteristic(BATTERY_LEVEL, bat, ["read", "notify"],
+        objs += [(bat, GattService(BAS, base)),
+                 (f"{bat}/char0013", GattCharacteristic(BATTERY_LEVEL, bat, ["read", "notify"],
                                                      bytes([self.battery_pct])))]
         dis = f"{base}/service0016"
-        objs += [(dis, _Service(DIS, base)),
-                 (f"{dis}/char0017", _Characteristic(MANUFACTURER, dis, ["read"], b"Calm Labs\x00")),
-                 (f"{dis}/char0019", _Characteristic(MODEL, dis, ["read"], b"Test Strap 1"))]
+        objs += [(dis, GattService(DIS, base)),
+                 (f"{dis}/char0017", GattCharacteristic(MANUFACTURER, dis, ["read"], b"Calm Labs\x00")),
+                 (f"{dis}/char0019", GattCharacteristic(MODEL, dis, ["read"], b"Test Strap 1"))]
         for path, iface in objs:
             bus.export(path, iface)
         self._gatt = objs
@@ -212,7 +212,7 @@ class FakeBlueZ:
 
     def __init__(self) -> None:
         self.bus: MessageBus | None = None
-        self.adapter = _Adapter(self)
+        self.adapter = Adapter(self)
         self.straps: list[FakeStrap] = []
         self._advertiser: asyncio.Task[None] | None = None
 

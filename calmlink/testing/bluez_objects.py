@@ -5,13 +5,33 @@ No ``from __future__ import annotations`` here: dbus-fast reads the D-Bus signat
 or ``"a{sv}"``, from the annotations at run time.
 """
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from dbus_fast import DBusError, PropertyAccess, Variant
 from dbus_fast.service import ServiceInterface, dbus_property, method
 
-if TYPE_CHECKING:
-    from calmlink.testing.bluez import FakeBlueZ, FakeStrap
+
+class AdapterOwner(Protocol):
+    """What the adapter object asks of the emulated BlueZ behind it."""
+
+    def start_advertising(self) -> None: ...
+    def stop_advertising(self) -> None: ...
+    def forget(self, device_path: str) -> None: ...
+
+
+class DeviceOwner(Protocol):
+    """What a device object reads from, and asks of, the emulated strap behind it."""
+
+    address: str
+    advertised_name: str
+    rssi: int
+    connected: bool
+    services_resolved: bool
+
+    @property
+    def advertised_uuids(self) -> list[str]: ...
+    async def on_connect_request(self) -> None: ...
+    def link_down(self) -> None: ...
 
 ADAPTER_PATH = "/org/bluez/hci0"
 HRS = "0000180d-0000-1000-8000-00805f9b34fb"
@@ -25,8 +45,8 @@ MODEL = "00002a24-0000-1000-8000-00805f9b34fb"
 CCCD = "00002902-0000-1000-8000-00805f9b34fb"
 
 
-class _Adapter(ServiceInterface):
-    def __init__(self, bluez: "FakeBlueZ") -> None:
+class Adapter(ServiceInterface):
+    def __init__(self, bluez: AdapterOwner) -> None:
         super().__init__("org.bluez.Adapter1")
         self._bluez = bluez
         self.powered = True
@@ -91,8 +111,8 @@ class _Adapter(ServiceInterface):
         self._bluez.forget(device)
 
 
-class _Device(ServiceInterface):
-    def __init__(self, strap: "FakeStrap") -> None:
+class Device(ServiceInterface):
+    def __init__(self, strap: DeviceOwner) -> None:
         super().__init__("org.bluez.Device1")
         self._strap = strap
 
@@ -173,7 +193,7 @@ class _Device(ServiceInterface):
         raise DBusError("org.bluez.Error.NotSupported", "pairing is not needed")
 
 
-class _Service(ServiceInterface):
+class GattService(ServiceInterface):
     def __init__(self, uuid: str, device_path: str) -> None:
         super().__init__("org.bluez.GattService1")
         self._uuid, self._device = uuid, device_path
@@ -195,7 +215,7 @@ class _Service(ServiceInterface):
         return []
 
 
-class _Characteristic(ServiceInterface):
+class GattCharacteristic(ServiceInterface):
     def __init__(self, uuid: str, service_path: str, flags: list[str], value: bytes = b"") -> None:
         super().__init__("org.bluez.GattCharacteristic1")
         self._uuid, self._service, self._flags = uuid, service_path, flags
@@ -247,7 +267,7 @@ class _Characteristic(ServiceInterface):
         self.emit_properties_changed({"Value": payload})
 
 
-class _Descriptor(ServiceInterface):
+class GattDescriptor(ServiceInterface):
     def __init__(self, uuid: str, char_path: str) -> None:
         super().__init__("org.bluez.GattDescriptor1")
         self._uuid, self._char = uuid, char_path

@@ -1,0 +1,92 @@
+"""The session's straps, by role: one heart-rate source each (the receiver always, the giver when
+they wear one too), the task reading it, and its link as the page shows it.
+
+Each role's source runs in its own task, so one strap dropping or reconnecting never stalls the
+other. Connection changes (and skin contact lost or back) are published as status messages with
+their role; samples go to the controller's per-beat pipeline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+
+from calmlink.sensors.models import (
+    ConnectionCause,
+    ConnectionEvent,
+    ConnectionState,
+    HeartRateSample,
+    HeartRateSource,
+)
+from calmlink.sessions.beat import Role
+from calmlink.sessions.events import NO_STRAP, Connection, Message, StatusMessage
+
+log = logging.getLogger(__name__)
+DETACH_WAIT_S = 5.0
+"""How long a closed source may take to say goodbye before its task is cancelled."""
+
+
+class Straps:
+    def __init__(self, publish: Callable[[Message], object],
+                 on_sample: Callable[[Role, HeartRateSample], Awaitable[None]]) -> None:
+        self._publish = publish
+        self._on_sample = on_sample
+        self.connections: dict[Role, Connection] = {Role.RECEIVER: NO_STRAP}
+        self._tasks: dict[Role, tuple[HeartRateSource, asyncio.Task[None]]] = {}
+
+    @property
+    def roles(self) -> list[Role]:
+        """Roles with a source attached."""
+        return list(self._tasks)
+
+    def attach(self, source: HeartRateSource, role: Role) -> None:
+        """Start reading ``source`` for ``role`` (detach the old one first)."""
+        task = asyncio.create_task(self._consume(role, source), name=f"calmlink-{role}-source")
+        self._tasks[role] = (source, task)
+
+    async def detach(self, role: Role) -> None:
+        """Close ``role``'s source and wait for it to finish. A caller's own cancellation is never
+        swallowed: only the source's task is cancelled if it outstays :data:`DETACH_WAIT_S`."""
+        found = self._tasks.pop(role, None)
+        if found is None:
+            return
+        source, task = found
+        await source.close()
+        done, _ = await asyncio.wait({task}, timeout=DETACH_WAIT_S)
+        if not done:
+            task.cancel()
+            await asyncio.wait({task})
+        elif not task.cancelled() and task.exception() is not None:
+            log.error("source task failed", exc_info=task.exception())
+
+    def set_down(self, role: Role, cause: ConnectionCause, reason: str) -> None:
+        self.set(role, replace(self.connections.get(role, NO_STRAP),
+                               state=ConnectionState.DISCONNECTED, cause=cause, reason=reason))
+
+    def set(self, role: Role, connection: Connection) -> None:
+        self.connections[role] = connection
+        self._publish(StatusMessage(role, connection))
+
+    def note_contact(self, role: Role, contact: bool | None) -> None:
+        """Skin contact lost or back: said once on the status line, with its cause."""
+        c = self.connections.get(role)
+        if c is None or c.state is not ConnectionState.CONNECTED:
+            return
+        if contact is False and c.cause is not ConnectionCause.NO_CONTACT:
+            self.set(role, replace(c, cause=ConnectionCause.NO_CONTACT,
+                                   reason="no skin contact: wet the electrodes"))
+        elif contact is not False and c.cause is ConnectionCause.NO_CONTACT:
+            self.set(role, replace(c, cause=ConnectionCause.RECEIVING, reason="receiving heart rate"))
+
+    async def _consume(self, role: Role, source: HeartRateSource) -> None:
+        try:
+            async for event in source.events():
+                if isinstance(event, ConnectionEvent):
+                    self.set(role, Connection.from_event(event, self.connections.get(role)))
+                else:
+                    await self._on_sample(role, event)
+        except Exception as exc:
+            log.exception("heart-rate source stopped")
+            self.set_down(role, ConnectionCause.SOURCE_FAILED, f"source failed: {exc}")
