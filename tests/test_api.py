@@ -35,7 +35,7 @@ def test_status_and_routines(server: Any) -> None:
         status = c.get("/api/status").json()
         assert status["connection"]["state"] in ("connecting", "connected")
         names = [r["name"] for r in c.get("/api/routines").json()["routines"]]
-        assert names == ["Ten quiet minutes", "Short and slow"]
+        assert names == ["Nine quiet minutes", "Short and slow"]
         skipped = c.get("/api/routines").json()["skipped"]
         assert skipped == ["broken.toml: step 1: 'duration_s' must be between 30 and 3600 seconds "
                            "(the first step is the baseline), got 5"]
@@ -161,15 +161,27 @@ def test_demo_device_listing_and_connect(server: Any) -> None:
         found = c.get("/api/devices?timeout=0.5").json()
         assert found == [{"name": "calmlink demo strap", "address": "demo", "rssi": -40}]
         assert c.post("/api/devices/connect", json={"target": "demo"}).status_code == 200
-        assert c.post("/api/devices/disconnect").json()["connection"]["state"] == "disconnected"
+        gone = c.post("/api/devices/disconnect").json()["connection"]
+        assert (gone["state"], gone["cause"]) == ("disconnected", "user-disconnect")
+
+
+def wait_for_beats(c: httpx.Client, at_least: int, timeout: float = 10.0) -> int:
+    """Wait until the running session has stored at least ``at_least`` beats; returns its count."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        session = c.get("/api/status").json()["session"]
+        if session is not None and session["n_beats"] >= at_least:
+            return int(session["n_beats"])
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {at_least} beats after {timeout} s")
 
 
 def test_swapping_the_strap_mid_session_keeps_time_running(server: Any) -> None:
     with client(server) as c:
         c.post("/api/session", json={"profile": "Sam"})
-        time.sleep(1.0)
+        before = wait_for_beats(c, 10)
         assert c.post("/api/devices/connect", json={"target": "demo"}).status_code == 200
-        time.sleep(1.0)
+        wait_for_beats(c, before + 10)
         session_id = c.post("/api/session/stop").json()["summary"]["session_id"]
         beats = c.get(f"/api/sessions/{session_id}").json()["beats"]
     times = [b["t"] for b in beats]
@@ -180,7 +192,7 @@ def test_swapping_the_strap_mid_session_keeps_time_running(server: Any) -> None:
 def test_delete_a_profile_with_its_sessions_and_beats(server: Any) -> None:
     with client(server) as c:
         c.post("/api/session", json={"profile": "Robin/Lee"})
-        time.sleep(0.5)
+        wait_for_beats(c, 5)
         c.post("/api/session/stop")
         assert c.delete("/api/profiles", params={"name": "Robin/Lee"}).status_code == 200
         assert all(s["profile"] != "Robin/Lee" for s in c.get("/api/sessions").json())

@@ -27,7 +27,7 @@ class Routine:
 
 
 DEFAULT_ROUTINE = Routine(
-    name="Ten quiet minutes",
+    name="Nine quiet minutes",
     steps=(
         Step("Settle", "Warm your hands. Ask: tell me if it's too much or too little. Breathe.", 60),
         Step("Forehead", "Slow strokes from the centre outwards, light pressure.", 90),
