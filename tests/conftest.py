@@ -39,6 +39,16 @@ class RunningServer:
 
 
 @pytest.fixture
+def no_blocking() -> Iterator[None]:
+    """Fail any blocking call (file, socket, sleep, SQLite, lock wait) that calmlink's own code makes
+    on an event loop, in any thread: the server's loop included."""
+    from blockbuster import blockbuster_ctx
+
+    with blockbuster_ctx(["calmlink"]):
+        yield
+
+
+@pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
     """Factory: start the real app under uvicorn in a thread on a free 127.0.0.1 port."""
     running: list[RunningServer] = []

@@ -14,6 +14,8 @@ import websockets
 
 from calmlink.sensors.simulator import SimulatedStrap
 
+pytestmark = pytest.mark.usefixtures("no_blocking")
+
 
 @pytest.fixture
 def server(start_server: Any, tmp_path: Path) -> Any:

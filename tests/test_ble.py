@@ -18,7 +18,7 @@ from calmlink.sensors.models import ConnectionEvent, ConnectionState, HeartRateS
 from calmlink.sensors.simulator import simulate_packets
 from calmlink.testing.bluez import FakeBlueZ, FakeStrap, dbus_daemon_path, private_system_bus
 
-pytestmark = pytest.mark.bluez
+pytestmark = [pytest.mark.bluez, pytest.mark.usefixtures("no_blocking")]
 SPEED = 10.0  # the fake strap's clock runs ten times faster than the wall clock
 HOSTILE = '<img src=x onerror=alert(1)>\u202e\x07"; DROP TABLE beats;--'
 
@@ -247,7 +247,7 @@ async def test_remembers_the_last_strap_and_prefers_it(bluez: FakeBlueZ, tmp_pat
     mine = bluez.add_strap("C0:FF:EE:00:00:02", "My strap", rssi=-80)
     background(feed(mine, sim_payloads()))
     await collect(source(target="my strap", memory=memory), lambda ev: len(samples(ev)) >= 1)
-    remembered = memory.load()
+    remembered = await asyncio.to_thread(memory.load)
     assert remembered is not None and remembered.address == "C0:FF:EE:00:00:02"
     events = await collect(source(memory=memory), lambda ev: len(samples(ev)) >= 1)
     names = {e.device_name for e in events if isinstance(e, ConnectionEvent) and e.device_name}

@@ -27,6 +27,8 @@ from calmlink.sessions.step_clock import StepClock
 from calmlink.sessions.store import Store
 from calmlink.testing.sources import ScriptedStrap
 
+pytestmark = pytest.mark.usefixtures("no_blocking")
+
 ROUTINE = Routine("Two steps", (Step("Settle", "Breathe.", 30), Step("Temples", "Circles.", 60)))
 BEAT = encode_heart_rate_measurement(60, [1024])  # one beat of exactly 1 s
 

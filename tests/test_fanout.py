@@ -7,14 +7,18 @@ import json
 import time
 from typing import Any
 
+import pytest
 import websockets
 
 from calmlink.api.hub import Hub
 from calmlink.sessions.events import CommittedMessage
 
+pytestmark = pytest.mark.usefixtures("no_blocking")
+
 
 async def test_a_stalled_viewer_is_dropped_and_others_keep_their_pace(start_server: Any) -> None:
-    server = start_server(autostart=True, speed=10.0)  # about ten beats a second
+    # about ten beats a second; the app is built off this loop, as a real start-up does
+    server = await asyncio.to_thread(start_server, autostart=True, speed=10.0)
     hub: Hub = server.app.state.hub
     ws_url = server.url.replace("http", "ws") + "/ws/live"
     gaps: list[float] = []

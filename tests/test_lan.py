@@ -13,6 +13,8 @@ import websockets
 from calmlink.api.viewers import MAX_FAILS_PER_CLIENT, Viewers
 from calmlink.sessions.store import Store
 
+pytestmark = pytest.mark.usefixtures("no_blocking")
+
 
 @pytest.fixture
 def lan(start_server: Any) -> Any:
@@ -101,7 +103,7 @@ def test_loopback_mode_needs_no_token(start_server: Any) -> None:
 
 async def test_codes_expire_and_guessing_is_limited(tmp_path: Any) -> None:
     store = Store(tmp_path / "v.sqlite3")
-    store.open()
+    await asyncio.to_thread(store.open)
     now = [0.0]
     viewers = Viewers(store, clock=lambda: now[0])
     try:
@@ -113,4 +115,4 @@ async def test_codes_expire_and_guessing_is_limited(tmp_path: Any) -> None:
         assert token is not None and await viewers.check(token) is not None
         assert await viewers.check("not-a-token") is None
     finally:
-        store.close()
+        await asyncio.to_thread(store.close)

@@ -17,6 +17,8 @@ from calmlink.sensors.file_replay import ReplaySource
 from calmlink.signal.gauge_run import run_gauge
 from conftest import DATA
 
+pytestmark = pytest.mark.usefixtures("no_blocking")
+
 
 def wait_for_session_end(url: str, timeout: float = 60.0) -> dict[str, Any]:
     deadline = time.monotonic() + timeout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import mimetypes
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -46,6 +47,7 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
     and connects straps from the page (default: the demo strap only); ``clock`` drives step timers
     (a simulator or replay may run it faster); ``autostart`` begins a session at once (the demo);
     ``trusted_clients`` are the addresses counted as this machine in LAN mode (default: loopback)."""
+    mimetypes.init()  # reads the system's type files: done here, not on the event loop at first use
     hub = Hub()
     routines, routine_errors = load_routines(settings.routines_path)
     for error in routine_errors:

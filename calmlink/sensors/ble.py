@@ -141,14 +141,15 @@ class BleHeartRateSource:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._closed.wait(), seconds)
 
-    def _wanted(self) -> str | None:
+    async def _wanted(self) -> str | None:
+        """The strap asked for, else the one remembered (read off the event loop)."""
         if self._target:
             return self._target
-        known = self._memory.load() if self._memory is not None else None
+        known = await asyncio.to_thread(self._memory.load) if self._memory is not None else None
         return known.address if known is not None else None
 
     async def _find(self) -> tuple[Any, FoundDevice] | None:
-        wanted = self._wanted()
+        wanted = await self._wanted()
         for device, found in await _discover(self._scan_timeout):
             if wanted is None or matches(found, wanted):
                 return device, found
@@ -160,7 +161,7 @@ class BleHeartRateSource:
         origin = self.origin = clock()
         decoder = PacketDecoder(self.on_packet)
         attempt = 0
-        reason = f"looking for {self._wanted() or 'any heart-rate strap'}"
+        reason = f"looking for {await self._wanted() or 'any heart-rate strap'}"
         cause = ConnectionCause.SEARCHING
         state = ConnectionState.SCANNING
         while not self._closed.is_set():
@@ -241,7 +242,7 @@ class BleHeartRateSource:
 
         await client.start_notify(HEART_RATE_MEASUREMENT_UUID, on_notify)
         if self._memory is not None:
-            self._memory.save(KnownDevice(found.address, found.name))
+            await asyncio.to_thread(self._memory.save, KnownDevice(found.address, found.name))
         info = await self._device_information(client)
         return {"device_name": found.name, "device_address": found.address,
                 "battery_pct": battery, "sensor_location": location,

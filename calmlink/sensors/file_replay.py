@@ -72,7 +72,8 @@ class ReplaySource:
                               "replaying a recording", device_name=self._name,
                               device_address=str(self.path))
         decoder = PacketDecoder(self.on_packet)
-        async for arrival, payload in paced(self.packets(), self._speed, self._closed):
+        packets = await asyncio.to_thread(lambda: list(self.packets()))  # file reading: off the loop
+        async for arrival, payload in paced(packets, self._speed, self._closed):
             for sample in decoder.decode(arrival, payload):
                 yield sample
         self.malformed = decoder.malformed
