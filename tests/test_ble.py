@@ -131,6 +131,7 @@ async def test_streams_real_payloads_into_the_right_beats(bluez: FakeBlueZ, back
     connected = next(e for e in events if isinstance(e, ConnectionEvent)
                      and e.state is ConnectionState.CONNECTED)
     assert (connected.battery_pct, connected.sensor_location) == (87, "chest")
+    assert (connected.manufacturer, connected.model) == ("Calm Labs", "Test Strap 1")  # Device Information
     assert states(events)[:3] == [ConnectionState.SCANNING, ConnectionState.CONNECTING,
                                   ConnectionState.CONNECTED]
     assert states(events)[-1] is ConnectionState.DISCONNECTED

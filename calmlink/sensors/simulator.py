@@ -126,7 +126,7 @@ class SimulatedStrap:
         yield ConnectionEvent(
             ConnectionState.CONNECTED, ConnectionCause.RECEIVING, "demo strap ready",
             device_name=self._name, device_address="SIMULATED", battery_pct=87,
-            sensor_location="chest", manufacturer="calmlink", model="simulated strap",
+            sensor_location="chest",
         )
         decoder = PacketDecoder(self.on_packet)
         packets = simulate_packets(self._seed, self._physiology)

@@ -4,9 +4,8 @@ import { audio } from "./audio.js";
 import { createChart } from "./chart.js";
 import { createGauge } from "./gauge.js";
 import { openFeed } from "./feed.js";
-import { el, get, post } from "./api.js";
+import { $, el, fillStepsTable, get, mmss, post, request } from "./common.js";
 
-const $ = (id) => document.getElementById(id);
 const gauge = createGauge($("gauge"), $("gauge-fill"));
 const chart = createChart($("chart"));
 const TREND = { slowing: ["slowing down", "↓"], steady: ["steady", "→"], rising: ["picking up", "↑"] };
@@ -42,9 +41,11 @@ document.addEventListener("visibilitychange", () => {
 function showConnection(c) {
   const pill = $("connection");
   pill.dataset.state = c.state;
-  const parts = [c.device ? `${c.device}: ${c.state}` : c.state];
+  const maker = [c.manufacturer, c.model].filter(Boolean).join(" ");
+  const name = c.device && maker && maker !== c.device ? `${c.device} (${maker})` : (c.device || maker);
+  const parts = [name ? `${name}: ${c.state}` : c.state];
   if (c.battery_pct !== null && c.battery_pct !== undefined) parts.push(`battery ${c.battery_pct}%`);
-  if (c.state !== "connected" && c.reason) parts.push(c.reason);
+  if ((c.state !== "connected" || c.cause === "no-contact") && c.reason) parts.push(c.reason);
   pill.textContent = parts.join(" · ");
   $("disconnect").hidden = !["connected", "connecting", "reconnecting", "scanning"].includes(c.state);
 }
@@ -71,30 +72,43 @@ function showSession(s) {
   $("pause").textContent = s.state === "paused" ? "Resume" : "Pause";
   $("live-view").dataset.paused = String(s.state === "paused");
   $("progress").replaceChildren(...s.routine.steps.map((st, i) => {
+    const where = i < step.index ? "done" : i === step.index ? "current" : "";
     const li = el("li");
     li.title = st.name;
-    li.className = i < step.index ? "done" : i === step.index ? "current" : "";
+    li.className = where;
+    li.append(el("span", `${st.name}${where ? `, ${where === "done" ? "done" : "now"}` : ""}`, "visually-hidden"));
+    if (where === "current") li.setAttribute("aria-current", "step");
     return li;
   }));
   if (previous && previous.id === s.id && previous.step.index !== step.index) audio.stepTone();
   show("live");
 }
 
+// Set text only when it changes, so a screen reader is not told the same thing every beat.
+function setText(id, text) {
+  const node = $(id);
+  if (node.textContent !== String(text)) node.textContent = text;
+}
+
 function showBeat(b) {
-  $("contact").textContent = b.contact === false ? "no skin contact: wet the electrodes"
-    : b.contact === true ? "skin contact good" : "";
+  if (b.role !== "receiver") return;
+  setText("contact", b.contact === false ? "no skin contact: wet the electrodes"
+    : b.contact === true ? "skin contact good" : "");
   if (b.session_id === null || b.session_id === undefined) {
-    $("connect-hr").textContent = Math.round(b.hr_bpm);
+    setText("connect-hr", Math.round(b.hr_bpm));
     return;
   }
-  $("hr").textContent = Math.round(b.hr_bpm);
+  setText("hr", Math.round(b.hr_bpm));
   gauge.set(b.gauge);
-  $("gauge-value").textContent = b.gauge === null ? "–" : Math.round(b.gauge);
-  $("gauge-label").textContent = b.gauge === null ? (b.reason || "calibrating") : "relaxation proxy";
+  setText("gauge-value", b.gauge === null ? "–" : Math.round(b.gauge));
+  setText("gauge-label", b.gauge === null ? (b.reason || "calibrating") : "relaxation proxy");
   const [word, arrow] = TREND[b.trend] || ["settling in", ""];
-  $("trend").textContent = word;
-  $("trend-arrow").textContent = arrow;
-  $("quality").textContent = b.quality === "good" || b.quality === "fair" ? "" : (b.reason || b.quality);
+  setText("trend", word);
+  setText("trend-arrow", arrow);
+  const spoken = b.gauge === null ? `relaxation proxy: ${b.reason || "calibrating"}`
+    : `relaxation proxy ${Math.round(b.gauge)}, ${word}`;
+  if ($("gauge").getAttribute("aria-label") !== spoken) $("gauge").setAttribute("aria-label", spoken);
+  setText("quality", b.quality === "good" || b.quality === "fair" ? "" : (b.reason || b.quality));
   $("quality").dataset.quality = b.quality;
   if (b.trend === "slowing" && state.lastTrend !== "slowing" && $("chime").checked) audio.chime();
   state.lastTrend = b.trend;
@@ -105,10 +119,6 @@ function showBeat(b) {
   if (paints) requestAnimationFrame(() => paints.push([b.beat_seq, performance.timeOrigin + performance.now()]));
 }
 
-function fmt(x, digits = 0, unit = "") {
-  return x === null || x === undefined ? "–" : `${x > 0 && unit.startsWith("±") ? "+" : ""}${x.toFixed(digits)}${unit.replace("±", "")}`;
-}
-
 function showEnd(summary) {
   state.session = null;
   if (!summary) return;
@@ -116,14 +126,7 @@ function showEnd(summary) {
   $("end-headline").textContent = `${summary.profile}: ${minutes} min, ${summary.n_beats} beats. ` +
     `Compared with settling, the session looked ${summary.outcome}.`;
   $("observations").replaceChildren(...summary.observations.map((o) => el("li", o)));
-  $("steps-body").replaceChildren(...summary.steps.map((s) => {
-    const tr = el("tr");
-    tr.append(el("td", s.name), el("td", fmt(s.mean_hr_bpm, 0, " bpm")),
-      el("td", s.index === 0 ? "baseline" : fmt(s.delta_hr_bpm, 1, "± bpm")),
-      el("td", s.index === 0 ? "baseline" : fmt(s.delta_ln_rmssd, 2, "±")),
-      el("td", s.clean_share === null ? "–" : `${Math.round(s.clean_share * 100)}%`));
-    return tr;
-  }));
+  fillStepsTable($("steps-body"), summary.steps);
   $("review-link").href = `/review#session-${summary.session_id}`;
   show("end");
 }
@@ -185,7 +188,7 @@ async function showViewers() {
       else {
         const revoke = el("button", "Revoke", "button quiet small");
         revoke.addEventListener("click", async () => {
-          await fetch(`/api/viewers/${v.id}`, { method: "DELETE" });
+          await request("DELETE", `/api/viewers/${v.id}`).catch(() => {});
           showViewers();
         });
         li.append(revoke);
@@ -231,7 +234,7 @@ setInterval(() => {
   if (state.stepDeadline === null || !state.session) return;
   if (state.session.state === "paused") return;
   const left = Math.max(0, Math.round((state.stepDeadline - performance.now()) / 1000 * state.clockRate));
-  $("step-timer").textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+  setText("step-timer", mmss(left));
 }, 250);
 
 openFeed(handle, (s) => {

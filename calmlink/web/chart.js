@@ -1,12 +1,11 @@
 // A small chart of the last minutes: heart rate and the gauge, pinned axes, sliding window.
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
+import { mmssAxis, palette } from "./common.js";
 
 const WINDOW_S = 300;
 
 export function createChart(el) {
   const data = [[], [], []];
-  const css = getComputedStyle(document.documentElement);
-  const color = (name) => css.getPropertyValue(name).trim() || "#888";
   let plot = null;
 
   function size() {
@@ -15,18 +14,18 @@ export function createChart(el) {
 
   function ensure() {
     if (plot || !el.isConnected || el.offsetParent === null) return;
+    const c = palette();
     plot = new uPlot({
       ...size(),
       legend: { show: false },
       cursor: { show: false },
       scales: { x: { time: false }, hr: { range: [40, 120] }, g: { range: [0, 100] } },
       axes: [
-        { stroke: color("--muted"), grid: { show: false }, values: (u, v) => v.map((s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`) },
-        { scale: "hr", stroke: color("--muted"), grid: { stroke: color("--track") } },
-        { scale: "g", side: 1, stroke: color("--muted"), grid: { show: false } },
+        { stroke: c.muted, grid: { show: false }, values: mmssAxis },
+        { scale: "hr", stroke: c.muted, grid: { stroke: c.track } },
+        { scale: "g", side: 1, stroke: c.muted, grid: { show: false } },
       ],
-      series: [{}, { scale: "hr", stroke: color("--steady"), width: 1.5 },
-               { scale: "g", stroke: color("--calm"), width: 2 }],
+      series: [{}, { scale: "hr", stroke: c.steady, width: 1.5 }, { scale: "g", stroke: c.calm, width: 2 }],
     }, data, el);
   }
 

@@ -1,7 +1,6 @@
 // Exchange the code shown on the host for this device's own token (kept as a cookie).
-import { post } from "./api.js";
+import { $, post } from "./common.js";
 
-const $ = (id) => document.getElementById(id);
 const fromLink = new URLSearchParams(location.search).get("code");
 if (fromLink) $("code").value = fromLink;
 

@@ -1,27 +1,14 @@
 // Review: the session list and one session's charts, steps, notes and ratings. Figures come from
 // the server; the page only draws them.
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
-import { el, get } from "./api.js";
+import { $, el, fillStepsTable, fmt, get, mmssAxis, palette, request } from "./common.js";
 
-const $ = (id) => document.getElementById(id);
 const RATINGS = [
   ["rating_receiver_before", "Receiver, before"], ["rating_receiver_after", "Receiver, after"],
   ["rating_giver_before", "Giver, before"], ["rating_giver_after", "Giver, after"],
 ];
 let current = null;
 let plot = null;
-
-function fmt(x, digits = 0, unit = "", signed = false) {
-  if (x === null || x === undefined) return "–";
-  return `${signed && x > 0 ? "+" : ""}${x.toFixed(digits)}${unit}`;
-}
-
-async function send(method, path, body) {
-  const res = await fetch(path, { method, headers: { "content-type": "application/json" },
-                                  body: body ? JSON.stringify(body) : undefined });
-  if (!res.ok) throw new Error(`request failed (${res.status})`);
-  return res.json();
-}
 
 async function showList() {
   $("list-view").hidden = false;
@@ -43,10 +30,10 @@ async function showList() {
 function drawChart(beats, steps) {
   const box = $("session-chart");
   box.replaceChildren();
-  const css = getComputedStyle(document.documentElement);
-  const color = (n) => css.getPropertyValue(n).trim();
+  const c = palette();
   const t = [], hr = [], gauge = [], rmssd = [];
   for (const b of beats) {
+    if (b.role !== "receiver") continue;
     t.push(b.t); hr.push(b.artifact ? null : b.hr_bpm); gauge.push(b.gauge); rmssd.push(b.rmssd_ms);
   }
   plot = new uPlot({
@@ -54,14 +41,13 @@ function drawChart(beats, steps) {
     legend: { show: false }, cursor: { show: false },
     scales: { x: { time: false }, g: { range: [0, 100] } },
     axes: [
-      { stroke: color("--muted"), grid: { show: false },
-        values: (u, v) => v.map((s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`) },
-      { scale: "hr", stroke: color("--muted"), grid: { stroke: color("--track") } },
-      { scale: "g", side: 1, stroke: color("--muted"), grid: { show: false } },
+      { stroke: c.muted, grid: { show: false }, values: mmssAxis },
+      { scale: "hr", stroke: c.muted, grid: { stroke: c.track } },
+      { scale: "g", side: 1, stroke: c.muted, grid: { show: false } },
     ],
-    series: [{}, { scale: "hr", stroke: color("--steady"), width: 1.5 },
-             { scale: "g", stroke: color("--calm"), width: 2 },
-             { scale: "hr", stroke: color("--warn"), width: 1, dash: [4, 4] }],
+    series: [{}, { scale: "hr", stroke: c.steady, width: 1.5 },
+             { scale: "g", stroke: c.calm, width: 2 },
+             { scale: "hr", stroke: c.warn, width: 1, dash: [4, 4] }],
   }, [t, hr, gauge, rmssd], box);
   const total = beats.length ? beats[beats.length - 1].t - beats[0].t : 1;
   $("step-bands").replaceChildren(...steps.map((s) => {
@@ -82,14 +68,7 @@ async function showSession(id) {
   $("session-meta").textContent = `${s.routine} · ${fmt((s.duration_s || 0) / 60, 1)} min · ` +
     `${s.n_beats} beats · ${s.state}${summary.outcome ? ` · ${summary.outcome}` : ""}`;
   $("session-observations").replaceChildren(...(summary.observations || []).map((o) => el("li", o)));
-  $("session-steps").replaceChildren(...summary.steps.map((st) => {
-    const tr = el("tr");
-    tr.append(el("td", st.name), el("td", fmt(st.mean_hr_bpm, 0, " bpm")),
-      el("td", st.index === 0 ? "baseline" : fmt(st.delta_hr_bpm, 1, " bpm", true)),
-      el("td", st.index === 0 ? "baseline" : fmt(st.delta_ln_rmssd, 2, "", true)),
-      el("td", st.clean_share === null ? "–" : `${Math.round(st.clean_share * 100)}%`));
-    return tr;
-  }));
+  fillStepsTable($("session-steps"), summary.steps);
   $("notes").value = s.notes || "";
   $("ratings").replaceChildren(...RATINGS.map(([key, label]) => {
     const wrap = el("label", `${label} `);
@@ -113,13 +92,13 @@ $("notes-form").addEventListener("submit", async (ev) => {
     const v = $(key).value;
     if (v !== "–") body[key] = Number(v);
   }
-  try { await send("PATCH", `/api/sessions/${current.id}`, body); $("saved").textContent = "Saved."; }
+  try { await request("PATCH", `/api/sessions/${current.id}`, body); $("saved").textContent = "Saved."; }
   catch (err) { $("saved").textContent = err.message; }
 });
 
 $("delete").addEventListener("click", async () => {
   if (!current || !confirm("Delete this session and its beats?")) return;
-  await send("DELETE", `/api/sessions/${current.id}`);
+  await request("DELETE", `/api/sessions/${current.id}`);
   location.hash = "";
 });
 

@@ -1,32 +1,24 @@
 // Trends per receiver: baselines against the personal normal range, response per step, frequency.
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
-import { el, get } from "./api.js";
-
-const $ = (id) => document.getElementById(id);
-
-function fmt(x, digits = 0, unit = "", signed = false) {
-  if (x === null || x === undefined) return "–";
-  return `${signed && x > 0 ? "+" : ""}${x.toFixed(digits)}${unit}`;
-}
+import { $, el, fmt, get, palette, request } from "./common.js";
 
 function chart(box, rows, label) {
   box.replaceChildren();
   if (!rows.length) return;
-  const css = getComputedStyle(document.documentElement);
-  const color = (n) => css.getPropertyValue(n).trim();
+  const c = palette();
   const x = rows.map((_, i) => i + 1);
   const pick = (k) => rows.map((r) => (r[k] === undefined ? null : r[k]));
   new uPlot({
     width: Math.max(300, box.clientWidth || 600), height: 180,
     legend: { show: false }, cursor: { show: false },
     scales: { x: { time: false } },
-    axes: [{ stroke: color("--muted"), grid: { show: false }, label: "session" },
-           { stroke: color("--muted"), grid: { stroke: color("--track") }, label }],
-    series: [{}, { stroke: color("--calm"), width: 0, points: { show: true, size: 7, fill: color("--calm") } },
-             { stroke: color("--steady"), width: 2 },
-             { stroke: color("--track"), width: 1, fill: "rgba(111,168,160,0.08)" },
-             { stroke: color("--track"), width: 1 }],
-    bands: [{ series: [3, 4], fill: "rgba(111,168,160,0.10)" }],
+    axes: [{ stroke: c.muted, grid: { show: false }, label: "session" },
+           { stroke: c.muted, grid: { stroke: c.track }, label }],
+    series: [{}, { stroke: c.calm, width: 0, points: { show: true, size: 7, fill: c.calm } },
+             { stroke: c.steady, width: 2 },
+             { stroke: c.bandEdge, width: 1 },
+             { stroke: c.bandEdge, width: 1 }],
+    bands: [{ series: [3, 4], fill: c.band }],
   }, [x, pick("value"), pick("rolling"), pick("normal_high"), pick("normal_low")], box);
 }
 
@@ -59,8 +51,10 @@ async function init() {
 $("delete-profile").addEventListener("click", async () => {
   const name = $("profile").value;
   if (!name || !confirm(`Delete ${name} and every session of theirs? This cannot be undone.`)) return;
-  const res = await fetch(`/api/profiles?name=${encodeURIComponent(name)}`, { method: "DELETE" });
-  if (res.ok) location.reload();
+  try {
+    await request("DELETE", `/api/profiles?name=${encodeURIComponent(name)}`);
+    location.reload();
+  } catch (err) { $("message").textContent = err.message; }
 });
 
 init().catch((err) => { $("message").textContent = err.message; });

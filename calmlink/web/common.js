@@ -1,0 +1,62 @@
+// What every page shares: element lookup, text-only elements, numbers, the m:ss clock, requests that
+// show the server's own error, the palette from CSS variables, and the per-step table. Figures come
+// from the server; pages only draw them.
+
+export const $ = (id) => document.getElementById(id);
+
+// Build an element with text only: untrusted strings never become markup.
+export function el(tag, text = "", className = "") {
+  const node = document.createElement(tag);
+  if (text !== "") node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+// A number with its unit, "–" when there is none; signed puts "+" before a positive change.
+export function fmt(x, digits = 0, unit = "", signed = false) {
+  if (x === null || x === undefined) return "–";
+  return `${signed && x > 0 ? "+" : ""}${x.toFixed(digits)}${unit}`;
+}
+
+export function mmss(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+// uPlot axis values in m:ss.
+export const mmssAxis = (u, values) => values.map(mmss);
+
+// The palette, read from the stylesheet's variables: colours live in CSS only.
+export function palette() {
+  const css = getComputedStyle(document.documentElement);
+  const read = (name) => css.getPropertyValue(name).trim();
+  return { muted: read("--muted"), track: read("--track"), calm: read("--calm"), steady: read("--steady"),
+           warn: read("--warn"), giver: read("--giver"), band: read("--band"), bandEdge: read("--band-edge") };
+}
+
+// JSON in, JSON out; a refused request throws with the server's own explanation.
+export async function request(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(typeof data.detail === "string" ? data.detail : `request failed (${res.status})`);
+  return data;
+}
+
+export const get = (path) => request("GET", path);
+export const post = (path, body = {}) => request("POST", path, body);
+
+// The per-step table of a session summary: heart rate and ln RMSSD against the settle step.
+export function fillStepsTable(tbody, steps) {
+  tbody.replaceChildren(...steps.map((s) => {
+    const tr = el("tr");
+    tr.append(el("td", s.name), el("td", fmt(s.mean_hr_bpm, 0, " bpm")),
+      el("td", s.index === 0 ? "baseline" : fmt(s.delta_hr_bpm, 1, " bpm", true)),
+      el("td", s.index === 0 ? "baseline" : fmt(s.delta_ln_rmssd, 2, "", true)),
+      el("td", s.clean_share === null || s.clean_share === undefined ? "–" : `${Math.round(s.clean_share * 100)}%`));
+    return tr;
+  }));
+}
