@@ -221,7 +221,6 @@ class GattCharacteristic(ServiceInterface):
         self._uuid, self._service, self._flags = uuid, service_path, flags
         self.value = value
         self.notifying = False
-        self.start_notify_calls = 0
 
     @dbus_property(access=PropertyAccess.READ)
     def UUID(self) -> "s":
@@ -253,7 +252,6 @@ class GattCharacteristic(ServiceInterface):
 
     @method()
     def StartNotify(self) -> None:
-        self.start_notify_calls += 1
         self.notifying = True
         self.emit_properties_changed({"Notifying": True})
 
