@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from calmlink.recordings.rr_text import read_rr_file
-from calmlink.recordings.series import RRFileError, RRSeries
+if TYPE_CHECKING:  # numpy is imported only when a file is read, never for `calmlink --help`
+    from calmlink.recordings.series import RRSeries
 
 
 def analyze(
@@ -44,6 +44,8 @@ PROGRESS_BYTES = 32 << 20
 
 def read_for_cli(path: Path) -> RRSeries:
     """Read a file, with a progress bar on a terminal when it is large."""
+    from calmlink.recordings.rr_text import read_rr_file
+
     try:
         size = path.stat().st_size
     except OSError:
@@ -58,6 +60,8 @@ def read_for_cli(path: Path) -> RRSeries:
 
 
 def select_window(series: RRSeries, start: float, duration: float) -> RRSeries:
+    from calmlink.recordings.series import RRSeries
+
     t0 = series.t_s[0] - series.rr_ms[0] / 1000.0 if series.rr_ms.size else 0.0
     rel = series.t_s - t0
     keep = (rel > start) & (rel <= start + duration)
@@ -75,6 +79,8 @@ def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
 
 def load_for_cli(path: Path, window: tuple[float, float] | None) -> RRSeries:
     """The file's series, or the part of it in ``window``; RRFileError when there is nothing."""
+    from calmlink.recordings.series import RRFileError
+
     series = read_for_cli(path)
     if window is not None:
         series = select_window(series, *window)
@@ -86,6 +92,8 @@ def load_for_cli(path: Path, window: tuple[float, float] | None) -> RRSeries:
 
 def run_analyze(path: Path, *, json_out: bool, correct: bool,
                 window: tuple[float, float] | None) -> int:
+    from calmlink.recordings.series import RRFileError
+
     try:
         series = load_for_cli(path, window)
     except RRFileError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -31,6 +30,8 @@ def record(
     if simulate and replay is not None:
         typer.echo("calmlink record: choose either --simulate or --replay, not both.", err=True)
         raise typer.Exit(2)
+    import asyncio
+
     from calmlink.sensors.factory import SourceFactory
     from calmlink.sessions.recorder import record as run
     from calmlink.sessions.store import Store

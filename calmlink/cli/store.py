@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Callable, Coroutine
@@ -24,6 +23,8 @@ T = TypeVar("T")
 
 def _with_store(db: Path, work: Callable[[Store], Coroutine[object, object, T]]) -> T:
     """Open the store, run ``work`` on an event loop, close it."""
+    import asyncio
+
     from calmlink.sessions.store import Store
 
     store = Store(db)
