@@ -7,6 +7,7 @@ import sys
 import time
 
 MODULES = ["bench_live", "bench_ble", "bench_web", "bench_store", "bench_fanout", "bench_signal",
+           "bench_synchrony",
            "relax"]
 
 

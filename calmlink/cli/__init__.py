@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from calmlink.cli import analyze, record, serve, store
+from calmlink.cli import analyze, record, serve, store, sync
 
 app = typer.Typer(
     help="calmlink: a calm relaxation proxy from a heart-rate strap. Not a medical device.",
@@ -25,6 +25,7 @@ app.command()(serve.serve)
 app.command()(serve.scan)
 app.command()(record.record)
 app.command()(analyze.analyze)
+app.command()(sync.sync)
 app.command()(store.sessions)
 app.command()(store.export)
 app.command("import")(store.import_)

@@ -19,7 +19,7 @@ import asyncio
 import math
 import random
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from calmlink.sensors.beats import PacketDecoder
 from calmlink.sensors.hrs import encode_heart_rate_measurement, ms_to_rr_units
@@ -42,6 +42,62 @@ class Physiology:
     missed_per_beat: float = 0.001
     contact_loss_at_s: float | None = 300.0
     contact_loss_s: float = 6.0
+    slow_bpm: float = 0.0
+    """Amplitude (SD, bpm) of the slow wander of heart rate (0.02-0.12 Hz), own or shared."""
+    shared: SlowDrive | None = None
+    """A wander two people share (partner mode's known truth); None: none is shared."""
+    coupling: float = 0.0
+    """Share of the wander's variance that is the shared one (0: independent, 1: all shared)."""
+    lag_s: float = 0.0
+    """How long after the shared wander this person follows it."""
+    own_seed: int = 0
+    """Seed of this person's own wander."""
+    trend_bpm_per_min: float = 0.0
+    """A steady drift of heart rate (a room warming up, a shared climb: the synchrony trap)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SlowDrive:
+    """A slowly wandering heart-rate offset in bpm: a few sinusoids between 0.02 and 0.12 Hz (the
+    low-frequency band, where two resting hearts can move together), seeded frequencies and phases,
+    scaled to unit standard deviation (pure: a function of time)."""
+
+    seed: int
+    components: int = 40
+    _parts: tuple[tuple[float, float], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        rng = random.Random(self.seed)
+        parts = tuple((2 * math.pi * rng.uniform(0.02, 0.12), rng.uniform(0.0, 2 * math.pi))
+                      for _ in range(self.components))
+        object.__setattr__(self, "_parts", parts)
+
+    def at(self, t: float) -> float:
+        total = sum(math.sin(omega * t + phase) for omega, phase in self._parts)
+        return total * math.sqrt(2.0 / self.components)
+
+
+def pair_physiologies(seed: int = 7, coupling: float = 0.5, lag_s: float = 2.0,
+                      slow_bpm: float = 5.0) -> tuple[Physiology, Physiology]:
+    """A receiver and a giver for partner mode: each their own heart rate, breathing and wander,
+    with ``coupling`` of the wander shared, the giver following it ``lag_s`` later."""
+    shared = SlowDrive(seed * 7919 + 1)
+    receiver = Physiology(slow_bpm=slow_bpm, shared=shared, coupling=coupling, lag_s=0.0,
+                          own_seed=seed * 7919 + 2, contact_loss_at_s=None)
+    giver = Physiology(start_hr=70.0, settled_hr=66.0, settle_tau_s=300.0, start_breath_per_min=12.0,
+                       settled_breath_per_min=10.0, start_rsa_ms=14.0, settled_rsa_ms=24.0,
+                       slow_bpm=slow_bpm, shared=shared, coupling=coupling, lag_s=lag_s,
+                       own_seed=seed * 7919 + 3, contact_loss_at_s=None)
+    return receiver, giver
+
+
+def _slow_offset(p: Physiology, t: float) -> float:
+    if p.slow_bpm == 0.0 and p.trend_bpm_per_min == 0.0:
+        return 0.0
+    own = SlowDrive(p.own_seed).at(t) if p.coupling < 1.0 else 0.0
+    shared = p.shared.at(t - p.lag_s) if p.shared is not None and p.coupling > 0.0 else 0.0
+    wander = math.sqrt(p.coupling) * shared + math.sqrt(1.0 - p.coupling) * own
+    return p.slow_bpm * wander + p.trend_bpm_per_min * t / 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,15 +112,47 @@ def simulate_packets(
     """Endless stream of notification packets on a virtual clock starting at 0."""
     p = physiology or Physiology()
     rng = random.Random(seed)
+    next_packet = packet_interval_s
+    pending: list[tuple[float, int]] = []  # (beat end time, RR in 1/1024 s)
+    for t, rr, mean_rr in _beats(p, rng):
+        pending.append((t, ms_to_rr_units(rr)))
+        while t >= next_packet:
+            in_loss = (p.contact_loss_at_s is not None
+                       and p.contact_loss_at_s <= next_packet < p.contact_loss_at_s + p.contact_loss_s)
+            ready = [units for end, units in pending if end <= next_packet][:9]
+            del pending[: len(ready)]
+            recent = ready[-3:] or [ms_to_rr_units(mean_rr)]
+            hr = round(60.0 * 1024 / (sum(recent) / len(recent)))
+            if in_loss:
+                payload = encode_heart_rate_measurement(hr, (), sensor_contact=False)
+            else:
+                payload = encode_heart_rate_measurement(hr, ready, sensor_contact=True)
+            yield Packet(next_packet + rng.uniform(0.0, 0.03), payload)
+            next_packet += packet_interval_s
+
+
+def simulate_beats(seed: int, physiology: Physiology, duration_s: float
+                   ) -> tuple[list[float], list[float]]:
+    """Beat end times and RR intervals (ms) for ``duration_s``: the physiology without the strap
+    (for tests and benchmarks that need a known truth in bulk)."""
+    times, rrs = [], []
+    for t, rr, _ in _beats(physiology, random.Random(seed)):
+        if t > duration_s:
+            break
+        times.append(t)
+        rrs.append(rr)
+    return times, rrs
+
+
+def _beats(p: Physiology, rng: random.Random) -> Iterator[tuple[float, float, float]]:
+    """Endless beats: (end time, RR in ms, the mean RR they vary around)."""
     t = 0.0  # end of the last generated beat
     breath_phase = rng.random() * 2 * math.pi
     lf_phase = rng.random() * 2 * math.pi
-    next_packet = packet_interval_s
-    pending: list[tuple[float, int]] = []  # (beat end time, RR in 1/1024 s)
     compensatory = 0.0
     while True:
         settle = 1.0 - math.exp(-t / p.settle_tau_s)
-        mean_rr = 60000.0 / (p.start_hr + (p.settled_hr - p.start_hr) * settle)
+        mean_rr = 60000.0 / (p.start_hr + (p.settled_hr - p.start_hr) * settle + _slow_offset(p, t))
         breath_hz = (p.start_breath_per_min
                      + (p.settled_breath_per_min - p.start_breath_per_min) * settle) / 60.0
         rsa = p.start_rsa_ms + (p.settled_rsa_ms - p.start_rsa_ms) * settle
@@ -81,20 +169,7 @@ def simulate_packets(
         elif rng.random() < p.missed_per_beat:
             rr *= 2.0
         t += rr / 1000.0
-        pending.append((t, ms_to_rr_units(rr)))
-        while t >= next_packet:
-            in_loss = (p.contact_loss_at_s is not None
-                       and p.contact_loss_at_s <= next_packet < p.contact_loss_at_s + p.contact_loss_s)
-            ready = [units for end, units in pending if end <= next_packet][:9]
-            del pending[: len(ready)]
-            recent = ready[-3:] or [ms_to_rr_units(mean_rr)]
-            hr = round(60.0 * 1024 / (sum(recent) / len(recent)))
-            if in_loss:
-                payload = encode_heart_rate_measurement(hr, (), sensor_contact=False)
-            else:
-                payload = encode_heart_rate_measurement(hr, ready, sensor_contact=True)
-            yield Packet(next_packet + rng.uniform(0.0, 0.03), payload)
-            next_packet += packet_interval_s
+        yield t, rr, mean_rr
 
 
 class SimulatedStrap:
