@@ -15,7 +15,8 @@ MAX_LINES = 300
 # that only the page or the stored JSON reads.
 FRAMEWORK_NAMES = ["http_error", "_root", "row_factory", "elapsed_s", "calibrating", "created_at",
                    "revoked_at", "baseline_hr_bpm", "baseline_ln_rmssd", "n_segments", "artifacts",
-                   "rating_*", "options"]
+                   "rating_*", "options", "pseudo_pairs", "sentence", "steps_in_step",
+                   "step_sentences"]
 
 
 def test_layer_contracts_hold() -> None:

@@ -12,7 +12,7 @@ import pytest
 from calmlink.sessions import events
 from calmlink.sessions.beat import BEAT_FIELDS
 from calmlink.sessions.routine import Step
-from calmlink.sessions.summary import SessionSummary, StepSummary
+from calmlink.sessions.summary import PartnerSummary, SessionSummary, StepSummary, SynchronyReport
 from calmlink.settings import documented
 
 DOCS = Path(__file__).parent.parent / "docs"
@@ -48,6 +48,8 @@ def _expected() -> dict[str, set[str]]:
     out["step object"] = _names(events.StepState)
     out["routine object"] = _names(events.RoutineView)
     out["summary object"] = _names(SessionSummary)
+    out["partner object"] = _names(PartnerSummary)
+    out["synchrony object"] = _names(SynchronyReport)
     return out
 
 

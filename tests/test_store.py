@@ -32,7 +32,8 @@ def make_old_file(path: Path, version: int) -> None:
     conn.execute("INSERT INTO sessions(profile_id, routine, device, source, started_at, state) "
                  "VALUES (1, 'Ten quiet minutes', 'Polar H10', 'live', '2026-01-01T00:00:00', 'active')")
     for k in range(50):
-        conn.execute("INSERT INTO beats(session_id, seq, t, rr_ms, hr_bpm, artifact, gap_before, "
+        seq = "beat_seq" if version >= 4 else "seq"  # version 4 named the beat's own number
+        conn.execute(f"INSERT INTO beats(session_id, {seq}, t, rr_ms, hr_bpm, artifact, gap_before, "
                      "step, gauge, trend, quality) VALUES (1, ?, ?, 900, 66.7, 0, ?, 0, NULL, NULL, "
                      "'good')", (k, 0.9 * (k + 1), int(k == 0)))
     if version >= 2:  # from version 2 on, the store keeps this count as it writes beats

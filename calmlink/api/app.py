@@ -24,6 +24,7 @@ from calmlink.api.security import LOOPBACK_HOSTS, GuardMiddleware, lan_address, 
 from calmlink.api.viewers import Viewers
 from calmlink.sensors.factory import SourceFactory
 from calmlink.sensors.models import HeartRateSource
+from calmlink.sessions.beat import Role
 from calmlink.sessions.controller import Controller
 from calmlink.sessions.routine import load_routines
 from calmlink.sessions.store import Store
@@ -42,11 +43,13 @@ PAGES = {"/": "index.html", "/review": "review.html", "/trends": "trends.html", 
 def create_app(settings: Settings, source: HeartRateSource | None, store: Store, *,
                sources: SourceFactory | None = None, clock: Callable[[], float] | None = None,
                source_kind: str = "live", clock_rate: float = 1.0,
-               autostart: bool = False, trusted_clients: set[str] | None = None) -> FastAPI:
+               autostart: bool = False, trusted_clients: set[str] | None = None,
+               giver: HeartRateSource | None = None) -> FastAPI:
     """The app. ``source`` (if any) is attached at start-up as the receiver's; ``sources`` finds
     and connects straps from the page (default: the demo strap only); ``clock`` drives step timers
     (a simulator or replay may run it faster); ``autostart`` begins a session at once (the demo);
-    ``trusted_clients`` are the addresses counted as this machine in LAN mode (default: loopback)."""
+    ``trusted_clients`` are the addresses counted as this machine in LAN mode (default: loopback);
+    ``giver`` (partner mode) is attached as the giver's strap."""
     mimetypes.init()  # reads the system's type files: done here, not on the event loop at first use
     hub = Hub()
     routines, routine_errors = load_routines(settings.routines_path)
@@ -61,8 +64,10 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
         await asyncio.to_thread(store.open)
         if source is not None:
             await controller.attach(source)
-            if autostart:
-                await controller.start_session()
+        if giver is not None:
+            await controller.attach(giver, Role.GIVER)
+        if source is not None and autostart:
+            await controller.start_session()
         try:
             yield
         finally:

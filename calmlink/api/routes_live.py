@@ -46,6 +46,8 @@ class DisconnectRequest(BaseModel):
 class StartRequest(BaseModel):
     profile: str | None = Field(None, min_length=1, max_length=80)
     routine: str | None = Field(None, max_length=120)
+    giver: str | None = Field(None, max_length=80,
+                              description="The giver's name, when they wear a strap too")
 
 
 class SnapshotModel(BaseModel):
@@ -129,7 +131,7 @@ async def _run(call: Awaitable[SessionView | SessionSummary]) -> dict[str, Any]:
 @live_router.post("/api/session")
 async def start_session(request: Request, body: StartRequest) -> dict[str, Any]:
     """Start a session for a receiver profile with a routine (its first step is the baseline)."""
-    return await _run(_controller(request).start_session(body.profile, body.routine))
+    return await _run(_controller(request).start_session(body.profile, body.routine, body.giver))
 
 
 @live_router.post("/api/session/next")

@@ -15,7 +15,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from calmlink.sessions.store import Store, ViewerRow
+from calmlink.sessions.store import Store
+from calmlink.sessions.viewer_tokens import ViewerRow
 
 CODE_TTL_S = 180.0
 MAX_FAILS_PER_CLIENT = 5
@@ -82,7 +83,7 @@ class Viewers:
     async def issue(self, name: str, local: bool = False) -> str:
         token = secrets.token_urlsafe(32)
         digest = token_hash(token)
-        self._cache[digest] = await self.store.add_viewer(name or "phone", digest, local)
+        self._cache[digest] = await self.store.viewer_tokens.add(name or "phone", digest, local)
         return token
 
     # -- checking ---------------------------------------------------------------------------
@@ -94,14 +95,14 @@ class Viewers:
             return None
         digest = token_hash(token)
         if digest not in self._cache:
-            self._cache[digest] = await self.store.viewer_for_token(digest)
+            self._cache[digest] = await self.store.viewer_tokens.viewer_for(digest)
         return self._cache[digest]
 
     async def list(self) -> list[ViewerRow]:
-        return await self.store.viewers()
+        return await self.store.viewer_tokens.all()
 
     async def revoke(self, viewer_id: int) -> bool:
-        changed = await self.store.revoke_viewer(viewer_id)
+        changed = await self.store.viewer_tokens.revoke(viewer_id)
         if changed:
             self._cache = {k: v for k, v in self._cache.items() if v != viewer_id}
             for callback in self.on_revoke:

@@ -25,5 +25,14 @@ DbOpt = Annotated[Path | None, setting("db")]
 SpeedOpt = Annotated[float | None, setting("speed")]
 SeedOpt = Annotated[int | None, setting("seed")]
 ProfileOpt = Annotated[str | None, setting("profile")]
+PartnerOpt = Annotated[bool, typer.Option(
+    "--partner", help="Simulate two people (receiver and giver), each with a strap: partner mode "
+    "without hardware.")]
+CouplingOpt = Annotated[float, typer.Option(
+    min=0.0, max=1.0, help="With --partner: how much of the two hearts' slow wander is shared "
+    "(0 independent, 1 all shared).")]
+LagOpt = Annotated[float, typer.Option(
+    "--lag", min=-10.0, max=10.0, help="With --partner: seconds the giver follows the shared wander "
+    "after the receiver.")]
 LanOpt = Annotated[bool, typer.Option("--lan", help=_DOCS["lan"].help + " Phones must pair first.",
                                       envvar=_DOCS["lan"].variable)]

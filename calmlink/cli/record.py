@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from calmlink.cli.options import DbOpt, ProfileOpt, SeedOpt, SpeedOpt
+from calmlink.cli.options import CouplingOpt, DbOpt, LagOpt, PartnerOpt, ProfileOpt, SeedOpt, SpeedOpt
 from calmlink.settings import Settings
 
 
@@ -24,6 +24,9 @@ def record(
     speed: SpeedOpt = None,
     seed: SeedOpt = None,
     profile: ProfileOpt = None,
+    partner: PartnerOpt = False,
+    coupling: CouplingOpt = 0.5,
+    lag: LagOpt = 2.0,
 ) -> None:
     """Record a whole session into the store without the page."""
     settings = Settings.from_env(db=db, speed=speed, seed=seed, profile=profile)
@@ -36,14 +39,21 @@ def record(
     from calmlink.sessions.recorder import record as run
     from calmlink.sessions.store import Store
 
-    source = SourceFactory(settings.speed, settings.seed).make(device=device, simulate=simulate,
-                                                               replay=replay)
+    if partner and not simulate:
+        typer.echo("calmlink record: --partner simulates two straps: add --simulate.", err=True)
+        raise typer.Exit(2)
+    factory = SourceFactory(settings.speed, settings.seed)
+    giver = None
+    if partner:
+        source, giver = factory.simulated_pair(coupling, lag)
+    else:
+        source = factory.make(device=device, simulate=simulate, replay=replay)
     speed_factor = settings.speed if (simulate or replay is not None) else 1.0
     store = Store(settings.db_path)
     store.open()
     try:
         done = asyncio.run(run(source, store, profile=settings.profile, minutes=minutes, out=out,
-                               speed=speed_factor))
+                               speed=speed_factor, giver=giver))
     finally:
         store.close()
     if done.n_beats == 0:

@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from calmlink.cli.options import DbOpt, LanOpt, PortOpt, ProfileOpt, SeedOpt, SpeedOpt
+from calmlink.cli.options import (
+    CouplingOpt,
+    DbOpt,
+    LagOpt,
+    LanOpt,
+    PartnerOpt,
+    PortOpt,
+    ProfileOpt,
+    SeedOpt,
+    SpeedOpt,
+)
 from calmlink.settings import Settings
 
 EXIT_NO_BLUETOOTH = 3
@@ -16,18 +26,24 @@ EXIT_NO_BLUETOOTH = 3
 
 
 def _serve(settings: Settings, *, device: str | None, simulate: bool, replay: Path | None,
-           open_browser: bool, banner: str, autostart: bool = False) -> None:
+           open_browser: bool, banner: str, autostart: bool = False,
+           partner: tuple[float, float] | None = None) -> None:
+    """``partner``: (coupling, lag) of a simulated pair instead of one simulated strap."""
     from calmlink.api.server import build_server
     from calmlink.sensors.factory import SourceFactory
 
     simulated = simulate or replay is not None
     sources = SourceFactory(settings.speed, settings.seed, bluetooth=not simulated)
-    source = sources.make(device=device, simulate=simulate, replay=replay)
+    giver = None
+    if partner is not None:
+        source, giver = sources.simulated_pair(*partner)
+    else:
+        source = sources.make(device=device, simulate=simulate, replay=replay)
     try:
         server, sock = build_server(settings, source, sources=sources, accelerated=simulated,
                                     source_kind="simulated" if simulate
                                     else "replay" if replay is not None else "live",
-                                    autostart=autostart)
+                                    autostart=autostart, giver=giver)
     except OSError as exc:
         typer.echo(f"calmlink: cannot listen on {settings.host}:{settings.port}: {exc.strerror}. "
                    "Try another port with --port.", err=True)
@@ -61,6 +77,9 @@ def demo(
     seed: SeedOpt = None,
     profile: ProfileOpt = None,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
+    partner: PartnerOpt = False,
+    coupling: CouplingOpt = 0.5,
+    lag: LagOpt = 2.0,
 ) -> None:
     """Serve the live page on a simulated strap (no hardware needed). Its sessions go to a demo
     file of their own (demo.sqlite3 in the data directory) unless --db says otherwise, so pretend
@@ -69,7 +88,8 @@ def demo(
     if settings.db is None:
         settings = replace(settings, db=settings.db_path.with_name("demo.sqlite3"))
     _serve(settings, device=None, simulate=True, replay=None, open_browser=not no_browser,
-           banner="calmlink demo on a simulated strap", autostart=True)
+           banner="calmlink demo on " + ("two simulated straps" if partner else "a simulated strap"),
+           autostart=True, partner=(coupling, lag) if partner else None)
 
 
 def serve(
@@ -84,6 +104,9 @@ def serve(
     seed: SeedOpt = None,
     profile: ProfileOpt = None,
     lan: LanOpt = False,
+    partner: PartnerOpt = False,
+    coupling: CouplingOpt = 0.5,
+    lag: LagOpt = 2.0,
 ) -> None:
     """Serve the live page for a real strap (or --simulate, or --replay FILE --speed X)."""
     settings = Settings.from_env(port=port, db=db, speed=speed, seed=seed, profile=profile,
@@ -91,8 +114,12 @@ def serve(
     if simulate and replay is not None:
         typer.echo("calmlink serve: choose either --simulate or --replay, not both.", err=True)
         raise typer.Exit(2)
+    if partner and not simulate:
+        typer.echo("calmlink serve: --partner simulates two straps: add --simulate (with real "
+                   "straps, connect the giver's from the page).", err=True)
+        raise typer.Exit(2)
     _serve(settings, device=device, simulate=simulate, replay=replay, open_browser=False,
-           banner="calmlink")
+           banner="calmlink", partner=(coupling, lag) if partner else None)
 
 
 def scan(

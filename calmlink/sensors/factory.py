@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 DEMO_ADDRESS = "demo"
 DEMO_NAME = "calmlink demo strap"
+GIVER_DEMO_NAME = "calmlink demo strap (giver)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,19 @@ class SourceFactory:
         from calmlink.sensors.ble import scan
 
         return await scan(timeout)
+
+    def simulated_pair(self, coupling: float = 0.5, lag_s: float = 2.0
+                       ) -> tuple[HeartRateSource, HeartRateSource]:
+        """Two simulated people for partner mode: a receiver and a giver whose slow heart-rate
+        wander is ``coupling`` shared, the giver following ``lag_s`` later (a known truth)."""
+        from calmlink.sensors.simulator import SimulatedStrap, pair_physiologies
+
+        if not 0.0 <= coupling <= 1.0:
+            raise ValueError("coupling must be between 0 and 1")
+        receiver, giver = pair_physiologies(self.seed, coupling, lag_s)
+        return (SimulatedStrap(seed=self.seed, speed=self.speed, name=DEMO_NAME, physiology=receiver),
+                SimulatedStrap(seed=self.seed + 1, speed=self.speed, name=GIVER_DEMO_NAME,
+                               physiology=giver))
 
     def make(self, *, device: str | None = None, simulate: bool = False,
              replay: Path | None = None) -> HeartRateSource:

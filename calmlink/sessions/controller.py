@@ -31,6 +31,7 @@ from calmlink.sessions.events import (
     StepMessage,
 )
 from calmlink.sessions.live_session import LiveSession, routine_view
+from calmlink.sessions.partner import partner_summary
 from calmlink.sessions.routine import DEFAULT_ROUTINE, Routine
 from calmlink.sessions.step_clock import StepClock
 from calmlink.sessions.store import Store
@@ -156,8 +157,10 @@ class Controller:
         s.clock.go_to(step, self.now())
         self.publish(StepMessage(self.session_view()))
 
-    async def start_session(self, profile: str | None = None, routine: str | None = None
-                            ) -> SessionView:
+    async def start_session(self, profile: str | None = None, routine: str | None = None,
+                            giver: str | None = None) -> SessionView:
+        """Start a session for the receiver ``profile``; ``giver`` names the giver (partner mode:
+        their sessions together are compared with each other, never with other couples)."""
         async with self._lock:
             if self.session is not None:
                 raise SessionError("a session is already running: stop it first")
@@ -167,12 +170,14 @@ class Controller:
             name = (profile or self.default_profile).strip()
             if not name:
                 raise SessionError("the receiver's profile needs a name")
+            giver_name = (giver or "").strip() or None
             session_id = await self.store.start_session(
                 name, chosen.name, self.connection.device, self.source_kind,
-                steps=[st.name for st in chosen.steps])
+                steps=[st.name for st in chosen.steps], giver=giver_name)
             now = self.now()
             s = LiveSession(session_id, name, chosen,
-                         StepClock(tuple(st.duration_s for st in chosen.steps), now), now)
+                            StepClock(tuple(st.duration_s for st in chosen.steps), now), now,
+                            giver=giver_name)
             for role in self.straps.roles:
                 s.stream(role)
             self.session = s
@@ -224,10 +229,20 @@ class Controller:
         s = self.session
         assert s is not None
         self.session = None
-        summary = replace(summarize(s.beats, [st.name for st in s.routine.steps]),
-                          session_id=s.id, profile=s.profile, routine=s.routine.name, state=state)
+        names = [st.name for st in s.routine.steps]
+        giver = s.giver or "Giver"
+        partnered = any(b.role == Role.GIVER for b in s.beats)
+        earlier = await self.store.couple_beats(s.profile, giver, before=s.id) if partnered else []
+
+        def work() -> SessionSummary:  # numpy work: off the event loop
+            return replace(summarize(s.beats, names), session_id=s.id, profile=s.profile,
+                           routine=s.routine.name, state=state,
+                           partner=partner_summary(s.beats, names, giver, earlier))
+
+        summary = await asyncio.to_thread(work)
         self.last_summary = summary
-        await self.store.finish_session(s.id, state, summary.to_dict())
+        await self.store.finish_session(s.id, state, summary.to_dict(),
+                                        giver=giver if summary.partner is not None else None)
         self.publish(SessionEndMessage(summary))
         return summary
 

@@ -19,12 +19,18 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from calmlink.sessions.schema import migrate
 
 T = TypeVar("T")
+
+
+def now_iso() -> str:
+    """Now, as the store writes times: UTC, ISO 8601, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 WriteFn = Callable[[sqlite3.Connection], Any]
 
 

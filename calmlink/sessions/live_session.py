@@ -38,6 +38,8 @@ class LiveSession:
     """Controller clock at session time 0 (set by the session's first beat)."""
     n_beats: int = 0
     beats: list[Beat] = field(default_factory=list)
+    giver: str | None = None
+    """The giver's name (partner mode), when given."""
 
     def stream(self, role: Role) -> RoleStream:
         """The role's stream, begun with its own baseline settings when the role first appears."""

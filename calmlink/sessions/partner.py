@@ -9,12 +9,30 @@ the couple, never a comparison between couples. The lag is stored, not shown.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
 from calmlink.sessions.beat import Beat, Role
-from calmlink.signal.synchrony import DEFAULT_SYNCHRONY, Synchrony, SynchronyConfig, pair_synchrony
+from calmlink.sessions.summary import (
+    PartnerSummary,
+    StepSummary,
+    SynchronyReport,
+    overall_hr,
+    step_summaries,
+)
+from calmlink.signal.synchrony import (
+    DEFAULT_SYNCHRONY,
+    Synchrony,
+    SynchronyConfig,
+    heart_rate_grid,
+    pseudo_pair_p,
+    synchrony,
+)
+
+MIN_PSEUDO_PAIRS = 3
+"""Earlier sessions of the couple needed before the pseudo-pair test is run (and required)."""
 
 NO_CLEAR_LINK = "no clear link this time; that is common and says nothing about how the massage went"
 
@@ -27,18 +45,103 @@ def beats_of(beats: Sequence[Beat], role: Role) -> tuple[np.ndarray, np.ndarray,
             np.array([not b.artifact for b in mine], dtype=bool))
 
 
-def session_synchrony(beats: Sequence[Beat], config: SynchronyConfig = DEFAULT_SYNCHRONY
-                      ) -> Synchrony | None:
-    """The session test, or None when the giver wore no strap."""
-    giver = beats_of(beats, Role.GIVER)
-    if giver[0].size == 0:
+def step_starts(beats: Sequence[Beat]) -> dict[int, float]:
+    """When each step began, from the first beat stamped with it (any role)."""
+    out: dict[int, float] = {}
+    for b in beats:
+        if b.step is not None and b.step not in out:
+            out[b.step] = b.t
+    return out
+
+
+def aligned_giver(other: Sequence[Beat], today: dict[int, float]) -> list[Beat]:
+    """Another session's giver beats, each step moved to start when today's did: a pseudo-partner
+    who went through the same routine, at the same moments, but was not here."""
+    theirs = step_starts(other)
+    out = []
+    for b in other:
+        if b.role == Role.GIVER and b.step in theirs and b.step in today:
+            out.append(Beat(b.beat_seq, b.role, b.t - theirs[b.step] + today[b.step], b.rr_ms,
+                            b.hr_bpm, b.artifact, b.gap_before, b.step, b.gauge, b.trend,
+                            b.quality))
+    out.sort(key=lambda b: b.t)
+    return out
+
+
+def _both(r: StepSummary, g: StepSummary) -> str:
+    dr, dg = r.delta_hr_bpm, g.delta_hr_bpm
+    if dr is None or dg is None:
+        return f"{r.name}: not enough beats from both to compare."
+    numbers = f"receiver {dr:+.0f} bpm, giver {dg:+.0f} bpm"
+    if dr <= -1 and dg <= -1:
+        return f"{r.name}: you both slowed down ({numbers})."
+    if dr >= 1 and dg >= 1:
+        return f"{r.name}: you both picked up ({numbers})."
+    return f"{r.name}: {numbers}."
+
+
+def _steps_in_step(s: Synchrony, starts: dict[int, float], names: list[str]) -> tuple[str, ...]:
+    order = sorted(starts.items(), key=lambda kv: kv[1])
+    found: list[str] = []
+    for start, on in zip(s.window_start_s, s.in_step, strict=True):
+        if not on:
+            continue
+        centre = float(start) + 15.0
+        index = max((k for k, t in order if t <= centre), default=None)
+        if index is not None and 0 <= index < len(names) and names[index] not in found:
+            found.append(names[index])
+    return tuple(name for name in names if name in found)
+
+
+def _num(x: float | None, digits: int = 4) -> float | None:
+    return None if x is None or not math.isfinite(x) else round(float(x), digits)
+
+
+def partner_summary(beats: Sequence[Beat], step_names: list[str], giver: str = "Giver",
+                    earlier: Sequence[Sequence[Beat]] = (),
+                    config: SynchronyConfig = DEFAULT_SYNCHRONY) -> PartnerSummary | None:
+    """The giver's settling and the pair test; None when the giver wore no strap. ``earlier``:
+    the couple's earlier sessions' beats, for the pseudo-pair test (run from three on)."""
+    giver_rows = [b for b in beats if b.role == Role.GIVER]
+    if not giver_rows:
         return None
-    return pair_synchrony(beats_of(beats, Role.RECEIVER), giver, config)
+    receiver_rows = [b for b in beats if b.role == Role.RECEIVER]
+    g_steps = step_summaries(giver_rows, step_names)
+    r_steps = {s.index: s for s in step_summaries(receiver_rows, step_names)}
+    sentences = tuple(_both(r_steps[g.index], g) for g in g_steps[1:] if g.index in r_steps)
+    return PartnerSummary(
+        giver=giver, baseline_hr_bpm=g_steps[0].mean_hr_bpm if g_steps and g_steps[0].index == 0
+        else None, mean_hr_bpm=overall_hr(giver_rows), steps=g_steps, step_sentences=sentences,
+        synchrony=_report(beats, step_names, earlier, config))
+
+
+def _report(beats: Sequence[Beat], names: list[str], earlier: Sequence[Sequence[Beat]],
+            config: SynchronyConfig) -> SynchronyReport | None:
+    (t_r, rr_r, ok_r), (t_g, rr_g, ok_g) = beats_of(beats, Role.RECEIVER), beats_of(beats, Role.GIVER)
+    if t_r.size < 2 or t_g.size < 2:
+        return None
+    start, end = max(float(t_r[0]), float(t_g[0])), min(float(t_r[-1]), float(t_g[-1]))
+    grid_r = heart_rate_grid(t_r, rr_r, ok_r, start, max(start, end), config)
+    s = synchrony(grid_r, heart_rate_grid(t_g, rr_g, ok_g, start, max(start, end), config), config)
+    today = step_starts(beats)
+    others = []
+    for other in earlier:
+        t_o, rr_o, ok_o = beats_of(aligned_giver(other, today), Role.GIVER)
+        if t_o.size >= 2:
+            others.append(heart_rate_grid(t_o, rr_o, ok_o, start, max(start, end), config))
+    pseudo = pseudo_pair_p(s, grid_r, others, config) if len(others) >= MIN_PSEUDO_PAIRS else None
+    passes = s.passes and (pseudo is None or (math.isfinite(pseudo) and pseudo <= config.alpha))
+    return SynchronyReport(
+        statistic=_num(s.statistic), p_value=_num(s.p_value), pseudo_pair_p=_num(pseudo),
+        pseudo_pairs=len(others) if pseudo is not None else 0, in_step_s=s.in_step_s,
+        chance_in_step_s=round(s.chance_in_step_s, 1), duration_s=s.duration_s,
+        lag_s=_num(s.lag_s, 2), windows=s.windows, windows_skipped=s.windows_skipped,
+        passes=passes, sentence=synchrony_sentence(s, passes),
+        steps_in_step=_steps_in_step(s, today, names) if passes else ())
 
 
 def _minutes(seconds: float) -> str:
-    m = round(seconds / 60.0)
-    return "under a minute" if m < 1 else f"{m} minute{'s' if m != 1 else ''}"
+    return f"{seconds / 60.0:.1f}"
 
 
 def synchrony_sentence(s: Synchrony, passes: bool | None = None) -> str:
@@ -47,5 +150,5 @@ def synchrony_sentence(s: Synchrony, passes: bool | None = None) -> str:
     if not (s.passes if passes is None else passes):
         return NO_CLEAR_LINK
     return (f"your heart rhythms moved together more than chance would give: in step for "
-            f"{_minutes(s.in_step_s)} of {_minutes(s.duration_s)}; by chance alone about "
+            f"{_minutes(s.in_step_s)} of {_minutes(s.duration_s)} minutes; by chance alone about "
             f"{_minutes(s.chance_in_step_s)}")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from calmlink.recordings.packet_log import PacketLogWriter
 from calmlink.sensors.models import ConnectionState, HeartRateSource
+from calmlink.sessions.beat import Role
 from calmlink.sessions.controller import Controller
 from calmlink.sessions.events import (
     BeatMessage,
@@ -30,7 +31,8 @@ class Recorded:
 
 async def record(source: HeartRateSource, store: Store, *, profile: str, minutes: float | None,
                  out: Path | None, speed: float = 1.0,
-                 echo: Callable[[str], object] = print) -> Recorded:
+                 echo: Callable[[str], object] = print,
+                 giver: HeartRateSource | None = None) -> Recorded:
     """Run one session; stop when the routine ends, the source ends, or after ``minutes``."""
     fh = out.open("w") if out is not None else None
     if fh is not None and hasattr(source, "on_packet"):
@@ -42,7 +44,7 @@ async def record(source: HeartRateSource, store: Store, *, profile: str, minutes
     def publish(message: Message) -> None:
         if isinstance(message, StatusMessage):
             c = message.connection
-            echo(f"strap: {c.state}" + (f" ({c.reason})" if c.reason else ""))
+            echo(f"{message.role} strap: {c.state}" + (f" ({c.reason})" if c.reason else ""))
             if c.state is ConnectionState.DISCONNECTED and controller.session is not None:
                 done.set()  # the recording or the source ended
         elif isinstance(message, StepMessage) and message.session is not None:
@@ -57,8 +59,10 @@ async def record(source: HeartRateSource, store: Store, *, profile: str, minutes
 
     controller = Controller(store, publish, clock=lambda: loop.time() * speed,
                             default_profile=profile, source_kind="recorded")
-    view = await controller.start_session(profile)
+    view = await controller.start_session(profile, giver="Giver" if giver is not None else None)
     await controller.attach(source)
+    if giver is not None:
+        await controller.attach(giver, Role.GIVER)
     try:
         await done.wait()
         if controller.session is not None and reached.is_set():

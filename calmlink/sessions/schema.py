@@ -79,6 +79,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE beats ADD COLUMN contact INTEGER;
     ALTER TABLE viewers DROP COLUMN last_seen;
     """,
+    # version 5: partner mode names the giver, so a couple's sessions can be compared with each other
+    """
+    ALTER TABLE sessions ADD COLUMN giver TEXT;
+    CREATE INDEX sessions_by_couple ON sessions(profile_id, giver, started_at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,4 +1,4 @@
-"""Domain operations on the store: profiles, sessions, their beats and summaries, paired viewers.
+"""Domain operations on the store: profiles, sessions, their beats and summaries.
 
 Every read and write here is a coroutine that runs on a worker or the writer thread, so nothing
 in this API can block the event loop. The exceptions are named for it: :meth:`Store.open` and
@@ -11,21 +11,18 @@ from __future__ import annotations
 import json
 import sqlite3
 from concurrent.futures import Future
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from calmlink.sessions.beat import BEAT_FIELDS, Beat
-from calmlink.sessions.db import Database
+from calmlink.sessions.db import Database, now_iso
+from calmlink.sessions.partner import partner_summary
 from calmlink.sessions.summary import summarize
+from calmlink.sessions.viewer_tokens import ViewerTokens
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER range: larger ids cannot exist, so never reach the database
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +39,6 @@ class SessionRow:
     n_beats: int
     duration_s: float | None
     outcome: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ViewerRow:
-    id: int
-    name: str
-    created_at: str
-    revoked_at: str | None
-    local: bool
 
 
 _BEAT_COLUMNS = ", ".join(BEAT_FIELDS)
@@ -79,6 +67,8 @@ class Store:
 
     def __init__(self, path: Path | str, commit_delay_s: float = 0.0) -> None:
         self.db = Database(path, commit_delay_s)
+        self.viewer_tokens = ViewerTokens(self.db)
+        """Paired viewers (LAN mode)."""
 
     @property
     def path(self) -> Path:
@@ -96,7 +86,8 @@ class Store:
             names = self.db.read_blocking(partial(_step_names, session_id=session_id))
             top = max((b.step for b in beats if b.step is not None), default=-1)
             names += [f"Step {i + 1}" for i in range(len(names), top + 1)]
-            summary = summarize(beats, names).to_dict()
+            summary = replace(summarize(beats, names),
+                              partner=partner_summary(beats, names)).to_dict()
             self.db.write_blocking(_setter("UPDATE sessions SET summary=?, outcome=? WHERE id=?",
                                            (json.dumps(summary), summary["outcome"], session_id)))
         return len(ids)
@@ -108,13 +99,15 @@ class Store:
     # -- writes ---------------------------------------------------------------------------------
 
     async def start_session(self, profile: str, routine: str, device: str | None, source: str,
-                            started_at: str | None = None, steps: list[str] | None = None) -> int:
+                            started_at: str | None = None, steps: list[str] | None = None,
+                            giver: str | None = None) -> int:
         def fn(c: sqlite3.Connection) -> int:
             pid = _profile_id(c, profile)
             cur = c.execute(
-                "INSERT INTO sessions(profile_id, routine, device, source, started_at, state, steps) "
-                "VALUES (?, ?, ?, ?, ?, 'active', ?)",
-                (pid, routine, device, source, started_at or now_iso(), json.dumps(steps or [])))
+                "INSERT INTO sessions(profile_id, routine, device, source, started_at, state, steps, "
+                "giver) VALUES (?, ?, ?, ?, ?, 'active', ?, ?)",
+                (pid, routine, device, source, started_at or now_iso(), json.dumps(steps or []),
+                 giver))
             return int(cur.lastrowid or 0)
         return await self.db.write(fn)
 
@@ -149,10 +142,13 @@ class Store:
         return self.db.write_blocking(fn)
 
     async def finish_session(self, session_id: int, state: str = "completed",
-                             summary: dict[str, Any] | None = None) -> None:
+                             summary: dict[str, Any] | None = None, giver: str | None = None) -> None:
         def fn(c: sqlite3.Connection) -> None:
             c.execute("UPDATE sessions SET state=?, ended_at=COALESCE(ended_at, ?) "
                       "WHERE id=? AND state='active'", (state, now_iso(), session_id))
+            if giver is not None:
+                c.execute("UPDATE sessions SET giver=COALESCE(giver, ?) WHERE id=?",
+                          (giver, session_id))
             if summary is not None:
                 c.execute("UPDATE sessions SET summary=?, outcome=? WHERE id=?",
                           (json.dumps(summary), summary.get("outcome"), session_id))
@@ -218,6 +214,18 @@ class Store:
             return []
         return await self.db.read(lambda c: _beats(c, session_id))
 
+    async def couple_beats(self, profile: str, giver: str, before: int, limit: int = 20
+                           ) -> list[list[Beat]]:
+        """Beats of the couple's earlier partner sessions (newest first, at most ``limit``): the
+        pseudo-partners that tell a shared routine from two hearts moving together."""
+        def fn(c: sqlite3.Connection) -> list[list[Beat]]:
+            ids = [r[0] for r in c.execute(
+                "SELECT s.id FROM sessions s JOIN profiles p ON p.id = s.profile_id "
+                "WHERE p.name=? AND s.giver=? AND s.id<? AND s.state='completed' "
+                "ORDER BY s.started_at DESC, s.id DESC LIMIT ?", (profile, giver, before, limit))]
+            return [_beats(c, sid) for sid in ids]
+        return await self.db.read(fn)
+
     async def step_names(self, session_id: int) -> list[str]:
         return await self.db.read(lambda c: _step_names(c, session_id))
 
@@ -235,31 +243,6 @@ class Store:
             return [{"id": r["id"], "started_at": r["started_at"], "state": r["state"],
                      "summary": json.loads(r["summary"])} for r in rows]
         return await self.db.read(fn)
-
-    # -- paired viewers (LAN mode; only a hash of each token is kept) ---------------------------
-
-    async def add_viewer(self, name: str, token_sha256: str, local: bool) -> int:
-        return await self.db.write(lambda c: int(c.execute(
-            "INSERT INTO viewers(name, token_sha256, created_at, local) VALUES (?, ?, ?, ?)",
-            (name[:80], token_sha256, now_iso(), int(local))).lastrowid or 0))
-
-    async def viewer_for_token(self, token_sha256: str) -> int | None:
-        """The id of the unrevoked viewer holding this token, if any."""
-        row = await self.db.read(lambda c: c.execute(
-            "SELECT id FROM viewers WHERE token_sha256=? AND revoked_at IS NULL",
-            (token_sha256,)).fetchone())
-        return int(row[0]) if row else None
-
-    async def viewers(self) -> list[ViewerRow]:
-        return await self.db.read(lambda c: [
-            ViewerRow(r["id"], r["name"], r["created_at"], r["revoked_at"], bool(r["local"]))
-            for r in c.execute("SELECT id, name, created_at, revoked_at, local FROM viewers "
-                               "ORDER BY id")])
-
-    async def revoke_viewer(self, viewer_id: int) -> bool:
-        return await self.db.write(lambda c: c.execute(
-            "UPDATE viewers SET revoked_at=? WHERE id=? AND revoked_at IS NULL",
-            (now_iso(), viewer_id)).rowcount > 0)
 
 
 def _beats(c: sqlite3.Connection, session_id: int) -> list[Beat]:

@@ -35,6 +35,42 @@ class StepSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class SynchronyReport:
+    """Whether the two heart rhythms moved together more than chance would give (sessions.partner)."""
+
+    statistic: float | None
+    p_value: float | None
+    pseudo_pair_p: float | None
+    """Against other sessions' givers (once a couple has 3 earlier sessions); None before that."""
+    pseudo_pairs: int
+    in_step_s: float
+    chance_in_step_s: float
+    duration_s: float
+    lag_s: float | None
+    """Stored, never shown: positive when the giver follows the receiver."""
+    windows: int
+    windows_skipped: int
+    passes: bool
+    sentence: str
+    """The only words people read about it."""
+    steps_in_step: tuple[str, ...]
+    """Steps where the windows in step fell; empty unless the whole session passes."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerSummary:
+    """The giver's side: their own settling against their own settle step, and the pair test."""
+
+    giver: str
+    baseline_hr_bpm: float | None
+    mean_hr_bpm: float | None
+    steps: tuple[StepSummary, ...]
+    step_sentences: tuple[str, ...]
+    """One per step after the first: "Temples: you both slowed down (receiver -6 bpm, giver -3 bpm)"."""
+    synchrony: SynchronyReport | None
+
+
+@dataclass(frozen=True, slots=True)
 class SessionSummary:
     n_beats: int
     duration_s: float
@@ -50,6 +86,8 @@ class SessionSummary:
     profile: str | None = None
     routine: str | None = None
     state: str | None = None
+    partner: PartnerSummary | None = None
+    """Partner mode only: the giver's settling and the synchrony test."""
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form (JSON in the sessions table)."""
@@ -125,9 +163,8 @@ def outcome_word(steps: Sequence[StepSummary]) -> str:
     return "steady"
 
 
-def summarize(beats: Iterable[Beat], step_names: list[str]) -> SessionSummary:
-    """Overall figures and, per step, the change in heart rate and ln RMSSD against step 1."""
-    rows = [b for b in beats if b.role == Role.RECEIVER]
+def step_summaries(rows: Sequence[Beat], step_names: list[str]) -> tuple[StepSummary, ...]:
+    """Per step of one role's beats: its figures and their change against its own settle step."""
     by_step: dict[int, list[Beat]] = {}
     for r in rows:
         if r.step is not None:
@@ -144,6 +181,19 @@ def summarize(beats: Iterable[Beat], step_names: list[str]) -> SessionSummary:
             mean_gauge=m.mean_gauge, duration_s=m.duration_s,
             delta_hr_bpm=_delta(m.mean_hr_bpm, base.mean_hr_bpm if base else None, 2),
             delta_ln_rmssd=_delta(m.ln_rmssd, base.ln_rmssd if base else None, 3)))
+    return tuple(steps)
+
+
+def overall_hr(rows: Sequence[Beat]) -> float | None:
+    return _metrics(rows).mean_hr_bpm if rows else None
+
+
+def summarize(beats: Iterable[Beat], step_names: list[str]) -> SessionSummary:
+    """The receiver's figures and, per step, the change in heart rate and ln RMSSD against the
+    settle step (the giver's side, in partner mode, is :func:`calmlink.sessions.partner.partner_summary`)."""
+    rows = [b for b in beats if b.role == Role.RECEIVER]
+    steps = step_summaries(rows, step_names)
+    base = steps[0] if steps and steps[0].index == 0 else None
     overall = _metrics(rows) if rows else None
     return SessionSummary(
         n_beats=len(rows),
@@ -154,7 +204,7 @@ def summarize(beats: Iterable[Beat], step_names: list[str]) -> SessionSummary:
         rmssd_ms=overall.rmssd_ms if overall else None,
         clean_share=overall.clean_share if overall else None,
         outcome=outcome_word(steps),
-        steps=tuple(steps),
+        steps=steps,
         observations=tuple(observations(steps)),
     )
 

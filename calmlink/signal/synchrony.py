@@ -77,8 +77,6 @@ class Synchrony:
     """Median lag of the windows; positive when the giver follows the receiver."""
     windows: int
     windows_skipped: int
-    window_r: Floats
-    """Each counted window's strongest correlation, in time order."""
     window_start_s: Floats
     """Where each counted window starts, on the shared clock."""
     in_step: NDArray[np.bool_]
@@ -181,7 +179,7 @@ def synchrony(receiver: HeartRateGrid, giver: HeartRateGrid,
     plan = _plan(n, config)
     empty = np.zeros(0)
     if plan.starts.size == 0:
-        return Synchrony(math.nan, math.nan, 0.0, 0.0, 0.0, None, 0, 0, empty, empty,
+        return Synchrony(math.nan, math.nan, 0.0, 0.0, 0.0, None, 0, 0, empty,
                          np.zeros(0, dtype=bool), empty)
     x = _normalised_windows(receiver.bpm, plan.length)[plan.starts]
     wrapped = np.concatenate([giver.bpm, giver.bpm[: plan.length - 1]])
@@ -228,7 +226,7 @@ def synchrony(receiver: HeartRateGrid, giver: HeartRateGrid,
         duration_s=min(float(r_obs.size * config.step_s), total_s),
         lag_s=float(np.median(lag_obs) / config.fs_hz) if lag_obs.size else None,
         windows=int(r_obs.size), windows_skipped=int(plan.starts.size - r_obs.size),
-        window_r=r_obs, window_start_s=receiver.start_s + plan.starts[observed_ok] / config.fs_hz,
+        window_start_s=receiver.start_s + plan.starts[observed_ok] / config.fs_hz,
         in_step=in_step, surrogate_statistics=null)
 
 
