@@ -54,14 +54,15 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
     running: list[RunningServer] = []
 
     def start(source: HeartRateSource | None = None, *, autostart: bool = False,
-              speed: float = 20.0, **overrides: Any) -> RunningServer:
+              speed: float = 20.0, giver: HeartRateSource | None = None,
+              **overrides: Any) -> RunningServer:
         """A demo-like server: the simulated strap (``speed`` x real time) unless ``source``."""
         settings = Settings(db=overrides.pop("db", tmp_path / "calmlink.sqlite3"), speed=speed,
                             routines_dir=overrides.pop("routines_dir", tmp_path / "routines"),
                             **overrides)
         sock = bind_socket("127.0.0.1", 0)
         server, _ = build_server(settings, source or SimulatedStrap(speed=speed), sock, accelerated=True,
-                                 source_kind="simulated", autostart=autostart)
+                                 source_kind="simulated", autostart=autostart, giver=giver)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
         deadline = time.monotonic() + 10
@@ -101,6 +102,15 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     """pytest-playwright launches Debian's Chromium; a browser is never downloaded."""
     return {**browser_type_launch_args, "executable_path": _chromium_or_skip(),
             "headless": True, "args": CHROMIUM_ARGS}
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's violations of any impact on the page as it stands, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"]]
 
 
 @pytest.fixture

@@ -8,18 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from calmlink.testing.seed import seed_store
+from conftest import axe_violations as violations
 
 pytestmark = pytest.mark.browser
 SIZES = {"phone": (390, 844), "laptop": (1280, 800)}
-
-
-def violations(page: Any) -> list[str]:
-    results = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"]]
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))

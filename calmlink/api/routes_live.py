@@ -106,6 +106,17 @@ async def disconnect_device(request: Request,
     return {"role": role, "connection": asdict(controller.connections[role])}
 
 
+@live_router.post("/api/devices/swap")
+async def swap_roles(request: Request) -> dict[str, Any]:
+    """The receiver's strap becomes the giver's and the other way round (before a session)."""
+    controller = _controller(request)
+    try:
+        await controller.swap_roles()
+    except SessionError as exc:
+        raise HTTPException(409, str(exc)) from None
+    return {"connections": {str(r): asdict(c) for r, c in controller.connections.items()}}
+
+
 @live_router.get("/api/routines")
 async def routines(request: Request) -> dict[str, Any]:
     controller = _controller(request)

@@ -92,6 +92,14 @@ class Controller:
     async def detach(self, role: Role = Role.RECEIVER) -> None:
         await self.straps.detach(role)
 
+    async def swap_roles(self) -> None:
+        """Swap the two straps' roles (before a session: during one, each role's baseline is
+        already its wearer's)."""
+        async with self._lock:
+            if self.session is not None:
+                raise SessionError("swap the straps before the session starts, not during it")
+            self.straps.swap()
+
     async def disconnect(self, role: Role = Role.RECEIVER) -> None:
         """The user disconnected the strap: close it and say so (no reconnect follows)."""
         await self.straps.detach(role)

@@ -72,7 +72,8 @@ def _both(r: StepSummary, g: StepSummary) -> str:
     dr, dg = r.delta_hr_bpm, g.delta_hr_bpm
     if dr is None or dg is None:
         return f"{r.name}: not enough beats from both to compare."
-    numbers = f"receiver {dr:+.0f} bpm, giver {dg:+.0f} bpm"
+    dr, dg = round(dr), round(dg)  # decide on what people read
+    numbers = f"receiver {dr:+d} bpm, giver {dg:+d} bpm"
     if dr <= -1 and dg <= -1:
         return f"{r.name}: you both slowed down ({numbers})."
     if dr >= 1 and dg >= 1:

@@ -35,6 +35,7 @@ class Straps:
         self._on_sample = on_sample
         self.connections: dict[Role, Connection] = {Role.RECEIVER: NO_STRAP}
         self._tasks: dict[Role, tuple[HeartRateSource, asyncio.Task[None]]] = {}
+        self._role_of: dict[int, Role] = {}  # source id -> the role it serves now (swappable)
 
     @property
     def roles(self) -> list[Role]:
@@ -43,8 +44,21 @@ class Straps:
 
     def attach(self, source: HeartRateSource, role: Role) -> None:
         """Start reading ``source`` for ``role`` (detach the old one first)."""
-        task = asyncio.create_task(self._consume(role, source), name=f"calmlink-{role}-source")
+        self._role_of[id(source)] = role
+        task = asyncio.create_task(self._consume(source), name=f"calmlink-{role}-source")
         self._tasks[role] = (source, task)
+
+    def swap(self) -> None:
+        """The receiver's strap becomes the giver's and the other way round, without reconnecting
+        either (two people picked up each other's strap)."""
+        receiver, giver = self._tasks.pop(Role.RECEIVER, None), self._tasks.pop(Role.GIVER, None)
+        for role, found in ((Role.GIVER, receiver), (Role.RECEIVER, giver)):
+            if found is not None:
+                self._tasks[role] = found
+                self._role_of[id(found[0])] = role
+        old = dict(self.connections)
+        for role, other in ((Role.RECEIVER, Role.GIVER), (Role.GIVER, Role.RECEIVER)):
+            self.set(role, old.get(other, NO_STRAP))
 
     async def detach(self, role: Role) -> None:
         """Close ``role``'s source and wait for it to finish. A caller's own cancellation is never
@@ -54,12 +68,15 @@ class Straps:
             return
         source, task = found
         await source.close()
-        done, _ = await asyncio.wait({task}, timeout=DETACH_WAIT_S)
-        if not done:
-            task.cancel()
-            await asyncio.wait({task})
-        elif not task.cancelled() and task.exception() is not None:
-            log.error("source task failed", exc_info=task.exception())
+        try:
+            done, _ = await asyncio.wait({task}, timeout=DETACH_WAIT_S)
+            if not done:
+                task.cancel()
+                await asyncio.wait({task})
+            elif not task.cancelled() and task.exception() is not None:
+                log.error("source task failed", exc_info=task.exception())
+        finally:  # its last words (the goodbye) still went to its own role
+            self._role_of.pop(id(source), None)
 
     def set_down(self, role: Role, cause: ConnectionCause, reason: str) -> None:
         self.set(role, replace(self.connections.get(role, NO_STRAP),
@@ -80,13 +97,16 @@ class Straps:
         elif contact is not False and c.cause is ConnectionCause.NO_CONTACT:
             self.set(role, replace(c, cause=ConnectionCause.RECEIVING, reason="receiving heart rate"))
 
-    async def _consume(self, role: Role, source: HeartRateSource) -> None:
+    async def _consume(self, source: HeartRateSource) -> None:
+        def role() -> Role:
+            return self._role_of[id(source)]
+
         try:
             async for event in source.events():
                 if isinstance(event, ConnectionEvent):
-                    self.set(role, Connection.from_event(event, self.connections.get(role)))
+                    self.set(role(), Connection.from_event(event, self.connections.get(role())))
                 else:
-                    await self._on_sample(role, event)
+                    await self._on_sample(role(), event)
         except Exception as exc:
             log.exception("heart-rate source stopped")
-            self.set_down(role, ConnectionCause.SOURCE_FAILED, f"source failed: {exc}")
+            self.set_down(role(), ConnectionCause.SOURCE_FAILED, f"source failed: {exc}")

@@ -38,11 +38,25 @@ document.addEventListener("visibilitychange", () => {
   }
 });
 
+function strapName(c) {
+  const maker = [c.manufacturer, c.model].filter(Boolean).join(" ");
+  return c.device && maker && maker !== c.device ? `${c.device} (${maker})` : (c.device || maker);
+}
+
+// The giver's strap is optional: a quiet line of its own, never the big gauge.
+function showGiverConnection(c) {
+  const present = c && c.state !== "disconnected";
+  $("giver-now").hidden = !present;
+  $("giver-label").hidden = !present;
+  if (!present) { $("giver-line").hidden = true; return; }
+  const name = strapName(c);
+  setText("giver-device", `${name ? `${name}, ` : ""}${c.state}${c.state !== "connected" && c.reason ? ` (${c.reason})` : ""}`);
+}
+
 function showConnection(c) {
   const pill = $("connection");
   pill.dataset.state = c.state;
-  const maker = [c.manufacturer, c.model].filter(Boolean).join(" ");
-  const name = c.device && maker && maker !== c.device ? `${c.device} (${maker})` : (c.device || maker);
+  const name = strapName(c);
   const parts = [name ? `${name}: ${c.state}` : c.state];
   if (c.battery_pct !== null && c.battery_pct !== undefined) parts.push(`battery ${c.battery_pct}%`);
   if ((c.state !== "connected" || c.cause === "no-contact") && c.reason) parts.push(c.reason);
@@ -90,7 +104,19 @@ function setText(id, text) {
   if (node.textContent !== String(text)) node.textContent = text;
 }
 
+function showGiverBeat(b) {
+  if (b.session_id === null || b.session_id === undefined) {
+    setText("giver-connect-hr", Math.round(b.hr_bpm));
+    return;
+  }
+  $("giver-line").hidden = false;
+  setText("giver-hr", Math.round(b.hr_bpm));
+  setText("giver-trend", (TREND[b.trend] || ["settling in"])[0]);
+  if (!b.artifact && b.rr_ms !== null) chart.pushGiver(b.t, b.hr_bpm);
+}
+
 function showBeat(b) {
+  if (b.role === "giver") { showGiverBeat(b); return; }
   if (b.role !== "receiver") return;
   setText("contact", b.contact === false ? "no skin contact: wet the electrodes"
     : b.contact === true ? "skin contact good" : "");
@@ -127,6 +153,15 @@ function showEnd(summary) {
     `Compared with settling, the session looked ${summary.outcome}.`;
   $("observations").replaceChildren(...summary.observations.map((o) => el("li", o)));
   fillStepsTable($("steps-body"), summary.steps);
+  const partner = summary.partner;
+  $("partner-end").hidden = !partner;
+  if (partner) {
+    const sync = partner.synchrony;
+    const where = sync && sync.passes && sync.steps_in_step.length ? ` (${sync.steps_in_step.join(", ")})` : "";
+    setText("sync-sentence", sync ? `${sync.sentence[0].toUpperCase()}${sync.sentence.slice(1)}${where}.`
+      : "Too little of both heart rhythms to compare this time.");
+    $("partner-sentences").replaceChildren(...partner.step_sentences.map((o) => el("li", o)));
+  }
   $("review-link").href = `/review#session-${summary.session_id}`;
   show("end");
 }
@@ -138,13 +173,17 @@ function handle(msg) {
       $("pairing").hidden = !(msg.lan && msg.local);
       if (msg.lan && msg.local) showViewers();
       showConnection(msg.connection);
+      showGiverConnection((msg.connections || {}).giver);
       fillRoutines(msg.routines);
       if (!$("profile").value) $("profile").value = "Receiver";
       if (msg.session) showSession(msg.session);
       else if (msg.last_summary) showEnd(msg.last_summary);
       else show("connect");
       break;
-    case "status": if (msg.role === "receiver") showConnection(msg.connection); break;
+    case "status":
+      if (msg.role === "receiver") showConnection(msg.connection);
+      else if (msg.role === "giver") showGiverConnection(msg.connection);
+      break;
     case "step": if (msg.session) showSession(msg.session); break;
     case "beat": showBeat(msg); break;
     case "session_end": audio.stepTone(); showEnd(msg.summary); break;
@@ -163,7 +202,10 @@ async function find() {
       const button = el("button", d.name || d.address, "button device");
       button.append(el("span", ` ${d.rssi ?? ""} dBm`, "muted"));
       button.addEventListener("click", () => connect(d.address));
-      li.append(button);
+      const forGiver = el("button", "the giver's", "button quiet small");
+      forGiver.setAttribute("aria-label", `${d.name || d.address} for the giver`);
+      forGiver.addEventListener("click", () => connect(d.address, "giver"));
+      li.append(button, forGiver);
       return li;
     }));
   } catch (err) {
@@ -171,8 +213,8 @@ async function find() {
   }
 }
 
-async function connect(target) {
-  try { await post("/api/devices/connect", { target }); } catch (err) { $("find-status").textContent = err.message; }
+async function connect(target, role = "receiver") {
+  try { await post("/api/devices/connect", { target, role }); } catch (err) { $("find-status").textContent = err.message; }
 }
 
 async function act(path) {
@@ -210,12 +252,19 @@ $("pair-start").addEventListener("click", async () => {
 $("find").addEventListener("click", find);
 $("demo").addEventListener("click", () => connect("demo"));
 $("disconnect").addEventListener("click", () => act("/api/devices/disconnect"));
+$("giver-disconnect").addEventListener("click", async () => {
+  try { await post("/api/devices/disconnect", { role: "giver" }); } catch (err) { $("find-status").textContent = err.message; }
+});
+$("swap").addEventListener("click", async () => {
+  try { await post("/api/devices/swap"); } catch (err) { $("find-status").textContent = err.message; }
+});
 $("start-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   $("start-error").textContent = "";
   try {
     chart.reset();
-    await post("/api/session", { profile: $("profile").value.trim(), routine: $("routine").value });
+    await post("/api/session", { profile: $("profile").value.trim(), routine: $("routine").value,
+                                 giver: $("giver-name").value.trim() || null });
   } catch (err) { $("start-error").textContent = err.message; }
 });
 $("next").addEventListener("click", () => act("/api/session/next"));

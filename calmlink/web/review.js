@@ -31,11 +31,15 @@ function drawChart(beats, steps) {
   const box = $("session-chart");
   box.replaceChildren();
   const c = palette();
-  const t = [], hr = [], gauge = [], rmssd = [];
-  for (const b of beats) {
-    if (b.role !== "receiver") continue;
-    t.push(b.t); hr.push(b.artifact ? null : b.hr_bpm); gauge.push(b.gauge); rmssd.push(b.rmssd_ms);
+  const t = [], hr = [], gauge = [], rmssd = [], giver = [];
+  for (const b of beats) { // beats come in the order they were scored: sort the two roles' times
+    const clean = b.artifact ? null : b.hr_bpm;
+    t.push(b.t);
+    if (b.role === "giver") { hr.push(null); gauge.push(null); rmssd.push(null); giver.push(clean); }
+    else { hr.push(clean); gauge.push(b.gauge); rmssd.push(b.rmssd_ms); giver.push(null); }
   }
+  const order = t.map((_, i) => i).sort((a, b) => t[a] - t[b]);
+  const sorted = (xs) => order.map((i) => xs[i]);
   plot = new uPlot({
     width: Math.max(300, box.clientWidth || 600), height: 220,
     legend: { show: false }, cursor: { show: false },
@@ -47,8 +51,9 @@ function drawChart(beats, steps) {
     ],
     series: [{}, { scale: "hr", stroke: c.steady, width: 1.5 },
              { scale: "g", stroke: c.calm, width: 2 },
-             { scale: "hr", stroke: c.warn, width: 1, dash: [4, 4] }],
-  }, [t, hr, gauge, rmssd], box);
+             { scale: "hr", stroke: c.warn, width: 1, dash: [4, 4] },
+             { scale: "hr", stroke: c.giver, width: 1 }].map((s, i) => (i ? { ...s, spanGaps: true } : s)),
+  }, [sorted(t), sorted(hr), sorted(gauge), sorted(rmssd), sorted(giver)], box);
   const total = beats.length ? beats[beats.length - 1].t - beats[0].t : 1;
   $("step-bands").replaceChildren(...steps.map((s) => {
     const li = el("li", s.name);
@@ -69,6 +74,16 @@ async function showSession(id) {
     `${s.n_beats} beats · ${s.state}${summary.outcome ? ` · ${summary.outcome}` : ""}`;
   $("session-observations").replaceChildren(...(summary.observations || []).map((o) => el("li", o)));
   fillStepsTable($("session-steps"), summary.steps);
+  const partner = summary.partner;
+  $("partner-review").hidden = !partner;
+  if (partner) {
+    const sync = partner.synchrony;
+    const where = sync && sync.passes && sync.steps_in_step.length ? ` (${sync.steps_in_step.join(", ")})` : "";
+    $("review-sync").textContent = sync ? `${sync.sentence[0].toUpperCase()}${sync.sentence.slice(1)}${where}.`
+      : "Too little of both heart rhythms to compare this time.";
+    $("review-partner-sentences").replaceChildren(...partner.step_sentences.map((o) => el("li", o)));
+    fillStepsTable($("giver-steps"), partner.steps);
+  }
   $("notes").value = s.notes || "";
   $("ratings").replaceChildren(...RATINGS.map(([key, label]) => {
     const wrap = el("label", `${label} `);
