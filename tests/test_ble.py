@@ -321,3 +321,49 @@ async def test_cli_scan_with_bluetooth_off(bluez: FakeBlueZ) -> None:
     code, _, err = await _cli("scan", "--timeout", "0.3")
     assert code == 3
     assert "Bluetooth is off. Switch Bluetooth on" in err
+
+
+async def test_two_straps_by_role_one_drops_the_other_keeps_streaming(
+        bluez: FakeBlueZ, background: Any, tmp_path: Path) -> None:
+    """Partner mode through bleak: two simultaneous connections, each reconnecting on its own."""
+    from calmlink.sessions.beat import Role
+    from calmlink.sessions.controller import Controller
+    from calmlink.sessions.events import BeatMessage, Message
+    from calmlink.sessions.store import Store
+
+    mine = bluez.add_strap("C0:FF:EE:00:00:01", "Polar H10 receiver")
+    theirs = bluez.add_strap("C0:FF:EE:00:00:02", "Polar H10 giver")
+    background(feed(mine, sim_payloads(1)))
+    background(feed(theirs, sim_payloads(2)))
+    store = Store(tmp_path / "pair.sqlite3")
+    await asyncio.to_thread(store.open)
+    messages: list[Message] = []
+    controller = Controller(store, messages.append, clock=fast_clock())
+    beats = lambda role: [m.beat for m in messages  # noqa: E731
+                          if isinstance(m, BeatMessage) and m.session_id is not None
+                          and m.beat.role == role]
+    try:
+        await controller.attach(source(target=mine.address), Role.RECEIVER)
+        await controller.attach(source(target=theirs.address), Role.GIVER)
+        await controller.start_session("Sam", giver="Alex")
+        async with asyncio.timeout(20):
+            while len(beats(Role.RECEIVER)) < 10 or len(beats(Role.GIVER)) < 10:
+                await asyncio.sleep(0.05)
+            mine.go_out_of_range()
+            giver_before = len(beats(Role.GIVER))
+            while len(beats(Role.GIVER)) < giver_before + 15:  # the giver's strap goes on
+                await asyncio.sleep(0.05)
+            assert controller.connections[Role.RECEIVER].state is not ConnectionState.CONNECTED
+            assert controller.connections[Role.GIVER].state is ConnectionState.CONNECTED
+            receiver_before = len(beats(Role.RECEIVER))
+            mine.come_back()
+            while len(beats(Role.RECEIVER)) < receiver_before + 5:
+                await asyncio.sleep(0.05)
+        back = beats(Role.RECEIVER)[receiver_before]
+        assert back.gap_before  # the hole is marked for the receiver only
+        giver_beats = beats(Role.GIVER)
+        assert not any(b.gap_before for b in giver_beats[1:])
+        assert controller.connections[Role.RECEIVER].cause.value == "receiving"
+    finally:
+        await controller.close()
+        await asyncio.to_thread(store.close)

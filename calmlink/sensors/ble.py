@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import weakref
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -59,12 +60,29 @@ def backoff_delay(attempt: int, rng: random.Random, base_s: float = 1.0, cap_s: 
     return ceiling / 2.0 + rng.uniform(0.0, ceiling / 2.0)
 
 
+_SCAN_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = \
+    weakref.WeakKeyDictionary()
+
+
+def _scan_lock() -> asyncio.Lock:
+    """One discovery at a time per event loop: with two straps (partner mode) both may be looking
+    at once, and an adapter runs one discovery per client (BlueZ answers the second one's stop
+    with "No discovery started")."""
+    loop = asyncio.get_running_loop()
+    lock = _SCAN_LOCKS.get(loop)
+    if lock is None:
+        lock = _SCAN_LOCKS[loop] = asyncio.Lock()
+    return lock
+
+
 async def _discover(timeout: float) -> list[tuple[Any, FoundDevice]]:
     from bleak import BleakScanner
 
     try:
-        found = await BleakScanner.discover(timeout=timeout, service_uuids=[HEART_RATE_SERVICE_UUID],
-                                            return_adv=True)
+        async with _scan_lock():
+            found = await BleakScanner.discover(timeout=timeout,
+                                                service_uuids=[HEART_RATE_SERVICE_UUID],
+                                                return_adv=True)
     except Exception as exc:
         mapped = from_exception(exc)
         if mapped is not None:
