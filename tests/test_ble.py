@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from calmlink.sensors.ble import BleHeartRateSource, backoff_delay, matches, scan
+from calmlink.sensors.ble import BleHeartRateSource, backoff_delay
+from calmlink.sensors.discovery import matches, scan
 from calmlink.sensors.hrs import encode_heart_rate_measurement
 from calmlink.sensors.memory import DeviceMemory
 from calmlink.sensors.models import ConnectionEvent, ConnectionState, HeartRateSample
@@ -277,7 +278,7 @@ def test_backoff_grows_with_jitter_and_a_cap() -> None:
 
 
 def test_target_matching() -> None:
-    from calmlink.sensors.ble import FoundDevice
+    from calmlink.sensors.discovery import FoundDevice
 
     polar = FoundDevice("Polar H10 A1B2C3D4", "C0:FF:EE:00:00:01", -50)
     assert matches(polar, "c0:ff:ee:00:00:01")

@@ -131,7 +131,7 @@ def scan(
     import asyncio
     import json
 
-    from calmlink.sensors.ble import scan as ble_scan
+    from calmlink.sensors.discovery import scan as ble_scan
     from calmlink.sensors.errors import BluetoothUnavailable, Unavailable
 
     try:

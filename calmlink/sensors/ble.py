@@ -22,19 +22,17 @@ import asyncio
 import contextlib
 import logging
 import random
-import weakref
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from calmlink.sensors.beats import PacketDecoder
+from calmlink.sensors.discovery import FoundDevice, discover, matches
 from calmlink.sensors.errors import BluetoothUnavailable, Unavailable, from_exception
 from calmlink.sensors.hrs import (
     BATTERY_LEVEL_UUID,
     BODY_SENSOR_LOCATION_UUID,
     DEVICE_INFORMATION_UUIDS,
     HEART_RATE_MEASUREMENT_UUID,
-    HEART_RATE_SERVICE_UUID,
     parse_battery_level,
     parse_body_sensor_location,
     parse_device_information_string,
@@ -45,67 +43,10 @@ from calmlink.sensors.models import ConnectionCause, ConnectionEvent, Connection
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class FoundDevice:
-    """A strap seen in a scan. ``name`` is whatever the device advertises: untrusted text."""
-
-    name: str | None
-    address: str
-    rssi: int | None
-
-
 def backoff_delay(attempt: int, rng: random.Random, base_s: float = 1.0, cap_s: float = 30.0) -> float:
     """Exponential backoff with 'equal jitter': half fixed, half random, capped."""
     ceiling = min(cap_s, base_s * 2.0 ** max(attempt, 0))
     return ceiling / 2.0 + rng.uniform(0.0, ceiling / 2.0)
-
-
-_SCAN_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = \
-    weakref.WeakKeyDictionary()
-
-
-def _scan_lock() -> asyncio.Lock:
-    """One discovery at a time per event loop: with two straps (partner mode) both may be looking
-    at once, and an adapter runs one discovery per client (BlueZ answers the second one's stop
-    with "No discovery started")."""
-    loop = asyncio.get_running_loop()
-    lock = _SCAN_LOCKS.get(loop)
-    if lock is None:
-        lock = _SCAN_LOCKS[loop] = asyncio.Lock()
-    return lock
-
-
-async def _discover(timeout: float) -> list[tuple[Any, FoundDevice]]:
-    from bleak import BleakScanner
-
-    try:
-        async with _scan_lock():
-            found = await BleakScanner.discover(timeout=timeout,
-                                                service_uuids=[HEART_RATE_SERVICE_UUID],
-                                                return_adv=True)
-    except Exception as exc:
-        mapped = from_exception(exc)
-        if mapped is not None:
-            raise mapped from exc
-        raise
-    out = [(device, FoundDevice(adv.local_name or device.name, device.address, adv.rssi))
-           for device, adv in found.values()]
-    out.sort(key=lambda pair: -(pair[1].rssi if pair[1].rssi is not None else -999))
-    return out
-
-
-async def scan(timeout: float = 5.0) -> list[FoundDevice]:
-    """Heart-rate devices nearby, strongest signal first."""
-    return [found for _, found in await _discover(timeout)]
-
-
-def matches(found: FoundDevice, target: str) -> bool:
-    """A target is an address (any case) or a name (exact, else a case-insensitive part)."""
-    t = target.strip().lower()
-    if found.address.lower() == t:
-        return True
-    name = (found.name or "").lower()
-    return bool(name) and (name == t or t in name)
 
 
 class BleHeartRateSource:
@@ -168,7 +109,7 @@ class BleHeartRateSource:
 
     async def _find(self) -> tuple[Any, FoundDevice] | None:
         wanted = await self._wanted()
-        for device, found in await _discover(self._scan_timeout):
+        for device, found in await discover(self._scan_timeout):
             if wanted is None or matches(found, wanted):
                 return device, found
         return None

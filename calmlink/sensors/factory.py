@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from calmlink.sensors.models import HeartRateSource
 
 if TYPE_CHECKING:
-    from calmlink.sensors.ble import FoundDevice
+    from calmlink.sensors.discovery import FoundDevice
 
 DEMO_ADDRESS = "demo"
 DEMO_NAME = "calmlink demo strap"
@@ -54,11 +54,11 @@ class SourceFactory:
         return self.strap(target)
 
     async def scan(self, timeout: float) -> list[FoundDevice]:
-        from calmlink.sensors.ble import FoundDevice
+        from calmlink.sensors.discovery import FoundDevice
 
         if not self.bluetooth:
             return [FoundDevice(DEMO_NAME, DEMO_ADDRESS, -40)]
-        from calmlink.sensors.ble import scan
+        from calmlink.sensors.discovery import scan
 
         return await scan(timeout)
 

@@ -13,6 +13,7 @@ import statistics
 from datetime import datetime, timedelta
 from typing import Any
 
+from calmlink.sessions.couples import couple_trends
 from calmlink.signal.gauge import settling_score
 
 MIN_SESSIONS = 5
@@ -103,4 +104,5 @@ def trends(profile: str, summaries: list[dict[str, Any]]) -> dict[str, Any]:
         "step_response": response,
         "headline": headline,
         "frequency": frequency([s["started_at"] for s in summaries]),
+        "couples": couple_trends(summaries),
     }

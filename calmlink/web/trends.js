@@ -34,6 +34,13 @@ async function show(profile) {
               el("td", fmt(s.delta_ln_rmssd, 2, "", true)));
     return tr;
   }));
+  $("couples").hidden = !t.couples.length;
+  $("couples-list").replaceChildren(...t.couples.map((c) => {
+    const li = el("li", c.message);
+    const weeks = c.weeks.map((w) => `week of ${w.week_of}: ${w.passed} of ${w.sessions}`).join("; ");
+    li.append(el("span", ` (${weeks})`, "muted"));
+    return li;
+  }));
   const f = t.frequency;
   $("frequency").textContent = f.sessions ? `${f.sessions} sessions in all; ${f.last_28_days} in the last four weeks (${f.per_week} a week).` : "";
   document.body.dataset.loaded = "trends";
