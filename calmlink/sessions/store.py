@@ -125,17 +125,18 @@ class Store:
         return self.db.submit(fn)
 
     def import_session_blocking(self, profile: str, started_at: str, ended_at: str, device: str,
-                                beats: list[Beat], summary: dict[str, Any], steps: list[str]) -> int:
+                                beats: list[Beat], summary: dict[str, Any], steps: list[str],
+                                giver: str | None = None) -> int:
         """A whole recorded session in one transaction: all of it is written, or nothing. Waits
         for the commit on this thread (the command line, seeding): never on the event loop."""
         def fn(c: sqlite3.Connection) -> int:
             pid = _profile_id(c, profile)
             cur = c.execute(
                 "INSERT INTO sessions(profile_id, routine, device, source, started_at, ended_at, "
-                "state, steps, n_beats, duration_s, summary, outcome) "
-                "VALUES (?, 'imported recording', ?, 'imported', ?, ?, 'completed', ?, ?, ?, ?, ?)",
+                "state, steps, n_beats, duration_s, summary, outcome, giver) "
+                "VALUES (?, 'imported recording', ?, 'imported', ?, ?, 'completed', ?, ?, ?, ?, ?, ?)",
                 (pid, device, started_at, ended_at, json.dumps(steps), len(beats),
-                 beats[-1].t if beats else 0.0, json.dumps(summary), summary.get("outcome")))
+                 beats[-1].t if beats else 0.0, json.dumps(summary), summary.get("outcome"), giver))
             sid = int(cur.lastrowid or 0)
             c.executemany(_INSERT_BEAT, [_beat_values(sid, b) for b in beats])
             return sid
