@@ -41,3 +41,29 @@ def test_the_giver_gets_a_line_and_both_get_their_results(start_server: Any, pag
     assert page.locator("#review-sync").text_content() == sentence
     assert violations(page) == [], "review, partner mode"
     assert console_errors == []
+
+
+def test_straps_are_assigned_to_roles_from_the_connect_view(start_server: Any, page: Any,
+                                                            console_errors: list[str]) -> None:
+    server = start_server(source=None, speed=30.0)  # nothing connected: the user does it
+    page.goto(server.url + "/")
+    page.wait_for_selector("body[data-view='connect']")
+    page.click("#demo")  # the receiver's strap
+    page.wait_for_function("() => /^\\d+$/.test(document.getElementById('connect-hr').textContent)")
+    page.click("#find")
+    page.wait_for_selector("#devices li button[aria-label$='for the giver']")
+    page.click("#devices li button[aria-label$='for the giver']")
+    page.wait_for_selector("#giver-now:not([hidden])")
+    page.wait_for_function(
+        "() => /^\\d+$/.test(document.getElementById('giver-connect-hr').textContent)")
+    assert page.locator("#giver-label").is_visible()  # the start form asks the giver's name
+    page.wait_for_function("() => document.getElementById('giver-device').textContent"
+                           ".startsWith('calmlink demo strap (giver),')")
+    page.click("#swap")  # they picked up each other's strap
+    page.wait_for_function("() => document.getElementById('giver-device').textContent"
+                           ".startsWith('calmlink demo strap,')")
+    page.wait_for_function("() => document.getElementById('connection').textContent"
+                           ".startsWith('calmlink demo strap (giver)')")
+    page.click("#giver-disconnect")
+    page.wait_for_selector("#giver-now", state="hidden")
+    assert console_errors == []

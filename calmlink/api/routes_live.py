@@ -92,7 +92,8 @@ async def connect_device(request: Request, body: ConnectRequest) -> dict[str, An
     on, and replaces whatever strap that role had."""
     sources = _sources(request)
     target = (body.target or "").strip() or None
-    source = sources.demo() if target == DEMO_ADDRESS else sources.connect(target)
+    source = (sources.demo(for_giver=body.role is Role.GIVER) if target == DEMO_ADDRESS
+              else sources.connect(target))
     await _controller(request).attach(source, body.role)
     return {"connecting": source.name, "role": body.role}
 

@@ -30,9 +30,12 @@ class SourceFactory:
     bluetooth: bool = True
     """False: scanning finds only the demo strap (the demo, and tests without a radio)."""
 
-    def demo(self) -> HeartRateSource:
+    def demo(self, for_giver: bool = False) -> HeartRateSource:
+        """The demo strap; the giver's is another simulated person, named so."""
         from calmlink.sensors.simulator import SimulatedStrap
 
+        if for_giver:
+            return SimulatedStrap(seed=self.seed + 1, speed=self.speed, name=GIVER_DEMO_NAME)
         return SimulatedStrap(seed=self.seed, speed=self.speed, name=DEMO_NAME)
 
     def replay(self, path: Path) -> HeartRateSource:
