@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -74,3 +75,55 @@ def test_the_giver_strap_is_optional_and_removable(start_server: Any) -> None:
         gone = c.post("/api/devices/disconnect", json={"role": "giver"}).json()
         assert (gone["role"], gone["connection"]["cause"]) == ("giver", "user-disconnect")
         assert c.get("/api/status").json()["connection"]["state"] == "connected"  # receiver's
+
+
+def _session_beats(seed: int, coupling: float) -> list[Any]:
+    """A 10-minute partner session as stored: both roles' beats with their steps (one a minute)."""
+    from calmlink.sensors.simulator import pair_physiologies, simulate_beats
+    from calmlink.sessions.beat import Beat
+    from calmlink.testing.pairs import clean_beats
+
+    out = []
+    for role, person in zip(("receiver", "giver"), pair_physiologies(seed, coupling, 2.0),
+                            strict=True):
+        t, rr = simulate_beats(seed * 2 + (role == "giver"), person, 600.0)
+        ok = clean_beats(__import__("numpy").array(rr))
+        out += [Beat(None, role, ti, ri, 60000 / ri, not bool(k), False, min(int(ti // 90), 6),
+                     None, None, "good") for ti, ri, k in zip(t, rr, ok, strict=True)]
+    out.sort(key=lambda b: b.t)
+    return [replace(b, beat_seq=i) for i, b in enumerate(out)]
+
+
+async def test_pseudo_pairs_from_the_couples_earlier_sessions(tmp_path: Any) -> None:
+    """From three earlier sessions on, today's receiver is also tested against earlier givers."""
+    import asyncio
+
+    from calmlink.sessions.partner import partner_summary
+    from calmlink.sessions.store import Store
+
+    names = ["Settle", "Forehead", "Temples", "Scalp", "Base of the skull", "Neck", "Stillness"]
+    store = Store(tmp_path / "couple.sqlite3")
+    await asyncio.to_thread(store.open)
+    try:
+        for k in range(3):
+            beats = _session_beats(100 + k, 0.5)
+            await asyncio.to_thread(store.import_session_blocking, "Sam", f"2026-11-0{k + 1}T20:00",
+                                    f"2026-11-0{k + 1}T20:10", "seeded", beats, {}, names, "Alex")
+        await asyncio.to_thread(store.import_session_blocking, "Sam", "2026-11-05T20:00",
+                                "2026-11-05T20:10", "seeded", _session_beats(7, 0.5), {}, names,
+                                "Robin")  # another giver: not this couple's
+        earlier = await store.couple_beats("Sam", "Alex", before=10**6)
+    finally:
+        await asyncio.to_thread(store.close)
+    assert len(earlier) == 3
+    today = _session_beats(4, 0.5)
+    alone = await asyncio.to_thread(partner_summary, today, names, "Alex")
+    paired = await asyncio.to_thread(partner_summary, today, names, "Alex", earlier)
+    assert alone is not None and paired is not None
+    assert alone.synchrony is not None and alone.synchrony.pseudo_pairs == 0
+    report = paired.synchrony
+    assert report is not None and report.pseudo_pairs == 3 and report.pseudo_pair_p is not None
+    # the session passes only when it beats both its own surrogates and the pseudo-partners; with
+    # three earlier sessions a coupled pair can pass (39 pseudo-pairs: shifts around the alignment)
+    assert report.passes == (alone.synchrony.passes and report.pseudo_pair_p <= 0.05)
+    assert report.passes and report.pseudo_pair_p <= 0.05
