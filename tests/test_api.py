@@ -136,7 +136,7 @@ def test_websocket_checks_origin_and_host(server: Any) -> None:
             return exc.response.status_code
 
     assert asyncio.run(status_of(origin="http://evil.example")) == 403
-    assert asyncio.run(status_of()) == 403  # no Origin at all
+    assert asyncio.run(status_of()) == 101  # a script on this machine sends no Origin: welcome
     evil_host = {"host": "evil.example"}
     assert asyncio.run(status_of(origin=server.url, additional_headers=evil_host)) in (400, 403)
     assert asyncio.run(status_of(origin=server.url)) == 101
@@ -206,3 +206,49 @@ def test_delete_a_profile_with_its_sessions_and_beats(server: Any) -> None:
         orphans = conn.execute("SELECT COUNT(*) FROM beats WHERE session_id NOT IN "
                                "(SELECT id FROM sessions)").fetchone()[0]
     assert orphans == 0
+
+
+def test_a_refused_websocket_is_refused_cleanly(server: Any) -> None:
+    """A refusal is a status for the client, not an error in the terminal of whoever runs calmlink."""
+    import logging
+
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep(level=logging.ERROR)
+    logger = logging.getLogger("uvicorn.error")
+    logger.addHandler(handler)
+    ws_url = server.url.replace("http", "ws") + "/ws/live"
+
+    async def refused() -> int:
+        try:
+            async with websockets.connect(ws_url, origin="http://evil.example"):
+                return 101
+        except websockets.exceptions.InvalidStatus as exc:
+            return exc.response.status_code
+
+    try:
+        assert asyncio.run(refused()) == 403
+        time.sleep(0.2)
+    finally:
+        logger.removeHandler(handler)
+    assert [r.getMessage() for r in records] == []
+
+
+def test_a_ten_line_python_reader_of_the_live_feed(server: Any) -> None:
+    """The reader docs/live-protocol.md shows, run as a person would (no Origin, on loopback)."""
+    import re
+    import subprocess
+    import sys
+
+    doc = (Path(__file__).parent.parent / "docs" / "live-protocol.md").read_text()
+    code = re.search(r"```python\n(.*?)```", doc, re.S)
+    assert code is not None and len(code.group(1).strip().splitlines()) <= 12
+    script = code.group(1).replace("ws://127.0.0.1:8000", server.url.replace("http", "ws"))
+    out = subprocess.run([sys.executable, "-c", script + "\n"], capture_output=True, text=True,
+                         timeout=30, input="")
+    assert out.returncode == 0, out.stderr
+    assert "snapshot" in out.stdout and "beat" in out.stdout

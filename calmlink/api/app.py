@@ -16,11 +16,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calmlink.api.hub import Hub
-from calmlink.api.lan import LOOPBACK_CLIENTS, TokenMiddleware
+from calmlink.api.lan import TokenMiddleware
 from calmlink.api.routes_live import live_router
 from calmlink.api.routes_pairing import pairing_router
 from calmlink.api.routes_review import review_router
-from calmlink.api.security import LOOPBACK_HOSTS, GuardMiddleware, lan_address, lan_hosts
+from calmlink.api.security import (
+    LOOPBACK_CLIENTS,
+    LOOPBACK_HOSTS,
+    GuardMiddleware,
+    lan_address,
+    lan_hosts,
+)
 from calmlink.api.viewers import Viewers
 from calmlink.sensors.factory import SourceFactory
 from calmlink.sensors.models import HeartRateSource

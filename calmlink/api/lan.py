@@ -12,13 +12,12 @@ from http.cookies import SimpleCookie
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from calmlink.api.security import refuse
+from calmlink.api.security import LOOPBACK_CLIENTS, refuse
 from calmlink.api.viewers import COOKIE, Viewers
 
 OPEN_PATHS = {"/pair", "/api/pair", "/static/pair.js", "/static/common.js", "/static/style.css",
               "/static/favicon.svg"}
 PAGE_PATHS = {"/", "/review", "/trends", "/docs"}
-LOOPBACK_CLIENTS = {"127.0.0.1", "::1"}
 
 
 def cookie_header(token: str) -> bytes:

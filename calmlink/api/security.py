@@ -26,6 +26,7 @@ HEADERS = [
 ]
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+LOOPBACK_CLIENTS = {"127.0.0.1", "::1"}
 
 
 def lan_hosts() -> set[str]:
@@ -82,7 +83,11 @@ class GuardMiddleware:
         headers = dict(scope.get("headers") or [])
         origin = headers.get(b"origin")
         if origin is None:
-            return scope["type"] == "http" and scope.get("method") in SAFE_METHODS
+            if scope["type"] == "websocket":
+                # a script on this machine (browsers always send Origin, so a cross-site page
+                # cannot omit it); LAN mode still asks every socket for its token
+                return (scope.get("client") or ("", 0))[0] in LOOPBACK_CLIENTS
+            return scope.get("method") in SAFE_METHODS
         parts = urlsplit(origin.decode("latin-1"))
         return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
 

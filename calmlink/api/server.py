@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import socket
 import time
+from typing import Any
 
 import uvicorn
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from calmlink.api.app import create_app
 from calmlink.sensors.factory import SourceFactory
@@ -17,6 +19,18 @@ PING_INTERVAL_S = 2.0
 PING_TIMEOUT_S = 3.0
 """A viewer whose connection stops answering pings (a frozen phone, a stalled browser) is dropped
 within about five seconds; its bounded queue never holds up anyone else."""
+
+
+class DenialAwareWebSockets(WebSocketsSansIOProtocol):
+    """uvicorn's default WebSocket protocol, except that a handshake refused with an HTTP status
+    (the ASGI denial response: a foreign Origin, no token in LAN mode) counts as complete. Without
+    this, every refusal also logs "ASGI callable returned without completing handshake." at ERROR,
+    which reads like a crash to the person running calmlink (uvicorn pull request 3138, open)."""
+
+    async def send(self, message: Any) -> None:
+        await super().send(message)
+        if message["type"] == "websocket.http.response.body" and not message.get("more_body"):
+            self.handshake_complete = True
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -42,7 +56,7 @@ def build_server(settings: Settings, source: HeartRateSource | None,
                      clock_rate=speed, autostart=autostart, trusted_clients=trusted_clients,
                      giver=giver)
     sock = sock or bind_socket(settings.host, settings.port)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on",
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", ws=DenialAwareWebSockets,
                             ws_ping_interval=PING_INTERVAL_S, ws_ping_timeout=PING_TIMEOUT_S,
                             timeout_graceful_shutdown=2)
     return uvicorn.Server(config), sock

@@ -147,12 +147,16 @@ def import_(
     try:
         series = read_rr_file(file)
         theirs = read_rr_file(giver_file) if giver_file is not None else None
-        if theirs is not None:
-            for path, s in ((file, series), (giver_file, theirs)):
-                if s.format not in formats.CLOCKED_FORMATS:
-                    raise RRFileError(str(path), None, f"a {s.format} file has no clock of its own, "
-                                      "so two people cannot be put on one: use a time/RR CSV "
-                                      "(t_s,rr_ms) or calmlink's export for both")
+        recordings = [(file, series)] + ([(giver_file, theirs)] if giver_file and theirs else [])
+        for path, rec in recordings:
+            if theirs is not None and rec.format not in formats.CLOCKED_FORMATS:
+                raise RRFileError(str(path), None, f"a {rec.format} file has no clock of its own, "
+                                  "so two people cannot be put on one: use a time/RR CSV "
+                                  "(t_s,rr_ms) or calmlink's export for both")
+            if rec.duration_s < formats.IMPORT_BASELINE_S:
+                raise RRFileError(str(path), None, f"the recording lasts {rec.duration_s:.0f} s: a "
+                                  f"session needs at least {formats.IMPORT_BASELINE_S:.0f} s, the "
+                                  "first minute being its baseline")
         started = (datetime.fromisoformat(date) if date else
                    datetime.fromtimestamp(file.stat().st_mtime, UTC))
     except RRFileError as exc:

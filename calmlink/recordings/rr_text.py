@@ -23,10 +23,12 @@ import numpy as np
 
 from calmlink.recordings.calmlink_csv import is_calmlink_csv, read_csv
 from calmlink.recordings.series import (
+    NON_FINITE,
     NUMBER,
     RRFileError,
     RRSeries,
     as_ms,
+    check_clock,
     check_rr,
     from_rr,
     from_times,
@@ -42,7 +44,7 @@ def _plain(text: str, path: str) -> RRSeries:
         s = raw.strip().rstrip(",;")
         if not s or s.startswith("#"):
             continue
-        if not NUMBER.match(s):
+        if not NUMBER.match(s) and s.lower().lstrip("+-") not in NON_FINITE:
             if not numbers and not any(ch.isdigit() for ch in s):
                 continue  # a header such as "RR (ms)" or "RR-intervals"
             raise RRFileError(path, i, f"expected one RR interval (a number) per line, got {s[:40]!r}")
@@ -71,6 +73,7 @@ def _plain_fast(text: str, path: str) -> RRSeries | None:
 
 def _kubios(text: str, path: str) -> RRSeries:
     rows: list[tuple[float, float]] = []
+    lines: list[int] = []
     for line, raw in enumerate(text.splitlines(), start=1):
         parts = raw.split()
         if len(parts) != 2 or not all(NUMBER.match(p) for p in parts):
@@ -78,11 +81,13 @@ def _kubios(text: str, path: str) -> RRSeries:
                 raise RRFileError(path, line, f"expected two numbers (time and RR), got {raw[:40]!r}")
             continue
         rows.append((float(parts[0]), float(parts[1])))
+        lines.append(line)
     if not rows:
         raise RRFileError(path, None, "no RR intervals found")
     arr = np.array(rows)
     rr = as_ms(arr[:, 1])
-    check_rr(rr, path, 1, None)
+    check_rr(rr, path, 1, lines)
+    check_clock(arr[:, 0], path, lines)
     return from_times(arr[:, 0], rr, "kubios")
 
 

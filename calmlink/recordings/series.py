@@ -56,15 +56,30 @@ def from_times(t: NDArray[np.float64], rr: NDArray[np.float64], fmt: str) -> RRS
     beats = np.empty(rr.size)
     starts = np.flatnonzero(gap).tolist()
     for lo, hi in zip([0, *starts], [*starts, rr.size], strict=True):
-        beats[lo:hi] = t[lo] + np.cumsum(rr[lo:hi]) / 1000.0 - rr[lo] / 1000.0
+        first = float(t[lo])
+        if lo > 0:  # the RR sum of the last run may reach past the next stamp: never go back
+            first = max(first, float(beats[lo - 1]) + float(rr[lo]) / 1000.0)
+        beats[lo:hi] = first + np.cumsum(rr[lo:hi]) / 1000.0 - rr[lo] / 1000.0
     return RRSeries(rr, beats, gap, fmt)
 
 
 def as_ms(values: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Intervals in ms, whether the file wrote ms or s (seconds when the median is under 10)."""
-    if values.size and float(np.median(values)) < 10.0:
-        return values * 1000.0
+    """Intervals in ms, whether the file wrote ms or s (seconds when the median of the values that
+    could be intervals is under 10); values that cannot be are left for :func:`check_rr` to name."""
+    plausible = values[np.isfinite(values) & (values > 0)]
+    if plausible.size and float(np.median(plausible)) < 10.0:
+        with np.errstate(over="ignore"):
+            return values * 1000.0
     return values
+
+
+NON_FINITE = ("nan", "inf", "infinity")
+"""Words a reader must treat as (bad) values, never skip as a header."""
+
+
+def show(value: float) -> str:
+    """A value as the file wrote it, near enough: -5, 812.5, nan."""
+    return f"{float(value):g}"
 
 
 def check_rr(rr: NDArray[np.float64], path: str, first_line: int, lines: list[int] | None) -> None:
@@ -73,5 +88,18 @@ def check_rr(rr: NDArray[np.float64], path: str, first_line: int, lines: list[in
     if bad.size:
         k = int(bad[0])
         line = lines[k] if lines is not None else first_line + k
-        raise RRFileError(path, line, f"an RR interval must be a positive number of ms or s, "
-                          f"got {rr[k]!r}")
+        raise RRFileError(path, line, f"an RR interval must be a positive number of ms or s "
+                          f"(at most a minute), got {show(rr[k])}")
+
+
+def check_clock(t: NDArray[np.float64], path: str, lines: list[int]) -> None:
+    """A file's own clock must be numbers that never run backwards (equal stamps are packets)."""
+    bad = np.flatnonzero(~np.isfinite(t))
+    if bad.size:
+        k = int(bad[0])
+        raise RRFileError(path, lines[k], f"a time must be a number, got {show(t[k])}")
+    back = np.flatnonzero(np.diff(t) < 0)
+    if back.size:
+        k = int(back[0]) + 1
+        raise RRFileError(path, lines[k], f"the clock runs backwards: {show(t[k])} comes after "
+                          f"{show(t[k - 1])}")

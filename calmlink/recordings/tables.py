@@ -8,7 +8,15 @@ from datetime import datetime
 
 import numpy as np
 
-from calmlink.recordings.series import RRFileError, RRSeries, as_ms, check_rr, from_rr, from_times
+from calmlink.recordings.series import (
+    RRFileError,
+    RRSeries,
+    as_ms,
+    check_clock,
+    check_rr,
+    from_rr,
+    from_times,
+)
 
 
 def find_column(header: list[str], *patterns: str) -> int | None:
@@ -43,6 +51,7 @@ def read_table(text: str, path: str, delimiter: str, fmt: str) -> RRSeries:
     rr_unit_s = "[s]" in header[rr_col].lower() or header[rr_col].lower().endswith("_s")
     rr_vals: list[float] = []
     t_vals: list[float] = []
+    kept_lines: list[int] = []
     gap_marks: list[bool] = []
     gap_col = find_column(header, r"^gap_before$")
     for line, row in enumerate(rows[1:], start=2):
@@ -55,6 +64,7 @@ def read_table(text: str, path: str, delimiter: str, fmt: str) -> RRSeries:
             rr_vals.append(float(cell))
             if t_col is not None:
                 t_vals.append(_parse_time(row[t_col]) * scale_t)
+            kept_lines.append(line)
             if gap_col is not None:
                 gap_marks.append(row[gap_col].strip().lower() in ("1", "true"))
         except (IndexError, ValueError):
@@ -63,11 +73,13 @@ def read_table(text: str, path: str, delimiter: str, fmt: str) -> RRSeries:
                                                         else "") + f", got {row!r}"[:160]) from None
     if not rr_vals:
         raise RRFileError(path, None, "no RR intervals found")
-    rr = as_ms(np.array(rr_vals) * (1000.0 if rr_unit_s else 1.0))
-    check_rr(rr, path, 2, None)
+    with np.errstate(over="ignore"):  # an absurd value becomes inf, which check_rr names
+        rr = as_ms(np.array(rr_vals) * (1000.0 if rr_unit_s else 1.0))
+    check_rr(rr, path, 2, kept_lines)
     if t_col is None:
         return from_rr(rr, fmt)
     t = np.array(t_vals)
+    check_clock(t, path, kept_lines)
     series = from_times(t - t[0] if fmt == "polar" or scale_t != 1.0 else t, rr, fmt)
     if gap_marks:
         marks = np.array(gap_marks, dtype=bool)
