@@ -4,7 +4,7 @@ import { audio } from "./audio.js";
 import { createChart } from "./chart.js";
 import { createGauge } from "./gauge.js";
 import { openFeed } from "./feed.js";
-import { $, el, fillStepsTable, get, mmss, post, request } from "./common.js";
+import { $, el, fillStepsTable, get, mmss, post, request, synchronySentence } from "./common.js";
 
 const gauge = createGauge($("gauge"), $("gauge-fill"));
 const chart = createChart($("chart"));
@@ -156,10 +156,7 @@ function showEnd(summary) {
   const partner = summary.partner;
   $("partner-end").hidden = !partner;
   if (partner) {
-    const sync = partner.synchrony;
-    const where = sync && sync.passes && sync.steps_in_step.length ? ` (${sync.steps_in_step.join(", ")})` : "";
-    setText("sync-sentence", sync ? `${sync.sentence[0].toUpperCase()}${sync.sentence.slice(1)}${where}.`
-      : "Too little of both heart rhythms to compare this time.");
+    setText("sync-sentence", synchronySentence(partner.synchrony));
     $("partner-sentences").replaceChildren(...partner.step_sentences.map((o) => el("li", o)));
   }
   $("review-link").href = `/review#session-${summary.session_id}`;

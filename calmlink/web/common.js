@@ -49,6 +49,14 @@ export async function request(method, path, body) {
 export const get = (path) => request("GET", path);
 export const post = (path, body = {}) => request("POST", path, body);
 
+// Partner mode's one sentence about the two heart rhythms, as the server worded it (with the steps
+// where they moved together, only when the whole session passed the test).
+export function synchronySentence(sync) {
+  if (!sync) return "Too little of both heart rhythms to compare this time.";
+  const where = sync.passes && sync.steps_in_step.length ? ` (${sync.steps_in_step.join(", ")})` : "";
+  return `${sync.sentence[0].toUpperCase()}${sync.sentence.slice(1)}${where}.`;
+}
+
 // The per-step table of a session summary: heart rate and ln RMSSD against the settle step.
 export function fillStepsTable(tbody, steps) {
   tbody.replaceChildren(...steps.map((s) => {

@@ -1,7 +1,7 @@
 // Review: the session list and one session's charts, steps, notes and ratings. Figures come from
 // the server; the page only draws them.
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
-import { $, el, fillStepsTable, fmt, get, mmssAxis, palette, request } from "./common.js";
+import { $, el, fillStepsTable, fmt, get, mmssAxis, palette, request, synchronySentence } from "./common.js";
 
 const RATINGS = [
   ["rating_receiver_before", "Receiver, before"], ["rating_receiver_after", "Receiver, after"],
@@ -77,10 +77,7 @@ async function showSession(id) {
   const partner = summary.partner;
   $("partner-review").hidden = !partner;
   if (partner) {
-    const sync = partner.synchrony;
-    const where = sync && sync.passes && sync.steps_in_step.length ? ` (${sync.steps_in_step.join(", ")})` : "";
-    $("review-sync").textContent = sync ? `${sync.sentence[0].toUpperCase()}${sync.sentence.slice(1)}${where}.`
-      : "Too little of both heart rhythms to compare this time.";
+    $("review-sync").textContent = synchronySentence(partner.synchrony);
     $("review-partner-sentences").replaceChildren(...partner.step_sentences.map((o) => el("li", o)));
     fillStepsTable($("giver-steps"), partner.steps);
   }
