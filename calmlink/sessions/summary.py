@@ -32,6 +32,11 @@ class StepSummary:
     delta_hr_bpm: float | None
     """Mean heart rate against the settle step's (None for the settle step itself)."""
     delta_ln_rmssd: float | None
+    start_s: float = 0.0
+    """When the step began on the session's clock."""
+    within_score_per_min: float | None = None
+    """What happened during the step: the settling score of its second half against its first,
+    per minute between them (positive: heart rate fell and variation rose while it lasted)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +185,24 @@ def step_summaries(rows: Sequence[Beat], step_names: list[str]) -> tuple[StepSum
             mean_hr_bpm=m.mean_hr_bpm, rmssd_ms=m.rmssd_ms, ln_rmssd=m.ln_rmssd,
             mean_gauge=m.mean_gauge, duration_s=m.duration_s,
             delta_hr_bpm=_delta(m.mean_hr_bpm, base.mean_hr_bpm if base else None, 2),
-            delta_ln_rmssd=_delta(m.ln_rmssd, base.ln_rmssd if base else None, 3)))
+            delta_ln_rmssd=_delta(m.ln_rmssd, base.ln_rmssd if base else None, 3),
+            start_s=round(by_step[index][0].t, 1), within_score_per_min=_within(by_step[index])))
     return tuple(steps)
+
+
+def _within(rows: Sequence[Beat]) -> float | None:
+    """The step's second half against its first, as a settling score per minute."""
+    if len(rows) < 20 or rows[-1].t - rows[0].t < 20.0:
+        return None
+    middle = (rows[0].t + rows[-1].t) / 2.0
+    first = _metrics([r for r in rows if r.t < middle])
+    second = _metrics([r for r in rows if r.t >= middle])
+    if first.mean_hr_bpm is None or second.mean_hr_bpm is None:
+        return None
+    ln = (None if first.ln_rmssd is None or second.ln_rmssd is None
+          else second.ln_rmssd - first.ln_rmssd)
+    minutes = (rows[-1].t - rows[0].t) / 2.0 / 60.0
+    return round(settling_score(second.mean_hr_bpm - first.mean_hr_bpm, ln) / minutes, 3)
 
 
 def overall_hr(rows: Sequence[Beat]) -> float | None:
@@ -210,18 +231,24 @@ def summarize(beats: Iterable[Beat], step_names: list[str]) -> SessionSummary:
 
 
 def observations(steps: Sequence[StepSummary]) -> list[str]:
-    """Plain sentences about what the heart rhythm did, step by step."""
-    out = []
-    for s in steps[1:]:
-        parts = []
-        if s.delta_hr_bpm is not None and abs(s.delta_hr_bpm) >= 1.0:
-            direction = "lower" if s.delta_hr_bpm < 0 else "higher"
-            parts.append(f"heart rate {abs(s.delta_hr_bpm):.0f} bpm {direction}")
-        if s.delta_ln_rmssd is not None and abs(s.delta_ln_rmssd) >= 0.1:
-            direction = "more" if s.delta_ln_rmssd > 0 else "less"
-            parts.append(f"{direction} beat-to-beat variation")
-        if parts:
-            out.append(f"{s.name}: " + " and ".join(parts) + " than while settling.")
-        else:
-            out.append(f"{s.name}: about the same as while settling.")
-    return out
+    """The session's pattern in one plain sentence ("Heart rate fell step by step, 10 bpm lower by
+    the end than while settling, with more beat-to-beat variation."); the table has the detail."""
+    later = [s for s in steps[1:] if s.delta_hr_bpm is not None]
+    if not later:
+        return []
+    hr = [s.delta_hr_bpm for s in later if s.delta_hr_bpm is not None]
+    last = round(hr[-1])
+    steady_fall = sum(b - a <= 0.5 for a, b in zip([0.0, *hr], hr, strict=False)) >= 2 * len(hr) / 3
+    if last <= -1:
+        sentence = (f"Heart rate fell{' step by step' if steady_fall else ''}, {-last} bpm lower by "
+                    "the end than while settling")
+    elif last >= 1:
+        sentence = f"Heart rate rose, {last} bpm higher by the end than while settling"
+    else:
+        sentence = "Heart rate ended about where it was while settling"
+    ln = later[-1].delta_ln_rmssd
+    if ln is not None and ln >= 0.1:
+        sentence += ", with more beat-to-beat variation"
+    elif ln is not None and ln <= -0.1:
+        sentence += ", with less beat-to-beat variation"
+    return [sentence + "."]

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
+
 from calmlink.sessions.couples import couple_trends
-from calmlink.signal.gauge import settling_score
 
 MIN_SESSIONS = 5
+CURVE_SESSIONS = 3
+"""From this many sessions, steps are compared with the receiver's usual curve at that minute."""
+MIN_STEP_SESSIONS = 3
+"""A step is named as the one that settles most only with this many sessions of it."""
 NORMAL_WINDOW = 30
 SWC_FACTOR = 0.5
 ROLLING = 3
@@ -52,25 +58,67 @@ def _series(points: list[tuple[str, int, float | None]]) -> list[dict[str, Any]]
     return out
 
 
+def _midpoint_min(step: dict[str, Any]) -> float:
+    return float(step.get("start_s", 0.0) + step["duration_s"] / 2) / 60.0
+
+
+def _usual_curve(summaries: list[dict[str, Any]]) -> Callable[[float], float] | None:
+    """The receiver's usual settling per minute as a smooth function of the minute of a session:
+    a quadratic through every step of every session. Smooth on purpose: it follows how they settle
+    with time, not what one step does at its minute."""
+    points = [(_midpoint_min(step), step["within_score_per_min"])
+              for s in summaries for step in s["summary"].get("steps", [])[1:]
+              if step.get("within_score_per_min") is not None]
+    if len({round(m, 1) for m, _ in points}) < 4:
+        return None
+    coef = np.polyfit([m for m, _ in points], [v for _, v in points], 2)
+    return lambda minute: float(np.polyval(coef, minute))
+
+
 def step_response(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Average change against the settle step, per step name, across sessions."""
-    by_name: dict[str, list[tuple[float, float | None]]] = {}
+    """Per step name: the level against the settle step (shown), and what happens *during* the step
+    (ranked): its within-step settling per minute, and once there are ``CURVE_SESSIONS`` sessions,
+    that minus the receiver's usual settling at that minute of a session. Relaxation accumulates, so
+    a level ranking always crowns the last steps; this one does not."""
+    usual = _usual_curve(summaries) if len(summaries) >= CURVE_SESSIONS else None
+    levels: dict[str, list[tuple[float, float | None]]] = {}
+    during: dict[str, list[float]] = {}
     for s in summaries:
         for step in s["summary"].get("steps", [])[1:]:
-            if step.get("delta_hr_bpm") is None:
-                continue
-            by_name.setdefault(step["name"], []).append((step["delta_hr_bpm"], step.get("delta_ln_rmssd")))
+            if step.get("delta_hr_bpm") is not None:
+                levels.setdefault(step["name"], []).append(
+                    (step["delta_hr_bpm"], step.get("delta_ln_rmssd")))
+            score = step.get("within_score_per_min")
+            if score is not None:
+                expected = usual(_midpoint_min(step)) if usual is not None else 0.0
+                during.setdefault(step["name"], []).append(score - expected)
     out: list[dict[str, Any]] = []
-    for name, values in by_name.items():
+    for name, values in levels.items():
         hr = statistics.fmean(v[0] for v in values)
         lns = [v[1] for v in values if v[1] is not None]
         ln = statistics.fmean(lns) if lns else None
-        score = settling_score(hr, ln)
+        scores = during.get(name, [])
         out.append({"step": name, "sessions": len(values), "delta_hr_bpm": round(hr, 2),
                     "delta_ln_rmssd": None if ln is None else round(ln, 3),
-                    "settling_score": round(score, 2)})
-    out.sort(key=lambda r: -r["settling_score"])
+                    "during_score": round(statistics.fmean(scores), 3) if scores else None,
+                    "during_se": round(statistics.stdev(scores) / math.sqrt(len(scores)), 3)
+                    if len(scores) > 1 else None,
+                    "against_usual_curve": usual is not None})
+    out.sort(key=lambda r: -(r["during_score"] if r["during_score"] is not None else -math.inf))
     return out
+
+
+def _standout(response: list[dict[str, Any]]) -> str | None:
+    """The step that settles most, only when it clearly beats the runner-up: by more than twice
+    the standard error of their difference, over at least ``MIN_STEP_SESSIONS`` sessions each."""
+    ranked = [r for r in response if r["during_score"] is not None and r["during_se"] is not None
+              and r["sessions"] >= MIN_STEP_SESSIONS]
+    if len(ranked) < 2:
+        return None
+    top, second = ranked[0], ranked[1]
+    margin = 2 * math.sqrt(top["during_se"] ** 2 + second["during_se"] ** 2)
+    return str(top["step"]) if top["during_score"] > 0 and \
+        top["during_score"] - second["during_score"] > margin else None
 
 
 def frequency(started: list[str], now: datetime | None = None) -> dict[str, Any]:
@@ -90,9 +138,8 @@ def trends(profile: str, summaries: list[dict[str, Any]]) -> dict[str, Any]:
     hr = _series([(s["started_at"], s["id"], s["summary"].get("baseline_hr_bpm")) for s in usable])
     need = max(MIN_SESSIONS + 1 - len(usable), 0)
     response = step_response(usable)
-    headline = None
-    if response and response[0]["settling_score"] > 0:
-        headline = f"{response[0]['step']} settles {profile} most"
+    standout = _standout(response)
+    headline = f"{profile} settles most during {standout}" if standout else None
     return {
         "profile": profile,
         "sessions": len(usable),

@@ -18,6 +18,9 @@ export function fmt(x, digits = 0, unit = "", signed = false) {
   return `${signed && x > 0 ? "+" : ""}${x.toFixed(digits)}${unit}`;
 }
 
+// "1 session", "2 sessions".
+export const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 export function mmss(seconds) {
   const s = Math.max(0, Math.floor(seconds));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;

@@ -1,18 +1,18 @@
 // Trends per receiver: baselines against the personal normal range, response per step, frequency.
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
-import { $, el, fmt, get, palette, request } from "./common.js";
+import { $, el, fmt, get, palette, plural, request } from "./common.js";
 
 function chart(box, rows, label) {
   box.replaceChildren();
   if (!rows.length) return;
   const c = palette();
-  const x = rows.map((_, i) => i + 1);
+  const x = rows.map((r) => Date.parse(r.started_at) / 1000); // sessions on their dates
   const pick = (k) => rows.map((r) => (r[k] === undefined ? null : r[k]));
   new uPlot({
     width: Math.max(300, box.clientWidth || 600), height: 180,
     legend: { show: false }, cursor: { show: false },
-    scales: { x: { time: false } },
-    axes: [{ stroke: c.muted, grid: { show: false }, label: "session" },
+    scales: { x: { time: true } },
+    axes: [{ stroke: c.muted, grid: { show: false } },
            { stroke: c.muted, grid: { stroke: c.track }, label }],
     series: [{}, { stroke: c.calm, width: 0, points: { show: true, size: 7, fill: c.calm } },
              { stroke: c.steady, width: 2 },
@@ -30,8 +30,9 @@ async function show(profile) {
   chart($("hr-chart"), t.baseline_hr_bpm, "bpm");
   $("steps").replaceChildren(...t.step_response.map((s) => {
     const tr = el("tr");
-    tr.append(el("td", s.step), el("td", String(s.sessions)), el("td", fmt(s.delta_hr_bpm, 1, " bpm", true)),
-              el("td", fmt(s.delta_ln_rmssd, 2, "", true)));
+    tr.append(el("td", s.step), el("td", plural(s.sessions, "session")), el("td", fmt(s.delta_hr_bpm, 1, " bpm", true)),
+              el("td", fmt(s.delta_ln_rmssd, 2, "", true)),
+              el("td", s.during_score === null ? "–" : s.during_score > 0.05 ? "settling" : s.during_score < -0.05 ? "picking up" : "steady"));
     return tr;
   }));
   $("couples").hidden = !t.couples.length;
@@ -42,7 +43,7 @@ async function show(profile) {
     return li;
   }));
   const f = t.frequency;
-  $("frequency").textContent = f.sessions ? `${f.sessions} sessions in all; ${f.last_28_days} in the last four weeks (${f.per_week} a week).` : "";
+  $("frequency").textContent = f.sessions ? `${plural(f.sessions, "session")} in all; ${f.last_28_days} in the last four weeks (${f.per_week} a week).` : "";
   document.body.dataset.loaded = "trends";
 }
 

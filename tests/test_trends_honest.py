@@ -1,0 +1,53 @@
+"""Which steps settle most, honestly: relaxation accumulates, so a ranking by level crowns the last
+steps every time. Ranked by what happens during a step, a session that relaxes only with time
+names no step, and a step that really settles the receiver is found."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from calmlink.sessions.beat import Beat
+from calmlink.sessions.routine import DEFAULT_ROUTINE
+from calmlink.sessions.summary import summarize
+from calmlink.sessions.trends import trends
+
+NAMES = [s.name for s in DEFAULT_ROUTINE.steps]
+BOUNDS = [sum(s.duration_s for s in DEFAULT_ROUTINE.steps[: k + 1]) for k in range(len(NAMES))]
+
+
+def session(hr_at: Callable[[float], float], seed: int) -> dict[str, object]:
+    """A stored summary of one session whose heart rate follows ``hr_at(t)`` (plus breathing)."""
+    rng = random.Random(seed)
+    beats, t, k = [], 0.0, 0
+    while t < BOUNDS[-1]:
+        rr = 60000.0 / hr_at(t) + 25.0 * __import__("math").sin(t * 1.3) + rng.gauss(0, 6)
+        t += rr / 1000.0
+        step = next((i for i, end in enumerate(BOUNDS) if t < end), len(NAMES) - 1)
+        beats.append(Beat(k, "receiver", t, rr, 60000 / rr, False, k == 0, step, None, None, "good"))
+        k += 1
+    return {"id": seed, "started_at": f"2026-11-{seed % 28 + 1:02d}T20:00:00+00:00",
+            "state": "completed", "summary": summarize(beats, NAMES).to_dict()}
+
+
+def test_relaxation_that_depends_only_on_time_names_no_step() -> None:
+    linear = lambda t: 75.0 - 12.0 * t / BOUNDS[-1]  # noqa: E731
+    settling = lambda t: 62.0 + 13.0 * __import__("math").exp(-t / 180.0)  # noqa: E731
+    for curve in (linear, settling):
+        for n in (1, 2, 6):
+            result = trends("Sam", [session(curve, seed) for seed in range(n)])
+            assert result["headline"] is None, (n, result["step_response"])
+    level_winner = trends("Sam", [session(linear, 1)])["step_response"]
+    assert max(level_winner, key=lambda r: -r["delta_hr_bpm"])["step"] == "Stillness"  # the old trap
+
+
+def test_a_step_that_really_settles_is_found() -> None:
+    temples = BOUNDS[NAMES.index("Temples") - 1], BOUNDS[NAMES.index("Temples")]
+
+    def curve(t: float) -> float:  # flat, except that heart rate eases during Temples
+        if t < temples[0]:
+            return 72.0
+        return 72.0 - 6.0 * min(t - temples[0], temples[1] - temples[0]) / (temples[1] - temples[0])
+
+    result = trends("Sam", [session(curve, seed) for seed in range(5)])
+    assert result["headline"] == "Sam settles most during Temples", result["step_response"]
