@@ -69,8 +69,8 @@ def run_gauge_cmd(path: Path, *, json_out: bool, baseline: tuple[float, float] |
                      "hr_bpm": None if run.baseline is None else round(run.baseline.hr_bpm, 2),
                      "ln_rmssd": None if run.baseline is None or run.baseline.ln_rmssd is None
                      else round(run.baseline.ln_rmssd, 4)},
-        "series": [{"t": round(r.t, 3), "gauge": r.gauge, "trend": r.trend, "quality": r.quality}
-                   for r in run.results],
+        "series": [{"t": round(r.t, 3), "gauge": r.gauge, "trend": r.trend, "quality": r.quality,
+                    "breathing_bpm": r.breathing_bpm} for r in run.results],
     }
     if conds:
         means = condition_means(run.results, conds)

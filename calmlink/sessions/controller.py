@@ -136,7 +136,8 @@ class Controller:
             s.n_beats += 1
             s.beats.append(beat)
             self.publish(BeatMessage(s.id, beat, r.resp_rate_bpm,
-                                     round(s.clock.remaining(self.now()), 1), s.clock.paused))
+                                     round(s.clock.remaining(self.now()), 1), s.clock.paused,
+                                     r.breathing_bpm))
 
     # -- the routine ----------------------------------------------------------------------------
 

@@ -130,6 +130,8 @@ class BeatMessage:
     resp_rate_bpm: float | None = None
     step_remaining_s: float | None = None
     paused: bool = False
+    breathing_bpm: float | None = None
+    """The breathing pace over the last two minutes, only when the rhythm shows it clearly."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +183,7 @@ def payload(message: Message) -> dict[str, Any]:
         out["resp_rate_bpm"] = message.resp_rate_bpm
         out["step_remaining_s"] = message.step_remaining_s
         out["paused"] = message.paused
+        out["breathing_bpm"] = message.breathing_bpm
         if any(isinstance(v, float) and not math.isfinite(v) for v in out.values()):
             return {k: _clean(v) for k, v in out.items()}
         return out

@@ -16,6 +16,7 @@ import numpy as np
 from calmlink.sessions.beat import Beat, Role
 from calmlink.signal.gauge import settling_score
 from calmlink.signal.metrics import time_domain
+from calmlink.signal.spectral import MIN_WINDOW_S, spectrum
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,8 @@ class StepSummary:
     within_score_per_min: float | None = None
     """What happened during the step: the settling score of its second half against its first,
     per minute between them (positive: heart rate fell and variation rose while it lasted)."""
+    breathing_bpm: float | None = None
+    """The breathing pace during the step, only when the rhythm showed one clearly."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,8 +189,18 @@ def step_summaries(rows: Sequence[Beat], step_names: list[str]) -> tuple[StepSum
             mean_gauge=m.mean_gauge, duration_s=m.duration_s,
             delta_hr_bpm=_delta(m.mean_hr_bpm, base.mean_hr_bpm if base else None, 2),
             delta_ln_rmssd=_delta(m.ln_rmssd, base.ln_rmssd if base else None, 3),
-            start_s=round(by_step[index][0].t, 1), within_score_per_min=_within(by_step[index])))
+            start_s=round(by_step[index][0].t, 1), within_score_per_min=_within(by_step[index]),
+            breathing_bpm=_breathing(by_step[index])))
     return tuple(steps)
+
+
+def _breathing(rows: Sequence[Beat]) -> float | None:
+    """The step's breathing pace from its clean RR runs, when the spectrum shows it clearly."""
+    runs = [run for run in _segments(rows) if run.size >= 40]
+    if not runs:
+        return None
+    pace = spectrum(runs, window_s=max(MIN_WINDOW_S, rows[-1].t - rows[0].t)).breathing_bpm
+    return None if not math.isfinite(pace) else round(pace, 1)
 
 
 def _within(rows: Sequence[Beat]) -> float | None:

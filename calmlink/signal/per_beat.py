@@ -40,6 +40,8 @@ class BeatResult(NamedTuple):
     reason: str
     resp_rate_bpm: float | None = None
     lf_hf: float | None = None
+    breathing_bpm: float | None = None
+    """The breathing pace over the last two minutes, only when the rhythm shows it clearly."""
 
 
 def _finite_or_none(x: float) -> float | None:
@@ -60,6 +62,7 @@ class LiveProcessor:
         self._next_spectral = -math.inf
         self.resp_rate_bpm: float | None = None
         self.lf_hf: float | None = None
+        self.breathing_bpm: float | None = None
 
     def start_baseline(self, t: float) -> None:
         """Begin (or restart) the baseline at ``t`` on the sample clock."""
@@ -109,15 +112,16 @@ class LiveProcessor:
         return BeatResult(
             t=t, hr_bpm=hr_bpm, rr_ms=rr_ms, artifact=artifact, rmssd_ms=_finite_or_none(rmssd),
             gauge=state.gauge, trend=state.trend, quality=state.quality, reason=state.reason,
-            resp_rate_bpm=self.resp_rate_bpm, lf_hf=self.lf_hf,
+            resp_rate_bpm=self.resp_rate_bpm, lf_hf=self.lf_hf, breathing_bpm=self.breathing_bpm,
         )
 
     def _refresh_spectrum(self, t: float) -> None:
         self._next_spectral = t + SPECTRAL_EVERY_S
         if len(self._spectral) < 40 or self._spectral[-1][0] - self._spectral[0][0] < 60.0:
-            self.resp_rate_bpm = self.lf_hf = None
+            self.resp_rate_bpm = self.lf_hf = self.breathing_bpm = None
             return
         rr = np.fromiter((v for _, v in self._spectral), dtype=np.float64, count=len(self._spectral))
         sp = spectrum([rr], window_s=SPECTRAL_WINDOW_S + 10.0)
         self.resp_rate_bpm = _finite_or_none(round(sp.resp_rate_bpm, 1))
         self.lf_hf = _finite_or_none(round(sp.lf_hf, 2))
+        self.breathing_bpm = _finite_or_none(round(sp.breathing_bpm, 1))

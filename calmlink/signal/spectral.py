@@ -174,6 +174,38 @@ def peak_frequency(freqs: Floats, psd: Floats, band: tuple[float, float] = RESP)
     return float(freqs[i])
 
 
+BREATHING = (0.07, 0.5)
+"""Breaths per second the rhythm can show: 4.2 to 30 a minute (slow, paced breathing included)."""
+PEAK_HALF_WIDTH_HZ = 0.03
+CLEAR_PEAK_SHARE = 0.5
+"""A breathing pace is read only when at least this share of the breathing band's power lies within
+``PEAK_HALF_WIDTH_HZ`` of its peak: one clear rhythm, not a spread of irregular ones (talking, mental
+effort). Below it, no number is shown."""
+SLOW_BELOW_HZ = 0.15
+SLOW_PEAK_MS2 = 7000.0
+"""Below 9 a minute the heart has slow rhythms of its own (the 0.1 Hz baroreflex wave, posture,
+stepping), which mental effort and walking make clear too. There a pace is read only when the
+oscillation is as large as slow breathing makes it: this much power near the peak, an RR swing of
+about +-120 ms. (Checked on one person, P37 of shared/data/relax: paced breathing 35,000 ms2,
+arithmetic 3,500-4,800, walking 500-1,100.)"""
+
+
+def clear_breathing_hz(freqs: Floats, psd: Floats) -> float:
+    """The peak of the breathing band when it is clear (see :data:`CLEAR_PEAK_SHARE` and
+    :data:`SLOW_PEAK_MS2`), else nan."""
+    peak = peak_frequency(freqs, psd, BREATHING)
+    if math.isnan(peak):
+        return math.nan
+    total = float(band_power(freqs, psd, BREATHING))
+    near = float(band_power(freqs, psd, (max(BREATHING[0], peak - PEAK_HALF_WIDTH_HZ),
+                                          min(BREATHING[1], peak + PEAK_HALF_WIDTH_HZ))))
+    if total <= 0 or near / total < CLEAR_PEAK_SHARE:
+        return math.nan
+    if peak < SLOW_BELOW_HZ and near < SLOW_PEAK_MS2:
+        return math.nan
+    return peak
+
+
 @dataclass(frozen=True, slots=True)
 class Spectrum:
     vlf_ms2: float
@@ -182,6 +214,8 @@ class Spectrum:
     lf_hf: float
     resp_rate_bpm: float
     n_windows: int
+    breathing_bpm: float = math.nan
+    """The breathing pace when the rhythm shows one clearly (every window agreeing), else nan."""
 
 
 NAN_SPECTRUM = Spectrum(math.nan, math.nan, math.nan, math.nan, math.nan, 0)
@@ -231,6 +265,7 @@ def spectrum(segments: list[Floats], window_s: float = WINDOW_S) -> Spectrum:
     lf: list[Floats] = []
     hf: list[Floats] = []
     peaks: list[float] = []
+    clear: list[float] = []
     for rows in by_length.values():
         block = detrend_linear(np.vstack(rows))
         freqs, psd = welch_psd(block)
@@ -238,7 +273,11 @@ def spectrum(segments: list[Floats], window_s: float = WINDOW_S) -> Spectrum:
         lf.append(band_power(freqs, psd, LF))
         hf.append(band_power(freqs, psd, HF))
         peaks += [peak_frequency(freqs, row) for row in psd]
+        clear += [clear_breathing_hz(freqs, row) for row in psd]
     v_ms2, low, high = (float(np.mean(np.concatenate(x))) for x in (vlf, lf, hf))
     finite = [p for p in peaks if not math.isnan(p)]
     resp = float(np.median(finite)) * 60.0 if finite else math.nan
-    return Spectrum(v_ms2, low, high, low / high if high > 0 else math.nan, resp, len(xs))
+    breathing = float(np.median(clear)) * 60.0 if clear and not any(map(math.isnan, clear)) \
+        else math.nan
+    return Spectrum(v_ms2, low, high, low / high if high > 0 else math.nan, resp, len(xs),
+                    breathing)

@@ -115,6 +115,18 @@ function showGiverBeat(b) {
   if (!b.artifact && b.rr_ms !== null) chart.pushGiver(b.t, b.hr_bpm);
 }
 
+// One quiet line, only when the rhythm shows a breathing pace; "slowing" when it eased by a breath
+// a minute or more over the last minute.
+const breaths = [];
+function showBreathing(t, pace) {
+  if (pace === null || pace === undefined) { $("breathing").hidden = true; breaths.length = 0; return; }
+  breaths.push([t, pace]);
+  while (breaths.length && breaths[0][0] < t - 60) breaths.shift();
+  const slowing = breaths.length > 1 && t - breaths[0][0] > 45 && breaths[0][1] - pace >= 1;
+  setText("breathing", `breathing about ${Math.round(pace)} a minute${slowing ? ", slowing" : ""}`);
+  $("breathing").hidden = false;
+}
+
 function showBeat(b) {
   if (b.role === "giver") { showGiverBeat(b); return; }
   if (b.role !== "receiver") return;
@@ -135,6 +147,7 @@ function showBeat(b) {
     : `relaxation proxy ${Math.round(b.gauge)}, ${word}`;
   if ($("gauge").getAttribute("aria-label") !== spoken) $("gauge").setAttribute("aria-label", spoken);
   setText("quality", b.quality === "good" || b.quality === "fair" ? "" : (b.reason || b.quality));
+  showBreathing(b.t, b.breathing_bpm);
   $("quality").dataset.quality = b.quality;
   if (b.trend === "slowing" && state.lastTrend !== "slowing" && $("chime").checked) audio.chime();
   state.lastTrend = b.trend;

@@ -67,6 +67,7 @@ export function fillStepsTable(tbody, steps) {
     tr.append(el("td", s.name), el("td", fmt(s.mean_hr_bpm, 0, " bpm")),
       el("td", s.index === 0 ? "baseline" : fmt(s.delta_hr_bpm, 1, " bpm", true)),
       el("td", s.index === 0 ? "baseline" : fmt(s.delta_ln_rmssd, 2, "", true)),
+      el("td", s.breathing_bpm === null || s.breathing_bpm === undefined ? "–" : `${Math.round(s.breathing_bpm)} a minute`),
       el("td", s.clean_share === null || s.clean_share === undefined ? "–" : `${Math.round(s.clean_share * 100)}%`));
     return tr;
   }));
