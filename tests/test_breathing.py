@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import DATA
 
 from calmlink.recordings import read_rr_file
 from calmlink.sensors.simulator import Physiology, SimulatedStrap
 from calmlink.signal.gauge_run import run_gauge
 from calmlink.signal.spectral import spectrum
+from conftest import DATA
 
 
 def rr_series(breaths_per_min: float, swing_ms: float, noise_ms: float = 5.0, seed: int = 1,
