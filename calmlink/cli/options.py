@@ -25,6 +25,11 @@ DbOpt = Annotated[Path | None, setting("db")]
 SpeedOpt = Annotated[float | None, setting("speed")]
 SeedOpt = Annotated[int | None, setting("seed")]
 ProfileOpt = Annotated[str | None, setting("profile")]
+DeviceOpt = Annotated[str | None, typer.Option(
+    help="Strap address or name (default: the last strap used, else the nearest).")]
+SimulateOpt = Annotated[bool, typer.Option("--simulate", help="Use the simulated strap.")]
+ReplayOpt = Annotated[Path | None, typer.Option(
+    help="Replay an RR file or a raw log from `calmlink record --out`.")]
 PartnerOpt = Annotated[bool, typer.Option(
     "--partner", help="Simulate two people (receiver and giver), each with a strap: partner mode "
     "without hardware.")]

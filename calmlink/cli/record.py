@@ -8,14 +8,25 @@ from typing import Annotated
 
 import typer
 
-from calmlink.cli.options import CouplingOpt, DbOpt, LagOpt, PartnerOpt, ProfileOpt, SeedOpt, SpeedOpt
+from calmlink.cli.options import (
+    CouplingOpt,
+    DbOpt,
+    DeviceOpt,
+    LagOpt,
+    PartnerOpt,
+    ProfileOpt,
+    ReplayOpt,
+    SeedOpt,
+    SimulateOpt,
+    SpeedOpt,
+)
 from calmlink.settings import Settings
 
 
 def record(
-    device: Annotated[str | None, typer.Option(help="Strap address or name.")] = None,
-    simulate: Annotated[bool, typer.Option("--simulate", help="Use the simulated strap.")] = False,
-    replay: Annotated[Path | None, typer.Option(help="Replay an RR file or a raw log.")] = None,
+    device: DeviceOpt = None,
+    simulate: SimulateOpt = False,
+    replay: ReplayOpt = None,
     minutes: Annotated[float | None, typer.Option(
         help="Stop after this many minutes (default: when the routine ends).")] = None,
     out: Annotated[Path | None, typer.Option(

@@ -11,12 +11,15 @@ import typer
 from calmlink.cli.options import (
     CouplingOpt,
     DbOpt,
+    DeviceOpt,
     LagOpt,
     LanOpt,
     PartnerOpt,
     PortOpt,
     ProfileOpt,
+    ReplayOpt,
     SeedOpt,
+    SimulateOpt,
     SpeedOpt,
 )
 from calmlink.settings import Settings
@@ -93,11 +96,9 @@ def demo(
 
 
 def serve(
-    device: Annotated[str | None, typer.Option(
-        help="Strap address or name (default: the last strap used, else the nearest).")] = None,
-    simulate: Annotated[bool, typer.Option("--simulate", help="Use the simulated strap.")] = False,
-    replay: Annotated[Path | None, typer.Option(
-        help="Replay an RR file or a raw log from `calmlink record --out`.")] = None,
+    device: DeviceOpt = None,
+    simulate: SimulateOpt = False,
+    replay: ReplayOpt = None,
     port: PortOpt = None,
     db: DbOpt = None,
     speed: SpeedOpt = None,
