@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from calmlink import __version__
 from calmlink.api.hub import Hub
 from calmlink.api.lan import TokenMiddleware
 from calmlink.api.routes_live import live_router
@@ -80,7 +81,7 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
             await controller.close()
             await asyncio.to_thread(store.close)
 
-    app = FastAPI(title="calmlink", version="0.1.0", lifespan=lifespan, responses=GUARD_RESPONSES,
+    app = FastAPI(title="calmlink", version=__version__, lifespan=lifespan, responses=GUARD_RESPONSES,
                   docs_url=None, redoc_url=None,  # /docs is served from vendored files (strict CSP)
                   description="A relaxation proxy from a heart-rate strap. calmlink is not a medical "
                   "device.")

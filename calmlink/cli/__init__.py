@@ -5,6 +5,8 @@ Heavy libraries (scipy, bleak, fastapi) are imported inside commands, never at s
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from calmlink.cli import analyze, record, serve, store, sync
@@ -15,8 +17,20 @@ app = typer.Typer(
 )
 
 
+def _show_version(asked: bool) -> None:
+    if asked:
+        from calmlink import __version__
+
+        typer.echo(f"calmlink {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", callback=_show_version,
+        is_eager=True)] = False,
+) -> None:
     """calmlink: a calm relaxation proxy from a heart-rate strap. Not a medical device."""
 
 
