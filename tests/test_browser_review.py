@@ -51,6 +51,10 @@ def test_trends_page(seeded: Any, page: Any, console_errors: list[str]) -> None:
     page.goto(seeded.url + "/trends")
     page.wait_for_function("() => document.body.dataset.loaded === 'trends'")
     assert page.locator("#ln-chart canvas").count() >= 1
+    chart = page.locator("#ln-chart")  # sessions on their dates, not numbered 1, 2, 3
+    assert chart.get_attribute("data-axis") == "date"
+    first, last = chart.get_attribute("data-from"), chart.get_attribute("data-to")
+    assert first and last and first < last and first.startswith("20")
     assert page.locator("#steps tr").count() == 6
     assert "normal range" in page.locator("#message").text_content()
     shot(page, "trends-laptop")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -117,3 +118,31 @@ def test_no_look_ahead(values: list[float], cut: int) -> None:
     full = run_gauge(t, np.array(values), baseline_duration_s=5.0).results
     prefix = run_gauge(t[:cut], np.array(values[:cut]), baseline_duration_s=5.0).results
     assert full[:cut] == prefix
+
+
+def test_ln_rmssd_counts_as_much_as_it_can_be_believed() -> None:
+    """Reliability from sampling error alone (variance 1/(2n)) against the gauge's own scale."""
+    from calmlink.signal.gauge import ln_rmssd_reliability
+
+    assert ln_rmssd_reliability(0) == 0.0
+    assert ln_rmssd_reliability(60) > 0.94  # a full minute is barely touched
+    assert 0.45 < ln_rmssd_reliability(3) < 0.55  # a thin window about halved
+    weights = [ln_rmssd_reliability(n) for n in range(1, 200)]
+    assert weights == sorted(weights)
+    wider = GaugeConfig(ln_rmssd_scale=0.8)  # a larger typical change: less shrinking
+    assert ln_rmssd_reliability(3, wider) > ln_rmssd_reliability(3)
+
+
+def test_coarse_timing_counts_for_less_and_is_learned_from_the_stream() -> None:
+    from calmlink.signal.gauge import ln_rmssd_reliability
+
+    fine = ln_rmssd_reliability(60, resolution_ms=1.0, rmssd_ms=20.0)
+    wrist = ln_rmssd_reliability(60, resolution_ms=15.625, rmssd_ms=20.0)
+    assert fine > 0.94 and 0.8 < wrist < 0.9 * fine + 0.01
+    assert ln_rmssd_reliability(60, resolution_ms=60.0, rmssd_ms=20.0) == 0.0  # all noise
+    proc = LiveProcessor()
+    rng = np.random.default_rng(2)
+    for k in range(120):
+        rr = 15.625 * round((900 + 30 * rng.standard_normal()) / 15.625)  # a wrist sensor's grid
+        proc.push(0.9 * (k + 1), 60000 / rr, rr)
+    assert proc.resolution_ms == pytest.approx(15.625)

@@ -63,6 +63,9 @@ class LiveProcessor:
         self.resp_rate_bpm: float | None = None
         self.lf_hf: float | None = None
         self.breathing_bpm: float | None = None
+        self.resolution_ms = 0.0
+        """The finest step seen between successive intervals: the sensor's timing resolution (about
+        1 ms for a chest strap, 4 ms for 250-Hz ECG, 15.6 ms for a wrist sensor); 0 until seen."""
 
     def start_baseline(self, t: float) -> None:
         """Begin (or restart) the baseline at ``t`` on the sample clock."""
@@ -85,6 +88,9 @@ class LiveProcessor:
             artifact = self.detector.push(rr_ms)
             prev = self._last_raw
             jump = prev is not None and abs(rr_ms - prev) > self.config.irregular_jump * prev
+            if prev is not None and (step := abs(rr_ms - prev)) >= 0.5 and (
+                    self.resolution_ms == 0.0 or step < self.resolution_ms):
+                self.resolution_ms = step
             self._last_raw = rr_ms
             self.gauge.note_beat(artifact, jump)
             if artifact:
@@ -108,6 +114,7 @@ class LiveProcessor:
             t=t, hr_bpm=clean_hr, rr_ms=rr_ms, diff_ms=diff,
             ln_rmssd=math.log(rmssd) if rmssd > 0 else math.nan,
             contact=contact, window_s=self.window.duration_s,
+            n_differences=self.window.n_differences, resolution_ms=self.resolution_ms,
         )
         return BeatResult(
             t=t, hr_bpm=hr_bpm, rr_ms=rr_ms, artifact=artifact, rmssd_ms=_finite_or_none(rmssd),

@@ -109,6 +109,11 @@ class RollingTimeDomain:
     def duration_s(self) -> float:
         return self._span / PS_PER_MS / 1000.0
 
+    @property
+    def n_differences(self) -> int:
+        """Clean successive differences in the window (within segments)."""
+        return self._dn
+
     def rmssd_ms(self) -> float:
         if self._dn == 0:
             return math.nan

@@ -8,7 +8,7 @@ function chart(box, rows, label) {
   const c = palette();
   const x = rows.map((r) => Date.parse(r.started_at) / 1000); // sessions on their dates
   const pick = (k) => rows.map((r) => (r[k] === undefined ? null : r[k]));
-  new uPlot({
+  const plot = new uPlot({
     width: Math.max(300, box.clientWidth || 600), height: 180,
     legend: { show: false }, cursor: { show: false },
     scales: { x: { time: true } },
@@ -20,6 +20,9 @@ function chart(box, rows, label) {
              { stroke: c.bandEdge, width: 1 }],
     bands: [{ series: [3, 4], fill: c.band }],
   }, [x, pick("value"), pick("rolling"), pick("normal_high"), pick("normal_low")], box);
+  // what the axis spans, for the tests that read it (the canvas itself cannot be read back)
+  const [from, to] = [x[0], x[x.length - 1]].map((v) => new Date(v * 1000).toISOString().slice(0, 10));
+  Object.assign(box.dataset, { axis: plot.scales.x.time ? "date" : "index", from, to });
 }
 
 async function show(profile) {
