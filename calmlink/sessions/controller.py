@@ -244,9 +244,10 @@ class Controller:
         earlier = await self.store.couple_beats(s.profile, giver, before=s.id) if partnered else []
 
         def work() -> SessionSummary:  # numpy work: off the event loop
-            return replace(summarize(s.beats, names), session_id=s.id, profile=s.profile,
-                           routine=s.routine.name, state=state,
-                           partner=partner_summary(s.beats, names, giver, earlier))
+            mine = summarize(s.beats, names)
+            return replace(mine, session_id=s.id, profile=s.profile, routine=s.routine.name,
+                           state=state, partner=partner_summary(s.beats, names, giver, earlier,
+                                                                receiver_steps=mine.steps))
 
         summary = await asyncio.to_thread(work)
         self.last_summary = summary

@@ -88,5 +88,6 @@ def imported_beats(series: RRSeries, giver: RRSeries | None = None, giver_name: 
     beats = [replace(b, beat_seq=i) for i, b in enumerate(beats)]
     summary = summarize(beats, IMPORT_STEPS)
     if giver is not None:
-        summary = replace(summary, partner=partner_summary(beats, IMPORT_STEPS, giver_name))
+        summary = replace(summary, partner=partner_summary(beats, IMPORT_STEPS, giver_name,
+                                                           receiver_steps=summary.steps))
     return beats, summary

@@ -100,15 +100,19 @@ def _num(x: float | None, digits: int = 4) -> float | None:
 
 def partner_summary(beats: Sequence[Beat], step_names: list[str], giver: str = "Giver",
                     earlier: Sequence[Sequence[Beat]] = (),
-                    config: SynchronyConfig = DEFAULT_SYNCHRONY) -> PartnerSummary | None:
+                    config: SynchronyConfig = DEFAULT_SYNCHRONY,
+                    receiver_steps: Sequence[StepSummary] | None = None) -> PartnerSummary | None:
     """The giver's settling and the pair test; None when the giver wore no strap. ``earlier``:
-    the couple's earlier sessions' beats, for the pseudo-pair test (run from three on)."""
+    the couple's earlier sessions' beats, for the pseudo-pair test (run from three on);
+    ``receiver_steps``: the receiver's step summaries when the caller already has them (they are
+    not cheap: each step's breathing is a spectrum)."""
     giver_rows = [b for b in beats if b.role == Role.GIVER]
     if not giver_rows:
         return None
-    receiver_rows = [b for b in beats if b.role == Role.RECEIVER]
+    if receiver_steps is None:
+        receiver_steps = step_summaries([b for b in beats if b.role == Role.RECEIVER], step_names)
     g_steps = step_summaries(giver_rows, step_names)
-    r_steps = {s.index: s for s in step_summaries(receiver_rows, step_names)}
+    r_steps = {s.index: s for s in receiver_steps}
     sentences = tuple(_both(r_steps[g.index], g) for g in g_steps[1:] if g.index in r_steps)
     return PartnerSummary(
         giver=giver, baseline_hr_bpm=g_steps[0].mean_hr_bpm if g_steps and g_steps[0].index == 0

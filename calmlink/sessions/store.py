@@ -86,8 +86,9 @@ class Store:
             names = self.db.read_blocking(partial(_step_names, session_id=session_id))
             top = max((b.step for b in beats if b.step is not None), default=-1)
             names += [f"Step {i + 1}" for i in range(len(names), top + 1)]
-            summary = replace(summarize(beats, names),
-                              partner=partner_summary(beats, names)).to_dict()
+            mine = summarize(beats, names)
+            summary = replace(mine, partner=partner_summary(
+                beats, names, receiver_steps=mine.steps)).to_dict()
             self.db.write_blocking(_setter("UPDATE sessions SET summary=?, outcome=? WHERE id=?",
                                            (json.dumps(summary), summary["outcome"], session_id)))
         return len(ids)
