@@ -14,9 +14,12 @@ if TYPE_CHECKING:  # numpy is imported only when a file is read, never for `calm
 
 
 def analyze(
-    file: Annotated[Path, typer.Argument(help="RR file: plain, time/RR CSV, Polar, Elite HRV, Kubios "
-                                         "or calmlink's export (detected).")],
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    file: Annotated[Path, typer.Argument(help="A recording: RR text or CSV, HRV Logger, Elite HRV, "
+                                         "Welltory, Polar (HRM, Sensor Logger RR/PPI), Garmin FIT, "
+                                         "Movesense, Apple Health export.xml, Kubios or calmlink's "
+                                         "export (detected; docs/analyze.md).")],
+    json_out: Annotated[bool, typer.Option(
+        "--json", help="Print one JSON object (an array for a file of several measurements).")] = False,
     no_correction: Annotated[bool, typer.Option(
         "--no-correction", help="Keep every interval as recorded (gaps still split).")] = False,
     window: Annotated[tuple[float, float] | None, typer.Option(
@@ -42,25 +45,25 @@ PROGRESS_BYTES = 32 << 20
 """Files at least this large show a progress bar while they are read, on a terminal."""
 
 
-def read_for_cli(path: Path) -> RRSeries:
-    """Read a file, with a progress bar on a terminal when it is large."""
-    from calmlink.recordings.rr_text import read_rr_file
+def read_for_cli(path: Path) -> list[RRSeries]:
+    """Every recording in a file, with a progress bar on a terminal when it is large."""
+    from calmlink.recordings.rr_text import read_recordings
 
     try:
         size = path.stat().st_size
     except OSError:
         size = 0
     if size < PROGRESS_BYTES or not sys.stderr.isatty():
-        return read_rr_file(path)
+        return read_recordings(path)
     from rich.progress import Progress
 
     with Progress(transient=True) as bar:
         task = bar.add_task(f"reading {path.name}", total=size)
-        return read_rr_file(path, progress=lambda done, total: bar.update(task, completed=done))
+        return read_recordings(path, progress=lambda done, total: bar.update(task, completed=done))
 
 
 def select_window(series: RRSeries, start: float, duration: float) -> RRSeries:
-    from calmlink.recordings.series import RRSeries
+    from dataclasses import replace
 
     t0 = series.t_s[0] - series.rr_ms[0] / 1000.0 if series.rr_ms.size else 0.0
     rel = series.t_s - t0
@@ -68,7 +71,9 @@ def select_window(series: RRSeries, start: float, duration: float) -> RRSeries:
     gap = series.gap_before[keep].copy()
     if gap.size:
         gap[0] = False
-    return RRSeries(series.rr_ms[keep], series.t_s[keep], gap, series.format)
+    flagged = None if series.flagged is None else series.flagged[keep]
+    return replace(series, rr_ms=series.rr_ms[keep], t_s=series.t_s[keep], gap_before=gap,
+                   flagged=flagged)
 
 
 def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
@@ -77,17 +82,21 @@ def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
     return f"{value:.{digits}f}{unit}"
 
 
-def load_for_cli(path: Path, window: tuple[float, float] | None) -> RRSeries:
-    """The file's series, or the part of it in ``window``; RRFileError when there is nothing."""
+def load_for_cli(path: Path, window: tuple[float, float] | None) -> list[RRSeries]:
+    """The file's recordings, or the part of each in ``window``; RRFileError when there is nothing."""
     from calmlink.recordings.series import RRFileError
 
-    series = read_for_cli(path)
+    recordings = read_for_cli(path)
     if window is not None:
-        series = select_window(series, *window)
-        if series.rr_ms.size == 0:
+        recordings = [select_window(series, *window) for series in recordings]
+        if all(series.rr_ms.size == 0 for series in recordings):
             raise RRFileError(str(path), None,
                               f"no beats in the window {window[0]:g}+{window[1]:g} s")
-    return series
+    return recordings
+
+
+UNCORRECTED_NOTE = 0.10
+"""Print the RMSSD as recorded beside the corrected one when correction moves it by more than this."""
 
 
 def run_analyze(path: Path, *, json_out: bool, correct: bool,
@@ -95,31 +104,52 @@ def run_analyze(path: Path, *, json_out: bool, correct: bool,
     from calmlink.recordings.series import RRFileError
 
     try:
-        series = load_for_cli(path, window)
+        recordings = load_for_cli(path, window)
     except RRFileError as exc:
         print(f"calmlink analyze: {exc}", file=sys.stderr)
         return 2
     from calmlink.signal.analysis import analyze_rr
 
-    summary = analyze_rr(series.rr_ms, series.gap_before, correct=correct,
-                         duration_s=series.duration_s)
-    out = {"file": str(path), "format": series.format, **summary.to_json()}
+    results: list[dict[str, Any]] = []
+    for series in recordings:
+        summary = analyze_rr(series.rr_ms, series.gap_before, correct=correct,
+                             duration_s=series.duration_s, flagged=series.flagged)
+        results.append({"file": str(path), "format": series.format, "measurement": series.label,
+                        "start": series.start.isoformat() if series.start else None,
+                        "optical": series.optical, "warnings": list(series.warnings),
+                        **summary.to_json()})
+        for warning in series.warnings:
+            where = f" ({series.label})" if series.label else ""
+            print(f"calmlink analyze: warning{where}: {warning}", file=sys.stderr)
     if json_out:
-        print(json.dumps(out))
+        print(json.dumps(results[0] if len(results) == 1 else results))
         return 0
+    print("\n\n".join(_text(path, out) for out in results))
+    print("  A relaxation proxy from heart rhythm; calmlink is not a medical device.")
+    return 0
+
+
+def _text(path: Path, out: dict[str, Any]) -> str:
+    name = f"{path.name}, {out['measurement']}" if out["measurement"] else path.name
     lines = [
-        f"{path.name} ({series.format}): {out['n_beats']} beats over {_fmt(out['duration_s'], ' s', 0)}"
+        f"{name} ({out['format']}): {out['n_beats']} beats over {_fmt(out['duration_s'], ' s', 0)}"
         f", {out['n_corrected']} corrected, {out['n_segments']} segment(s)",
         f"  mean RR {_fmt(out['mean_rr_ms'], ' ms')}   mean HR {_fmt(out['mean_hr_bpm'], ' bpm')}",
         f"  SDNN {_fmt(out['sdnn_ms'], ' ms')}   RMSSD {_fmt(out['rmssd_ms'], ' ms')}"
         f"   ln RMSSD {_fmt(out['ln_rmssd'], '', 2)}   pNN50 {_fmt(out['pnn50_pct'], ' %')}",
+    ]
+    raw, fixed = out["rmssd_uncorrected_ms"], out["rmssd_ms"]
+    if raw is not None and fixed is not None and abs(raw - fixed) > UNCORRECTED_NOTE * fixed:
+        lines.append(f"  RMSSD as recorded {_fmt(raw, ' ms')}: {out['n_corrected']} beat(s) "
+                     "corrected as artifacts change it (docs/analyze.md; --no-correction keeps "
+                     "every interval)")
+    lines += [
         f"  SD1 {_fmt(out['sd1_ms'], ' ms')}   SD2 {_fmt(out['sd2_ms'], ' ms')}",
         f"  VLF {_fmt(out['vlf_ms2'], ' ms²', 0)}   LF {_fmt(out['lf_ms2'], ' ms²', 0)}"
         f"   HF {_fmt(out['hf_ms2'], ' ms²', 0)}   LF/HF {_fmt(out['lf_hf'], '', 2)}",
         f"  breathing rate from RSA {_fmt(out['resp_rate_bpm'], ' /min')}",
-        "  A relaxation proxy from heart rhythm; calmlink is not a medical device.",
     ]
-    print("\n".join(lines))
-    return 0
-
-
+    if out["optical"]:
+        lines.append("  optical pulse sensor: pulse-to-pulse intervals, less exact than a chest "
+                     "strap's beat-to-beat ones; the sensor's own unreliable marks count as artifacts")
+    return "\n".join(lines)

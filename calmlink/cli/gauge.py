@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from calmlink.cli.analyze import load_for_cli
+from calmlink.recordings.rr_text import only_one
 from calmlink.recordings.series import RRFileError
 from calmlink.signal.gauge_run import condition_means, run_gauge
 from calmlink.signal.per_beat import BeatResult
@@ -55,14 +56,14 @@ def _chart(results: list[BeatResult], width: int = 72) -> str:
 def run_gauge_cmd(path: Path, *, json_out: bool, baseline: tuple[float, float] | None,
                   conditions: Path | None, window: tuple[float, float] | None) -> int:
     try:
-        series = load_for_cli(path, window)
+        series = only_one(load_for_cli(path, window), str(path))
         conds = read_conditions(conditions) if conditions is not None else []
     except RRFileError as exc:
         print(f"calmlink analyze: {exc}", file=sys.stderr)
         return 2
     start, duration = baseline if baseline is not None else (None, 60.0)
     run = run_gauge(series.t_s, series.rr_ms, series.gap_before, baseline_start_s=start,
-                    baseline_duration_s=duration)
+                    baseline_duration_s=duration, flagged=series.flagged)
     out: dict[str, Any] = {
         "file": str(path), "format": series.format,
         "baseline": {"start": run.baseline_start_s, "duration": run.baseline_duration_s,

@@ -8,7 +8,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -123,62 +123,73 @@ def export(
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(help="An RR file in any format calmlink analyze reads.")],
+    file: Annotated[Path, typer.Argument(help="A recording in any format calmlink analyze reads.")],
     profile: Annotated[str, typer.Option(help="The receiver it belongs to.")],
     date: Annotated[str | None, typer.Option(
-        help="When it was recorded (ISO 8601; default: the file's modification time).")] = None,
+        help="When it was recorded (ISO 8601; default: the recording's own start when the file "
+        "has one, else the file's modification time).")] = None,
     giver_file: Annotated[Path | None, typer.Option(
-        help="The giver's recording of the same session, on the same clock (time/RR CSV or "
-        "calmlink's export): imports one partner session.")] = None,
+        help="The giver's recording of the same session, on the same clock (a format with its "
+        "own clock): imports one partner session.")] = None,
     giver: Annotated[str, typer.Option(help="The giver's name, with --giver-file.")] = "Giver",
     db: DbOpt = None,
 ) -> None:
-    """Import a recording as a session (the first minute is its baseline), or with --giver-file a
-    pair as one partner session. Everything is read first and written in one transaction: a file
-    that cannot be read writes nothing."""
-    from calmlink.recordings.rr_text import read_rr_file
+    """Import a recording as a session (the first minute is its baseline), a file of several
+    measurements as one session each, or with --giver-file a pair as one partner session.
+    Everything is read first and written in one transaction: a file that cannot be read writes
+    nothing."""
+    from calmlink.recordings.rr_text import only_one, read_recordings
     from calmlink.recordings.series import RRFileError
     from calmlink.sessions import export as formats
+    from calmlink.sessions.store import ImportedSession, Store
 
     name = profile.strip()
+    giver_name = giver.strip() or "Giver"
     if not name:
-        print("calmlink import: --profile needs a name", file=sys.stderr)
-        raise typer.Exit(2)
+        _fail("--profile needs a name")
     try:
-        series = read_rr_file(file)
-        theirs = read_rr_file(giver_file) if giver_file is not None else None
-        recordings = [(file, series)] + ([(giver_file, theirs)] if giver_file and theirs else [])
-        for path, rec in recordings:
-            if theirs is not None and rec.format not in formats.CLOCKED_FORMATS:
-                raise RRFileError(str(path), None, f"a {rec.format} file has no clock of its own, "
-                                  "so two people cannot be put on one: use a time/RR CSV "
-                                  "(t_s,rr_ms) or calmlink's export for both")
-            if rec.duration_s < formats.IMPORT_BASELINE_S:
-                raise RRFileError(str(path), None, f"the recording lasts {rec.duration_s:.0f} s: a "
-                                  f"session needs at least {formats.IMPORT_BASELINE_S:.0f} s, the "
-                                  "first minute being its baseline")
-        started = (datetime.fromisoformat(date) if date else
-                   datetime.fromtimestamp(file.stat().st_mtime, UTC))
+        recordings = read_recordings(file)
+        theirs = only_one(read_recordings(giver_file), str(giver_file)) if giver_file else None
+        if theirs is not None and giver_file is not None:
+            recordings = [only_one(recordings, str(file))]
+            formats.check_pair([(file, recordings[0]), (giver_file, theirs)])
+        for rec in recordings:
+            formats.check_long_enough(file, rec)
+        override = datetime.fromisoformat(date) if date else None
+        if override is not None and len(recordings) > 1:
+            raise RRFileError(str(file), None, f"--date sets one date, but this file holds "
+                              f"{len(recordings)} measurements, each with its own")
+        modified = datetime.fromtimestamp(file.stat().st_mtime, UTC)
     except RRFileError as exc:
-        print(f"calmlink import: {exc}", file=sys.stderr)
-        raise typer.Exit(2) from None
+        _fail(str(exc))
     except ValueError:
-        print(f"calmlink import: --date {date!r} is not an ISO 8601 date or time", file=sys.stderr)
-        raise typer.Exit(2) from None
-    if started.tzinfo is None:
-        started = started.replace(tzinfo=UTC)
-    beats, summary = formats.imported_beats(series, theirs, giver.strip() or "Giver")
-    ended = started + timedelta(seconds=series.duration_s)
-    from calmlink.sessions.store import Store
-
+        _fail(f"--date {date!r} is not an ISO 8601 date or time")
+    planned: list[ImportedSession] = []
+    for series in recordings:
+        for warning in series.warnings:
+            print(f"calmlink import: warning: {warning}", file=sys.stderr)
+        started = override or series.start or modified
+        if started.tzinfo is None:
+            started = started.replace(tzinfo=UTC)
+        beats, summary = formats.imported_beats(series, theirs, giver_name)
+        ended = started + timedelta(seconds=max(series.duration_s, beats[-1].t if beats else 0.0))
+        planned.append(ImportedSession(
+            name, started.isoformat(timespec="seconds"), ended.isoformat(timespec="seconds"),
+            formats.import_device(file.name, series), beats, summary.to_dict(),
+            formats.IMPORT_STEPS, giver=giver_name if theirs is not None else None))
     store = Store(Settings.from_env(db=db).db_path)
     store.open()
     try:
-        session_id = store.import_session_blocking(
-            name, started.isoformat(timespec="seconds"), ended.isoformat(timespec="seconds"),
-            f"imported from {file.name}", beats, summary.to_dict(), formats.IMPORT_STEPS,
-            giver=(giver.strip() or "Giver") if theirs is not None else None)
+        ids = store.import_sessions_blocking(planned)
     finally:
         store.close()
     pair = f" and {giver_file.name}" if giver_file is not None else ""
-    print(f"session {session_id}: {len(beats)} beats from {file.name}{pair} for {name}")
+    for session_id, session, series in zip(ids, planned, recordings, strict=True):
+        which = f" ({series.label})" if series.label else ""
+        print(f"session {session_id}: {len(session.beats)} beats from {file.name}{pair}{which} "
+              f"for {name}, recorded {session.started_at}")
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"calmlink import: {message}", file=sys.stderr)
+    raise typer.Exit(2)

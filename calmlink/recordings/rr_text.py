@@ -1,27 +1,34 @@
-"""RR text files, with the format detected from the content; and the plain RR writer.
+"""Reading any recording file: the format sniffed from the content, then its reader.
 
-Formats (docs/analyze.md):
+Formats (docs/analyze.md has where each comes from):
 - ``plain``: one interval per line, in ms or s (seconds when the median is under 10); also Elite HRV's
   text export and Kubios' one-column RR text. Blank lines and ``#`` comments are skipped; a header
-  line of words is allowed at the top.
-- ``time-rr``: CSV with a header naming a time column and an RR column (``t_s,rr_ms``,
-  ``time_ns,rr_ms``, ``time,rr``…). The file keeps its own clock: where time jumps by more than the
-  interval explains (``GAP_SLACK_S``), the beat after the jump is marked as following a gap.
-- ``polar``: Polar Sensor Logger RR export, ``Phone timestamp;RR-interval [ms]``.
-- ``kubios``: Kubios-style two columns, time and RR, separated by white space, under a header.
+  line of words is allowed at the top. ``list``: intervals on one line (:mod:`.lists`).
+- ``time-rr``, ``hrv-logger``, ``polar``, ``polar-ppi``, ``movesense``: tables with an RR column and
+  perhaps the file's own clock (:mod:`.tables`, :mod:`.clock`).
+- ``kubios``: two columns, time and RR, separated by white space, under a header.
+- ``polar-hrm`` (:mod:`.polar_hrm`), ``fit`` (:mod:`.fit`), ``apple-health`` (:mod:`.apple_health`),
+  ``measurements`` (one recording per row, :mod:`.lists`).
 - ``calmlink``: calmlink's own CSV export (:mod:`calmlink.recordings.calmlink_csv`), gaps kept.
 
-A file that cannot be read raises :class:`RRFileError` naming the line and what was expected.
+Recognised files that hold no intervals are named and refused (:mod:`.sniff`); a file of a
+supported format that cannot be read raises :class:`RRFileError` naming the line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from calmlink.recordings.calmlink_csv import is_calmlink_csv, read_csv
+from calmlink.recordings.apple_health import read_apple_health
+from calmlink.recordings.calmlink_csv import read_csv
+from calmlink.recordings.clock import start_from_name
+from calmlink.recordings.fit import read_fit
+from calmlink.recordings.lists import read_list, read_measurements
+from calmlink.recordings.polar_hrm import read_polar_hrm
 from calmlink.recordings.series import (
     NON_FINITE,
     NUMBER,
@@ -33,6 +40,7 @@ from calmlink.recordings.series import (
     from_rr,
     from_times,
 )
+from calmlink.recordings.sniff import sniff_binary, sniff_text
 from calmlink.recordings.tables import read_table
 
 
@@ -91,41 +99,91 @@ def _kubios(text: str, path: str) -> RRSeries:
     return from_times(arr[:, 0], rr, "kubios")
 
 
-def detect_format(text: str) -> str:
-    head = [ln for ln in text.splitlines()[:5] if ln.strip()]
-    first = head[0].lower() if head else ""
-    if "phone timestamp" in first and ";" in first:
-        return "polar"
-    if is_calmlink_csv(first):
-        return "calmlink"
-    if "," in first and not NUMBER.match(first.split(",")[0].strip()):
-        return "time-rr"
-    if len(head) > 1 and len(head[1].split()) == 2 and all(NUMBER.match(p) for p in head[1].split()):
-        return "kubios"
-    return "plain"
+def _movesense(text: str, path: str) -> RRSeries:
+    """Movesense's HR export: a title line, then ``Average,RRData``."""
+    return read_table(text, path, ",", "movesense", skip=1)
 
 
 READERS: dict[str, Callable[[str, str], RRSeries]] = {
     "plain": _plain,
+    "list": read_list,
     "time-rr": lambda text, path: read_table(text, path, ",", "time-rr"),
+    "hrv-logger": lambda text, path: read_table(text, path, ",", "hrv-logger"),
     "calmlink": read_csv,
     "polar": lambda text, path: read_table(text, path, ";", "polar"),
+    "polar-ppi": lambda text, path: read_table(text, path, ";", "polar-ppi"),
+    "polar-hrm": read_polar_hrm,
+    "movesense": _movesense,
     "kubios": _kubios,
 }
+"""Text formats holding one recording. ``measurements`` (several), ``fit`` (binary) and
+``apple-health`` (streamed) are read by :func:`read_recordings`."""
 
 
-def parse_rr_text(text: str, path: str = "<text>") -> RRSeries:
-    fmt = detect_format(text)
+def parse_recordings(text: str, path: str = "<text>") -> list[RRSeries]:
+    """Every recording in a text file, in file order (most files hold one)."""
+    fmt = sniff_text(text, path)
+    if fmt == "measurements":
+        return read_measurements(text, path)
+    if fmt == "apple-health":
+        raise RRFileError(path, None, "an Apple Health export is read from its file "
+                          "(calmlink analyze export.xml), never from pasted text")
     if fmt == "plain":
         fast = _plain_fast(text, path)
         if fast is not None:
-            return fast
-    return READERS[fmt](text, path)
+            return [fast]
+    return [READERS[fmt](text, path)]
 
 
-def read_rr_file(path: Path | str, progress: Callable[[int, int], None] | None = None) -> RRSeries:
-    """Read and parse an RR file; ``progress(done, total)`` is told the bytes read."""
+def parse_rr_text(text: str, path: str = "<text>") -> RRSeries:
+    return only_one(parse_recordings(text, path), path)
+
+
+def only_one(recordings: list[RRSeries], path: str) -> RRSeries:
+    """The one recording of a file, for uses that take one (replay, sync)."""
+    if len(recordings) != 1:
+        raise RRFileError(path, None, f"this file holds {len(recordings)} measurements: "
+                          "calmlink analyze and calmlink import read each of them; replay and "
+                          "sync take a file with one")
+    return recordings[0]
+
+
+HEAD_BYTES = 4096
+
+
+def read_recordings(path: Path | str,
+                    progress: Callable[[int, int], None] | None = None) -> list[RRSeries]:
+    """Every recording in a file, the format sniffed from its content; ``progress(done, total)``
+    is told the bytes read. A recording without a start of its own takes one from the file name
+    when it holds a date (Elite HRV, Movesense)."""
     p = Path(path)
+    name = str(path)
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError as exc:
+        raise RRFileError(name, None, f"cannot read the file: {exc.strerror}") from None
+    binary = sniff_binary(head, name)
+    text_head = head.decode("utf-8-sig", errors="replace")
+    if binary is None and sniff_text(text_head, name) == "apple-health":
+        found = read_apple_health(p)
+    else:
+        raw = _read_all(p, progress)
+        if binary == "fit":
+            found = [read_fit(raw, name)]
+        else:
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                line = raw[: exc.start].count(b"\n") + 1
+                raise RRFileError(name, line, "expected text (UTF-8), found binary data that is no "
+                                  "recording calmlink knows") from None
+            found = parse_recordings(text, name)
+    named = start_from_name(name)
+    return [r if r.start is not None or named is None else replace(r, start=named) for r in found]
+
+
+def _read_all(p: Path, progress: Callable[[int, int], None] | None) -> bytes:
     try:
         total = p.stat().st_size
         chunks: list[bytes] = []
@@ -135,14 +193,13 @@ def read_rr_file(path: Path | str, progress: Callable[[int, int], None] | None =
                 if progress is not None:
                     progress(sum(map(len, chunks)), total)
     except OSError as exc:
-        raise RRFileError(str(path), None, f"cannot read the file: {exc.strerror}") from None
-    raw = b"".join(chunks)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise RRFileError(str(path), line, "expected text (UTF-8), found binary data") from None
-    return parse_rr_text(text, str(path))
+        raise RRFileError(str(p), None, f"cannot read the file: {exc.strerror}") from None
+    return b"".join(chunks)
+
+
+def read_rr_file(path: Path | str, progress: Callable[[int, int], None] | None = None) -> RRSeries:
+    """Read a file that holds one recording (a file with several names their count)."""
+    return only_one(read_recordings(path, progress), str(path))
 
 
 def write_rr_text(rr_ms: Iterable[float | None]) -> str:

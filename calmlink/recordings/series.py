@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +32,17 @@ class RRSeries:
     """Beat times in seconds: the file's own clock, or the cumulative RR sum when it has none."""
     gap_before: NDArray[np.bool_]
     format: str
+    start: datetime | None = None
+    """When the recording began, from the file itself (aware), or None when the file does not say."""
+    flagged: NDArray[np.bool_] | None = None
+    """Intervals the sensor itself marked unreliable (Polar's PPI blocker): artifacts, whatever
+    their value."""
+    optical: bool = False
+    """Pulse-to-pulse intervals from an optical sensor (PPG), not a chest strap's ECG R waves."""
+    label: str = ""
+    """Which measurement of a file that holds several ("measurement 3, 2020-04-21 21:23")."""
+    warnings: tuple[str, ...] = field(default=())
+    """Things a person should know before trusting the numbers (a clock in an odd unit, many gaps)."""
 
     @property
     def duration_s(self) -> float:
@@ -44,14 +56,16 @@ def from_rr(rr: NDArray[np.float64], fmt: str) -> RRSeries:
     return RRSeries(rr, np.cumsum(rr) / 1000.0, np.zeros(rr.size, dtype=bool), fmt)
 
 
-def from_times(t: NDArray[np.float64], rr: NDArray[np.float64], fmt: str) -> RRSeries:
+def from_times(t: NDArray[np.float64], rr: NDArray[np.float64], fmt: str,
+               beat_clock: bool = True) -> RRSeries:
     """Times are either beat times (steps match the intervals) or packet arrival times (several
     intervals share one stamp). Either way a jump the intervals cannot explain is a gap; arrival
-    stamps are replaced by the RR sum, re-anchored to the stamp after each gap."""
+    stamps are replaced by the RR sum, re-anchored to the stamp after each gap. ``beat_clock=False``
+    says the stamps are estimates never to be kept as beat times."""
     gap = np.zeros(rr.size, dtype=bool)
     if rr.size > 1:
         gap[1:] = np.diff(t) > rr[1:] / 1000.0 + GAP_SLACK_S
-    if rr.size > 1 and float(np.median(np.abs(np.diff(t) - rr[1:] / 1000.0))) < 0.05:
+    if beat_clock and rr.size > 1 and float(np.median(np.abs(np.diff(t) - rr[1:] / 1000.0))) < 0.05:
         return RRSeries(rr, t, gap, fmt)  # a beat clock: keep it
     beats = np.empty(rr.size)
     starts = np.flatnonzero(gap).tolist()

@@ -11,13 +11,14 @@ import json
 import zipfile
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from calmlink.recordings.calmlink_csv import write_csv
 from calmlink.recordings.rr_text import write_rr_text
-from calmlink.recordings.series import RRSeries
+from calmlink.recordings.series import RRFileError, RRSeries
 from calmlink.sessions.beat import Beat, Role
 from calmlink.sessions.partner import partner_summary
 from calmlink.sessions.summary import SessionSummary, summarize
@@ -55,15 +56,41 @@ def archive(sessions: list[tuple[dict[str, Any], list[Beat], list[str]]]) -> byt
     return buf.getvalue()
 
 
-CLOCKED_FORMATS = ("time-rr", "calmlink", "polar", "kubios")
+CLOCKED_FORMATS = ("time-rr", "calmlink", "polar", "polar-ppi", "kubios", "hrv-logger", "fit",
+                   "apple-health")
 """Formats that carry their own clock: only these can put two people on one."""
+
+
+def check_pair(recordings: list[tuple[Path, RRSeries]]) -> None:
+    """Two people can share one session only when both files carry a clock."""
+    for path, rec in recordings:
+        if rec.format not in CLOCKED_FORMATS:
+            raise RRFileError(str(path), None, f"a {rec.format} file has no clock of its own, "
+                              "so two people cannot be put on one: use a time/RR CSV "
+                              "(t_s,rr_ms) or calmlink's export for both")
+
+
+def check_long_enough(path: Path, rec: RRSeries) -> None:
+    """A session needs its baseline minute and something after it."""
+    if rec.duration_s < IMPORT_BASELINE_S:
+        which = f"{rec.label} " if rec.label else "the recording "
+        raise RRFileError(str(path), None, f"{which}lasts {rec.duration_s:.0f} s: a session needs "
+                          f"at least {IMPORT_BASELINE_S:.0f} s, the first minute being its baseline")
+
+
+def import_device(file_name: str, rec: RRSeries) -> str:
+    """How the session's source reads in the review: the file, the measurement, the sensor."""
+    which = f", {rec.label}" if rec.label else ""
+    sensor = " (optical pulse sensor)" if rec.optical else ""
+    return f"imported from {file_name}{which}{sensor}"
 
 
 def _role_beats(series: RRSeries, role: Role, t0: float) -> list[Beat]:
     """One person's beats from ``t0``: the first minute is the baseline step, the rest one step;
     the gauge comes from the same per-beat path the live screen uses, against their own baseline."""
     run = run_gauge(series.t_s - t0, series.rr_ms, series.gap_before,
-                    baseline_start_s=float(series.t_s[0]) - t0, baseline_duration_s=IMPORT_BASELINE_S)
+                    baseline_start_s=float(series.t_s[0]) - t0, baseline_duration_s=IMPORT_BASELINE_S,
+                    flagged=series.flagged)
     return [
         Beat(beat_seq=None, role=role, t=round(r.t, 4), rr_ms=r.rr_ms,
              hr_bpm=round(r.hr_bpm, 2), artifact=r.artifact, gap_before=bool(series.gap_before[i]),

@@ -62,6 +62,20 @@ def _beat_from_row(row: sqlite3.Row) -> Beat:
                 row[9], row[10], row[11], row[12], None if row[13] is None else bool(row[13]))
 
 
+
+@dataclass(frozen=True, slots=True)
+class ImportedSession:
+    """One recorded session to write as a whole (``calmlink import``, seeding)."""
+
+    profile: str
+    started_at: str
+    ended_at: str
+    device: str
+    beats: list[Beat]
+    summary: dict[str, Any]
+    steps: list[str]
+    giver: str | None = None
+
 class Store:
     """The app's one SQLite file (see :mod:`calmlink.sessions.db` for the threading)."""
 
@@ -130,17 +144,27 @@ class Store:
                                 giver: str | None = None) -> int:
         """A whole recorded session in one transaction: all of it is written, or nothing. Waits
         for the commit on this thread (the command line, seeding): never on the event loop."""
-        def fn(c: sqlite3.Connection) -> int:
-            pid = _profile_id(c, profile)
-            cur = c.execute(
-                "INSERT INTO sessions(profile_id, routine, device, source, started_at, ended_at, "
-                "state, steps, n_beats, duration_s, summary, outcome, giver) "
-                "VALUES (?, 'imported recording', ?, 'imported', ?, ?, 'completed', ?, ?, ?, ?, ?, ?)",
-                (pid, device, started_at, ended_at, json.dumps(steps), len(beats),
-                 beats[-1].t if beats else 0.0, json.dumps(summary), summary.get("outcome"), giver))
-            sid = int(cur.lastrowid or 0)
-            c.executemany(_INSERT_BEAT, [_beat_values(sid, b) for b in beats])
-            return sid
+        return self.import_sessions_blocking([ImportedSession(
+            profile, started_at, ended_at, device, beats, summary, steps, giver)])[0]
+
+    def import_sessions_blocking(self, sessions: list[ImportedSession]) -> list[int]:
+        """Several recorded sessions (a file of several measurements) in one transaction."""
+        def fn(c: sqlite3.Connection) -> list[int]:
+            ids: list[int] = []
+            for s in sessions:
+                pid = _profile_id(c, s.profile)
+                cur = c.execute(
+                    "INSERT INTO sessions(profile_id, routine, device, source, started_at, "
+                    "ended_at, state, steps, n_beats, duration_s, summary, outcome, giver) "
+                    "VALUES (?, 'imported recording', ?, 'imported', ?, ?, 'completed', ?, ?, ?, ?, "
+                    "?, ?)",
+                    (pid, s.device, s.started_at, s.ended_at, json.dumps(s.steps), len(s.beats),
+                     s.beats[-1].t if s.beats else 0.0, json.dumps(s.summary),
+                     s.summary.get("outcome"), s.giver))
+                sid = int(cur.lastrowid or 0)
+                c.executemany(_INSERT_BEAT, [_beat_values(sid, b) for b in s.beats])
+                ids.append(sid)
+            return ids
         return self.db.write_blocking(fn)
 
     async def finish_session(self, session_id: int, state: str = "completed",

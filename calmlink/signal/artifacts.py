@@ -41,7 +41,7 @@ MIN_RR_MS = 250.0
 Floats = NDArray[np.float64]
 Bools = NDArray[np.bool_]
 
-KINDS = ("ectopic", "long", "short", "missed", "extra")
+KINDS = ("ectopic", "long", "short", "missed", "extra", "sensor")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +53,12 @@ class ArtifactReport:
     short: Bools
     missed: Bools
     extra: Bools
+    sensor: Bools
+    """Intervals the sensor itself marked unreliable (and the detector did not already name)."""
 
     @property
     def any(self) -> Bools:
-        return self.ectopic | self.long | self.short | self.missed | self.extra
+        return self.ectopic | self.long | self.short | self.missed | self.extra | self.sensor
 
     def counts(self) -> dict[str, int]:
         return {k: int(getattr(self, k).sum()) for k in KINDS}
@@ -96,14 +98,15 @@ def rolling_median(x: Floats, width: int = MEDIAN_WINDOW) -> Floats:
     return result
 
 
-def detect_artifacts(rr_ms: Floats) -> ArtifactReport:
-    """Classify each interval of one gap-free segment (units: ms)."""
+def detect_artifacts(rr_ms: Floats, flagged: Bools | None = None) -> ArtifactReport:
+    """Classify each interval of one gap-free segment (units: ms); ``flagged`` are intervals the
+    sensor marked unreliable, artifacts whatever their value."""
     rr = np.asarray(rr_ms, dtype=np.float64)
     n = rr.size
     masks = {k: np.zeros(n, dtype=bool) for k in KINDS}
     if n < 4:
         masks["short"] = rr < MIN_RR_MS
-        return ArtifactReport(**masks)
+        return _with_sensor(masks, flagged)
     drrs = np.empty(n)
     drrs[1:] = np.diff(rr)
     drrs[0] = drrs[1:].mean()
@@ -147,6 +150,13 @@ def detect_artifacts(rr_ms: Floats) -> ArtifactReport:
                 masks["short"][j] = True
             skip_until = max(skip_until, int(j))
     masks["short"] |= rr < MIN_RR_MS
+    return _with_sensor(masks, flagged)
+
+
+def _with_sensor(masks: dict[str, Bools], flagged: Bools | None) -> ArtifactReport:
+    if flagged is not None:
+        named = masks["ectopic"] | masks["long"] | masks["short"] | masks["missed"] | masks["extra"]
+        masks["sensor"] = np.asarray(flagged, dtype=bool) & ~named
     return ArtifactReport(**masks)
 
 
@@ -165,7 +175,7 @@ def correct_segment(rr_ms: Floats, report: ArtifactReport | None = None) -> Corr
     counts = rep.counts()
     # 1. structural fixes change the number of intervals: merge extra, split missed
     values = rr.copy()
-    flagged = rep.ectopic | rep.long | rep.short
+    flagged = rep.ectopic | rep.long | rep.short | rep.sensor
     keep = np.ones(rr.size, dtype=bool)
     extra = np.flatnonzero(rep.extra[:-1] & ~rep.extra[1:])
     values[extra] += rr[extra + 1]

@@ -26,9 +26,11 @@ def run_gauge(
     t_s: NDArray[np.float64], rr_ms: NDArray[np.float64], gap_before: NDArray[np.bool_] | None = None,
     *, baseline_start_s: float | None = None, baseline_duration_s: float = 60.0,
     baseline: Baseline | None = None, config: GaugeConfig | None = None,
+    flagged: NDArray[np.bool_] | None = None,
 ) -> GaugeRun:
     """Gauge, trend and quality per beat. The baseline is taken from ``baseline_start_s`` (default:
-    the first beat) for ``baseline_duration_s``, or carried in from another recording."""
+    the first beat) for ``baseline_duration_s``, or carried in from another recording. ``flagged``
+    beats (the sensor's own unreliable marks) are artifacts."""
     cfg = config or GaugeConfig(baseline_s=baseline_duration_s)
     if cfg.baseline_s != baseline_duration_s:
         from dataclasses import replace
@@ -39,9 +41,10 @@ def run_gauge(
     if baseline is None:
         proc.start_baseline(start)
     gaps = np.zeros(rr_ms.size, dtype=bool) if gap_before is None else gap_before
+    marks = np.zeros(rr_ms.size, dtype=bool) if flagged is None else flagged
     results = [
-        proc.push(float(t), 60000.0 / float(rr), float(rr), gap_before=bool(g))
-        for t, rr, g in zip(t_s, rr_ms, gaps, strict=True)
+        proc.push(float(t), 60000.0 / float(rr), float(rr), gap_before=bool(g), flagged=bool(f))
+        for t, rr, g, f in zip(t_s, rr_ms, gaps, marks, strict=True)
     ]
     return GaugeRun(results, proc.baseline, start, baseline_duration_s)
 

@@ -76,7 +76,8 @@ class LiveProcessor:
         return self.gauge.baseline
 
     def push(self, t: float, hr_bpm: float, rr_ms: float | None, *,
-             contact: bool | None = None, gap_before: bool = False) -> BeatResult:
+             contact: bool | None = None, gap_before: bool = False,
+             flagged: bool = False) -> BeatResult:
         if gap_before:
             self.detector.reset()
             self._last_clean = self._last_raw = None
@@ -85,7 +86,7 @@ class LiveProcessor:
         diff: float | None = None
         clean_hr: float | None = hr_bpm if rr_ms is None else None
         if rr_ms is not None:
-            artifact = self.detector.push(rr_ms)
+            artifact = flagged or self.detector.push(rr_ms)  # the sensor's own word first
             prev = self._last_raw
             jump = prev is not None and abs(rr_ms - prev) > self.config.irregular_jump * prev
             if prev is not None and (step := abs(rr_ms - prev)) >= 0.5 and (

@@ -1,0 +1,88 @@
+"""A file's own clock: its unit read from the data, its wall-clock start, and a warning when the
+clock does not fit the intervals beside it (silently wrong is the worst answer)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from calmlink.recordings.series import RRSeries, from_times
+
+UNITS = ((1.0, "s"), (1e3, "ms"), (1e6, "µs"), (1e9, "ns"))
+"""Ticks per second of the time units files use."""
+
+EPOCH_2000_S = 946_684_800.0
+"""A clock reading past 2000-01-01 in seconds is a wall clock (Unix time), not time since start."""
+
+GAP_WARN_FRACTION = 0.03
+"""More than this share of beats "after a gap" is worth a warning: the clock may not be what it seems."""
+
+FILE_NAME_DATE = re.compile(
+    r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})[ T_-]+(\d{2})[-_.:h]?(\d{2})[-_.:m]?(\d{2})(?!\d)")
+"""A date and time in a file name, as Elite HRV ("2017-06-29 13-11-53.txt") and Movesense
+("HR-2025_01_25-16_42_59.csv") name their exports."""
+
+
+def clock_unit(t: NDArray[np.float64], rr_ms: NDArray[np.float64]) -> tuple[float, str]:
+    """Ticks per second of a time column, judged by how far it moves per beat: one beat is
+    ``rr_ms`` long, so the clock's typical step against the typical interval gives its unit."""
+    steps = np.diff(t)
+    steps = steps[steps > 0]
+    if steps.size == 0 or rr_ms.size < 2:
+        return 1.0, "s"
+    ratio = float(np.median(steps)) / (float(np.median(rr_ms)) / 1000.0)
+    if not math.isfinite(ratio) or ratio <= 0:
+        return 1.0, "s"
+    k = min(range(len(UNITS)), key=lambda i: abs(math.log10(ratio) - math.log10(UNITS[i][0])))
+    return UNITS[k]
+
+
+def clocked_series(t_raw: NDArray[np.float64], rr_ms: NDArray[np.float64], fmt: str,
+                   header_unit: str | None = None, absolute: bool = False,
+                   beat_clock: bool = True) -> RRSeries:
+    """A series on the file's own clock, whatever unit it is in; a clock past 2000 in seconds (or
+    ``absolute``, for dates) is a wall clock and gives the recording's start."""
+    scale, unit = clock_unit(t_raw, rr_ms)
+    warnings: list[str] = []
+    if header_unit is not None and header_unit != unit:
+        warnings.append(f"the time column is labelled in {header_unit} but moves like {unit} "
+                        f"against the intervals: read as {unit}")
+    t = t_raw / scale
+    start: datetime | None = None
+    if absolute or float(t[0]) > EPOCH_2000_S:
+        start = datetime.fromtimestamp(float(t[0]) - float(rr_ms[0]) / 1000.0, UTC)
+        t = t - t[0]
+    elif scale != 1.0:  # a counter (nanoseconds since boot…): time since the first beat
+        t = t - t[0]
+    series = replace(from_times(t, rr_ms, fmt, beat_clock), start=start)
+    return with_gap_warning(series, warnings)
+
+
+def with_gap_warning(series: RRSeries, warnings: list[str] | None = None) -> RRSeries:
+    """Add a warning when more than a few percent of beats follow a gap in the file's clock."""
+    notes = list(series.warnings) + list(warnings or [])
+    n = series.rr_ms.size
+    gaps = int(series.gap_before.sum())
+    if n and gaps > max(1, GAP_WARN_FRACTION * n):
+        notes.append(f"{gaps} of {n} beats ({100 * gaps / n:.0f}%) follow a gap in the file's own "
+                     "clock: the recording dropped out often, or its time column is not what it "
+                     "seems (check the unit); metrics never bridge a gap")
+    return replace(series, warnings=tuple(notes))
+
+
+def start_from_name(path: str) -> datetime | None:
+    """The recording's start from its file name, read as local time; None when it holds no date."""
+    m = FILE_NAME_DATE.search(Path(path).name)
+    if m is None:
+        return None
+    try:
+        y, mo, d, h, mi, sec = (int(g) for g in m.groups())
+        return datetime(y, mo, d, h, mi, sec).astimezone()
+    except ValueError:
+        return None

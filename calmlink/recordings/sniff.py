@@ -1,0 +1,114 @@
+"""What a file is, from its first bytes: a format calmlink reads, or one it recognises and names.
+
+A person must be able to tell "not supported" from "my file is damaged": a recognised file that
+holds no beat-to-beat intervals is refused with what it is and what to give calmlink instead;
+only a file of a supported format that goes wrong is blamed, by line (docs/analyze.md).
+"""
+
+from __future__ import annotations
+
+import csv
+
+from calmlink.recordings.calmlink_csv import is_calmlink_csv
+from calmlink.recordings.lists import SEPARATORS, list_column
+from calmlink.recordings.series import NUMBER, RRFileError
+
+NO_BEATS = "it holds no beat-to-beat intervals"
+
+
+def sniff_binary(head: bytes, path: str) -> str | None:
+    """``fit`` for a FIT file, None for text; a sentence for binary files calmlink recognises."""
+    if len(head) >= 12 and head[8:12] == b".FIT":
+        return "fit"
+    if head.startswith(b"PK\x03\x04"):
+        raise RRFileError(path, None, "a zip archive (Apple Health's export.zip, a Garmin or Polar "
+                          "download…): unpack it and give calmlink the recording inside "
+                          "(export.xml, a .fit, .csv or .txt file)")
+    if head.startswith(b"\x1f\x8b"):
+        raise RRFileError(path, None, "a gzip-compressed file: unpack it first")
+    if head.startswith(b"0       ") and len(head) >= 256:
+        raise RRFileError(path, None, "an EDF recording of raw signals: calmlink reads beat-to-beat "
+                          "intervals, not waveforms; export the RR intervals from the program that "
+                          "recorded it")
+    return None
+
+
+def _first_lines(text: str, n: int = 5) -> list[str]:
+    out: list[str] = []
+    for line in text.splitlines():
+        if line.strip():
+            out.append(line.strip())
+            if len(out) == n:
+                break
+    return out
+
+
+def _refuse(path: str, what: str, instead: str) -> RRFileError:
+    return RRFileError(path, None, f"{what}: {NO_BEATS}; {instead}")
+
+
+def _xml(first: str, text: str, path: str) -> str:
+    head = text[:4000]
+    if "<HealthData" in head or "<!DOCTYPE HealthData" in head:
+        return "apple-health"
+    if "<gpx" in head:
+        raise _refuse(path, "a GPX track", "give calmlink the activity's FIT file or an RR export")
+    if "<TrainingCenterDatabase" in head:
+        raise _refuse(path, "a Garmin TCX file (heart rate every second or so)",
+                      "give calmlink the activity's FIT file")
+    raise RRFileError(path, None, f"an XML file calmlink does not know ({first[:40]!r}): calmlink "
+                      "reads Apple Health's export.xml and RR text, CSV, HRM and FIT files")
+
+
+def _polar_logger(first: str, path: str) -> str:
+    if "rr-interval" in first:
+        return "polar"
+    if "pp-interval" in first:
+        return "polar-ppi"
+    stream = "heart-rate" if "hr [bpm]" in first else next(
+        (s for s in ("ecg", "acc", "ppg", "gyro", "magn") if s in first), "other")
+    raise _refuse(path, f"a Polar Sensor Logger {stream.upper() if len(stream) < 5 else stream} "
+                  "stream", "record the RR stream (chest strap) or the PPI stream (Verity Sense, "
+                  "OH1) and give calmlink that file")
+
+
+def _hrv_logger(header: list[str], path: str) -> str | None:
+    names = {h.strip().lower() for h in header}
+    if "since_start" in names and "rr" in names:
+        return "hrv-logger"
+    if "since_start" in names and "heart_rate" in names:
+        raise _refuse(path, "an HRV Logger heart-rate export (once a second)",
+                      "give calmlink the RR intervals file (…_RRIntervals.csv) of the same session")
+    if {"avnn", "rmssd"} <= names:
+        raise _refuse(path, "an HRV Logger features export (the app's own HRV per window)",
+                      "give calmlink the RR intervals file (…_RRIntervals.csv) of the same session")
+    return None
+
+
+def sniff_text(text: str, path: str) -> str:
+    """The format of a text file; raises for recognised files calmlink cannot read."""
+    head = _first_lines(text)
+    first = head[0].lower() if head else ""
+    if first.startswith("<"):
+        return _xml(first, text, path)
+    if first.startswith(("{", "[{")):
+        raise RRFileError(path, None, "a JSON file: calmlink reads RR intervals as text, CSV, HRM "
+                          "or FIT; export them in one of those (calmlink's own export: --format csv)")
+    if first == "[params]":
+        return "polar-hrm"
+    if "phone timestamp" in first and ";" in first:
+        return _polar_logger(first, path)
+    if is_calmlink_csv(first):
+        return "calmlink"
+    if len(head) > 1 and "," not in first and "rrdata" in head[1].lower().replace(" ", ""):
+        return "movesense"
+    if "," in first and not NUMBER.match(first.split(",")[0].strip()):
+        header = next(csv.reader([head[0]]))
+        return _hrv_logger(header, path) or (
+            "measurements" if list_column(list(csv.reader(head[:2]))) is not None else "time-rr")
+    numbers = [p for p in SEPARATORS.split(head[0]) if p] if head else []
+    if len(numbers) > 2 and all(NUMBER.match(p) for p in numbers):
+        return "list"
+    if len(head) > 1 and len(head[1].split()) == 2 and all(NUMBER.match(p) for p in head[1].split()):
+        return "kubios"
+    return "plain"
