@@ -126,7 +126,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for the rest of the session, which async tests and asyncio.run() cannot share. Tests of real
     recordings skip, saying why, when the data folder is missing (under CI the run fails)."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
-    if not (DATA / "rr").is_dir() or not (DATA / "relax").is_dir():
+    if not all((DATA / sub).is_dir() for sub in ("rr", "relax", "interop")):
         message = missing_data_message(DATA)
         if os.environ.get("CI"):
             raise pytest.UsageError(message)

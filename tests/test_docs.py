@@ -3,7 +3,11 @@ the server actually sends, field for field."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from dataclasses import fields
 from pathlib import Path
 
@@ -69,3 +73,26 @@ def test_nested_lists_are_named_in_full() -> None:
         assert f"`{name}`" in text, f"per-step summary field {name!r} is not documented"
     for name in _names(Step):
         assert f"`{name}`" in text
+
+
+def test_the_small_computer_unit_file_is_valid(tmp_path: Path) -> None:
+    """The user service in docs/small-computer.md, checked by systemd itself: no warning at all
+    (systemd-analyze exits 0 on a bad key and only says so), and its ExecStart must resolve."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not on this machine: the unit file is checked where it is")
+    unit = re.search(r"```ini\n(.*?)```", (DOCS / "small-computer.md").read_text(), re.S)
+    assert unit is not None, "docs/small-computer.md has no unit file"
+    home = tmp_path / "home"
+    (home / ".local" / "bin").mkdir(parents=True)
+    (home / ".local" / "bin" / "calmlink").symlink_to(Path(sys.executable).parent / "calmlink")
+    service = tmp_path / "calmlink.service"
+    service.write_text(unit.group(1))
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    env = {**os.environ, "HOME": str(home), "XDG_RUNTIME_DIR": str(runtime)}
+    out = subprocess.run([analyze, "--user", "verify", str(service)], capture_output=True,
+                         text=True, env=env, timeout=60)
+    if "Failed to initialize manager" in out.stderr:
+        pytest.skip(f"systemd-analyze cannot run here: {out.stderr.strip()}")
+    assert out.returncode == 0 and out.stderr == "", out.stderr

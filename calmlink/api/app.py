@@ -58,6 +58,7 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
     ``trusted_clients`` are the addresses counted as this machine in LAN mode (default: loopback);
     ``giver`` (partner mode) is attached as the giver's strap."""
     mimetypes.init()  # reads the system's type files: done here, not on the event loop at first use
+    mimetypes.add_type("application/manifest+json", ".webmanifest")
     hub = Hub()
     routines, routine_errors = load_routines(settings.routines_path)
     for error in routine_errors:

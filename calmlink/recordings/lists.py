@@ -44,6 +44,8 @@ def read_list(text: str, path: str) -> RRSeries:
             raise RRFileError(path, line, f"expected RR intervals (numbers) separated by spaces "
                               f"or commas, got {bad[:40]!r}")
         values += parts
+    if not values:
+        raise RRFileError(path, None, "no RR intervals found")
     rr = as_ms(np.array(values, dtype=np.float64))
     check_rr(rr, path, 1, None)
     return from_rr(rr, "list")

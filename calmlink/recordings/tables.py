@@ -69,6 +69,8 @@ def read_table(text: str, path: str, delimiter: str, fmt: str, skip: int = 0) ->
     after the jump is marked as following a gap (and a ``gap_before`` column is honoured). ``skip``
     lines come before the header (Movesense's title line)."""
     rows = _rows(text, path, delimiter, skip)
+    if not rows:
+        raise RRFileError(path, None, "no RR intervals found")
     header = [h.strip() for h in rows[0]]
     rr_col = find_column(header, *RR_NAMES)
     t_col = find_column(header, *TIME_NAMES)

@@ -23,4 +23,4 @@ def recordings_dir() -> Path:
 
 def missing_data_message(folder: Path) -> str:
     return (f"the real recordings are not at {folder}: set {VARIABLE} to the shared data folder "
-            "(with rr/ and relax/ in it) to run the tests that read them")
+            "(with rr/, relax/ and interop/ in it) to run the tests that read them")

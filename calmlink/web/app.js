@@ -1,6 +1,8 @@
 // The giver's page: connect a strap, follow the routine, glance at the gauge. No metric is
 // computed here; every number comes from the server.
 import { audio } from "./audio.js";
+import { setupCare } from "./care.js";
+import { voice } from "./voice.js";
 import { createChart } from "./chart.js";
 import { createGauge } from "./gauge.js";
 import { openFeed } from "./feed.js";
@@ -94,7 +96,11 @@ function showSession(s) {
     if (where === "current") li.setAttribute("aria-current", "step");
     return li;
   }));
-  if (previous && previous.id === s.id && previous.step.index !== step.index) audio.stepTone();
+  const paused = s.state === "paused";
+  const sameSession = previous && previous.id === s.id;
+  if (sameSession && previous.step.index !== step.index) audio.stepTone();
+  if (!sameSession || previous.step.index !== step.index) voice.step(step, paused);
+  if (paused && !(sameSession && previous.state === "paused")) voice.pause();
   show("live");
 }
 
@@ -287,6 +293,18 @@ $("sound").addEventListener("click", () => {
   $("sound").textContent = on ? "Sound on" : "Sound off";
   $("sound").setAttribute("aria-pressed", String(on));
 });
+function showVoice() {
+  $("voice").textContent = voice.enabled ? "Voice on" : "Voice off";
+  $("voice").setAttribute("aria-pressed", String(voice.enabled));
+}
+$("voice").addEventListener("click", () => { voice.toggle(); showVoice(); });
+$("voice-test").addEventListener("click", () => voice.test(state.session && state.session.step));
+if (!voice.available) {
+  $("voice").disabled = $("voice-test").disabled = true;
+  $("voice-status").textContent = "this browser cannot speak";
+}
+showVoice();
+setupCare();
 window.addEventListener("resize", () => chart.resize());
 
 setInterval(() => {
