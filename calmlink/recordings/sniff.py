@@ -91,6 +91,10 @@ def sniff_text(text: str, path: str) -> str:
     first = head[0].lower() if head else ""
     if first.startswith("<"):
         return _xml(first, text, path)
+    if first.startswith('{"t"'):
+        raise RRFileError(path, None, "calmlink's raw notification log (record --out): replay it "
+                          "with calmlink serve --replay or record --replay; the session it recorded "
+                          "is in the store (calmlink export ID --format rr gives its RR intervals)")
     if first.startswith(("{", "[{")):
         raise RRFileError(path, None, "a JSON file: calmlink reads RR intervals as text, CSV, HRM "
                           "or FIT; export them in one of those (calmlink's own export: --format csv)")
