@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from calmlink.signal.artifacts import (
     GAP_RR_MS,
+    _rolling_threshold,
     _sorted_quantile,
     _windows,
     correct_segment,
@@ -93,6 +94,46 @@ def test_sorted_quantile_matches_numpy() -> None:
     ours = _sorted_quantile(np.sort(w, axis=1), 0.25)
     np.testing.assert_allclose(ours, np.quantile(w, 0.25, axis=1), rtol=1e-12)
     np.testing.assert_allclose(rolling_median(x), np.median(_windows(x, 11), axis=1))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.integers(300, 1500).map(float), st.floats(300, 1500),
+                          st.integers(0, 1500).map(lambda k: k / 1024 * 1000)), max_size=200),
+       st.sampled_from([11, 91]))
+def test_rolling_quantiles_equal_float64_sorting_exactly(values: list[float], width: int) -> None:
+    """Rows are sorted as float32 where that is exact; the answer must be float64's to the bit,
+    whatever mix of whole ms, strap units and arbitrary floats a series holds."""
+    x = np.array(values)
+    w = min(width, max(1, x.size) | 1)
+    rows = np.sort(_windows(x, w), axis=1)
+    assert np.array_equal(_rolling_threshold(x, width),
+                          np.maximum(5.2 * (_sorted_quantile(rows, 0.75)
+                                            - _sorted_quantile(rows, 0.25)) / 2.0, 1e-6))
+    assert np.array_equal(rolling_median(x, width), rows[:, w // 2] if x.size else x)
+
+
+def _segments_by_loop(rr: np.ndarray, gap: np.ndarray) -> list[slice]:
+    """The definition, beat by beat: a run ends at an interval over 2 s or before a marked gap."""
+    out, begin = [], None
+    for k in range(rr.size):
+        if rr[k] > 2000:
+            if begin is not None:
+                out.append(slice(begin, k))
+            begin = None
+        elif begin is None:
+            begin = k
+        elif gap[k] or rr[k - 1] > 2000:
+            out.append(slice(begin, k))
+            begin = k
+    return out + ([slice(begin, rr.size)] if begin is not None else [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([800.0, 2500.0]), st.booleans()), max_size=40))
+def test_split_segments_matches_the_beat_by_beat_definition(beats: list[tuple[float, bool]]) -> None:
+    rr = np.array([b[0] for b in beats])
+    gap = np.array([b[1] for b in beats], dtype=bool)
+    assert split_segments(rr, gap) == _segments_by_loop(rr, gap)
 
 
 def test_split_segments_at_long_intervals_and_marked_gaps() -> None:

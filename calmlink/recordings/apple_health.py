@@ -10,15 +10,18 @@ rest: read RMSSD under about 15 ms with care), on the beats' own times, optical 
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from calmlink.recordings.clock import clocked_series
 from calmlink.recordings.series import RRFileError, RRSeries, check_rr
+
+if TYPE_CHECKING:  # the XML parser is imported when an export is read, not at every start-up
+    import xml.etree.ElementTree as ET
 
 HRV_RECORD = "HKQuantityTypeIdentifierHeartRateVariabilitySDNN"
 
@@ -38,6 +41,8 @@ def _beat_times(start: datetime, times: list[str]) -> list[float]:
 
 
 def read_apple_health(path: Path) -> list[RRSeries]:
+    import xml.etree.ElementTree as ET
+
     name = str(path)
     out: list[RRSeries] = []
     try:
