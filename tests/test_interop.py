@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -175,3 +177,20 @@ def test_clock_start_and_optical_marks(capsys: pytest.CaptureFixture[str]) -> No
     assert 330 < logger["duration_s"] < 340  # epoch milliseconds, not seconds (92 hours)
     _, fit, _ = analyze_json(INTEROP / "garmin_fit/garmin-fenix-5-walk.fit", capsys)
     assert isinstance(fit, dict) and fit["start"] == "2017-06-11T14:32:51+00:00"
+
+
+def test_import_dates_sessions_by_the_recording_and_marks_optical(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.sqlite3")
+    for name in ("polar_sensor_logger/Polar_Sense_PPI.txt", "hrv_logger/ot_a60_RRIntervals.csv"):
+        out = subprocess.run([sys.executable, "-m", "calmlink.cli", "import", str(INTEROP / name),
+                              "--profile", "Sam", "--db", db], capture_output=True, text=True,
+                             timeout=60)
+        assert out.returncode == 0, out.stderr
+    listed = subprocess.run([sys.executable, "-m", "calmlink.cli", "sessions", "--json", "--db", db],
+                            capture_output=True, text=True, timeout=60).stdout
+    by_start = {s["started_at"][:16]: s for s in json.loads(listed)}
+    ppi = by_start["2022-04-25T11:39"]  # the phone's own clock (local time), not the file's mtime
+    assert "optical pulse sensor" in ppi["device"]
+    logger = by_start["2023-02-08T20:49"]  # epoch milliseconds
+    ended = datetime.fromisoformat(logger["ended_at"]) - datetime.fromisoformat(logger["started_at"])
+    assert 330 <= ended.total_seconds() <= 340
