@@ -224,3 +224,10 @@ def test_every_reader_refuses_what_is_not_a_recording_in_one_line(fmt: str, text
         assert "\n" not in str(exc) and str(exc).startswith("f.txt")
         return
     assert series.rr_ms.size > 0 and np.all(np.isfinite(series.rr_ms))
+
+
+def test_a_clock_that_fits_no_unit_is_a_warning() -> None:
+    rr = rr_walk(200)
+    t = np.cumsum(rr) / 1000 * 30  # thirty times too fast for seconds, far too slow for ms
+    series = parse_rr_text("t_s,rr_ms\n" + "".join(f"{a:.3f},{b}\n" for a, b in zip(t, rr, strict=True)))
+    assert any("fits no time unit" in w for w in series.warnings), series.warnings

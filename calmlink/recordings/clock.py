@@ -29,18 +29,24 @@ FILE_NAME_DATE = re.compile(
 ("HR-2025_01_25-16_42_59.csv") name their exports."""
 
 
-def clock_unit(t: NDArray[np.float64], rr_ms: NDArray[np.float64]) -> tuple[float, str]:
+UNIT_SLACK = 5.0
+"""A clock that moves more than this factor away from any unit per beat fits none: a warning."""
+
+
+def clock_unit(t: NDArray[np.float64], rr_ms: NDArray[np.float64]) -> tuple[float, str, float]:
     """Ticks per second of a time column, judged by how far it moves per beat: one beat is
-    ``rr_ms`` long, so the clock's typical step against the typical interval gives its unit."""
+    ``rr_ms`` long, so the clock's typical step against the typical interval gives its unit. Also
+    how many intervals the clock moves per beat in that unit (about 1 for a clock that fits)."""
     steps = np.diff(t)
     steps = steps[steps > 0]
     if steps.size == 0 or rr_ms.size < 2:
-        return 1.0, "s"
+        return 1.0, "s", 1.0
     ratio = float(np.median(steps)) / (float(np.median(rr_ms)) / 1000.0)
     if not math.isfinite(ratio) or ratio <= 0:
-        return 1.0, "s"
+        return 1.0, "s", 1.0
     k = min(range(len(UNITS)), key=lambda i: abs(math.log10(ratio) - math.log10(UNITS[i][0])))
-    return UNITS[k]
+    scale, unit = UNITS[k]
+    return scale, unit, ratio / scale
 
 
 def clocked_series(t_raw: NDArray[np.float64], rr_ms: NDArray[np.float64], fmt: str,
@@ -48,8 +54,11 @@ def clocked_series(t_raw: NDArray[np.float64], rr_ms: NDArray[np.float64], fmt: 
                    beat_clock: bool = True) -> RRSeries:
     """A series on the file's own clock, whatever unit it is in; a clock past 2000 in seconds (or
     ``absolute``, for dates) is a wall clock and gives the recording's start."""
-    scale, unit = clock_unit(t_raw, rr_ms)
+    scale, unit, per_beat = clock_unit(t_raw, rr_ms)
     warnings: list[str] = []
+    if abs(math.log10(per_beat)) > math.log10(UNIT_SLACK):
+        warnings.append(f"the time column fits no time unit against the intervals beside it: read "
+                        f"as {unit}, it moves {per_beat:.3g} intervals per beat; check the file")
     if header_unit is not None and header_unit != unit:
         warnings.append(f"the time column is labelled in {header_unit} but moves like {unit} "
                         f"against the intervals: read as {unit}")
