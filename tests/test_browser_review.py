@@ -32,6 +32,7 @@ def test_review_list_session_charts_notes(seeded: Any, page: Any, console_errors
     page.wait_for_function("() => document.body.dataset.loaded === 'session'")
     assert page.locator("#session-chart canvas").count() >= 1
     assert page.locator("#session-steps tr").count() == 7
+    assert page.locator("#session-meta").text_content().endswith(" · seeded")  # where it came from
     page.fill("#notes", "Temples felt good <script>alert(1)</script>")
     page.select_option("#rating_receiver_after", "5")
     page.click("#notes-form button[type=submit]")

@@ -71,7 +71,8 @@ async function showSession(id) {
   $("session-title").textContent = `${s.profile}, ${s.started_at.replace("T", " ").slice(0, 16)}`;
   const summary = s.summary || { steps: [], observations: [] };
   $("session-meta").textContent = `${s.routine} · ${fmt((s.duration_s || 0) / 60, 1)} min · ` +
-    `${s.n_beats} beats · ${s.state}${summary.outcome ? ` · ${summary.outcome}` : ""}`;
+    `${s.n_beats} beats · ${s.state}${summary.outcome ? ` · ${summary.outcome}` : ""}` +
+    (s.device ? ` · ${s.device}` : ""); // the strap, or the file and sensor it was imported from
   $("session-observations").replaceChildren(...(summary.observations || []).map((o) => el("li", o)));
   fillStepsTable($("session-steps"), summary.steps);
   const partner = summary.partner;
