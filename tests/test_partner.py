@@ -99,19 +99,19 @@ async def test_pseudo_pairs_from_the_couples_earlier_sessions(tmp_path: Any) -> 
     import asyncio
 
     from calmlink.sessions.partner import partner_summary
-    from calmlink.sessions.store import Store
+    from calmlink.sessions.store import ImportedSession, Store
 
     names = ["Settle", "Forehead", "Temples", "Scalp", "Base of the skull", "Neck", "Stillness"]
     store = Store(tmp_path / "couple.sqlite3")
     await asyncio.to_thread(store.open)
     try:
-        for k in range(3):
-            beats = _session_beats(100 + k, 0.5)
-            await asyncio.to_thread(store.import_session_blocking, "Sam", f"2026-11-0{k + 1}T20:00",
-                                    f"2026-11-0{k + 1}T20:10", "seeded", beats, {}, names, "Alex")
-        await asyncio.to_thread(store.import_session_blocking, "Sam", "2026-11-05T20:00",
-                                "2026-11-05T20:10", "seeded", _session_beats(7, 0.5), {}, names,
-                                "Robin")  # another giver: not this couple's
+        sessions = [ImportedSession("Sam", f"2026-11-0{k + 1}T20:00", f"2026-11-0{k + 1}T20:10",
+                                    "seeded", _session_beats(100 + k, 0.5), {}, names, "Alex")
+                    for k in range(3)]
+        sessions.append(ImportedSession("Sam", "2026-11-05T20:00", "2026-11-05T20:10", "seeded",
+                                        _session_beats(7, 0.5), {}, names,
+                                        "Robin"))  # another giver: not this couple's
+        await asyncio.to_thread(store.import_sessions_blocking, sessions)
         earlier = await store.couple_beats("Sam", "Alex", before=10**6)
     finally:
         await asyncio.to_thread(store.close)

@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -161,3 +162,19 @@ def test_kill_minus_9_loses_no_acknowledged_beat(tmp_path: Path) -> None:
         assert detail is not None and detail["summary"] is not None
     finally:
         store.close()
+
+
+def test_opening_an_open_store_does_nothing(tmp_path: Path) -> None:
+    """One writer thread however often the store is opened (the app's start-up may open a store its
+    caller already opened); its active session is not taken for a crash's; one close ends it."""
+    store = Store(tmp_path / "s.sqlite3")
+    assert store.open() == 0
+    sid = asyncio.run(store.start_session("Sam", "routine", None, "simulated", steps=["Settle"]))
+    assert store.open() == 0
+    writers = [t for t in threading.enumerate() if t.name == "calmlink-sqlite-writer"]
+    assert len(writers) == 1
+    detail = asyncio.run(store.session(sid))
+    assert detail is not None and detail["state"] == "active"
+    store.close()
+    writers[0].join(timeout=5)
+    assert not writers[0].is_alive()

@@ -60,7 +60,11 @@ class Database:
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
 
-    def open(self) -> None:
+    def open(self) -> bool:
+        """Start the writer thread; False (and nothing done) when it already runs: a second
+        writer on the same queue would leave one of them waiting at close."""
+        if self._thread is not None and self._thread.is_alive():
+            return False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = connect(self.path)
         migrate(conn)
@@ -70,6 +74,7 @@ class Database:
         )
         self._thread.start()
         ready.result()
+        return True
 
     def _run(self, conn: sqlite3.Connection, ready: Future[None]) -> None:
         ready.set_result(None)

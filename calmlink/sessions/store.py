@@ -92,8 +92,10 @@ class Store:
 
     def open(self) -> int:
         """Open the file; sessions a crash left active become 'interrupted', with a summary of the
-        beats they kept, so they stay reviewable. Returns how many. Blocks."""
-        self.db.open()
+        beats they kept, so they stay reviewable. Returns how many. Blocks. Opening an open store
+        does nothing (its active session is not a crash's)."""
+        if not self.db.open():
+            return 0
         ids = self.db.write_blocking(_mark_interrupted)
         for session_id in ids:
             beats = self.db.read_blocking(partial(_beats, session_id=session_id))
@@ -139,16 +141,9 @@ class Store:
                       (beat.t, session_id))
         return self.db.submit(fn)
 
-    def import_session_blocking(self, profile: str, started_at: str, ended_at: str, device: str,
-                                beats: list[Beat], summary: dict[str, Any], steps: list[str],
-                                giver: str | None = None) -> int:
-        """A whole recorded session in one transaction: all of it is written, or nothing. Waits
-        for the commit on this thread (the command line, seeding): never on the event loop."""
-        return self.import_sessions_blocking([ImportedSession(
-            profile, started_at, ended_at, device, beats, summary, steps, giver)])[0]
-
     def import_sessions_blocking(self, sessions: list[ImportedSession]) -> list[int]:
-        """Several recorded sessions (a file of several measurements) in one transaction."""
+        """Recorded sessions (a file may hold several) in one transaction: all are written, or
+        nothing. Waits for the commit on this thread (command line, seeding): never on the loop."""
         def fn(c: sqlite3.Connection) -> list[int]:
             ids: list[int] = []
             for s in sessions:

@@ -11,7 +11,7 @@ import numpy as np
 from calmlink.recordings.series import RRSeries
 from calmlink.sessions.beat import Beat, Role
 from calmlink.sessions.routine import DEFAULT_ROUTINE
-from calmlink.sessions.store import Store
+from calmlink.sessions.store import ImportedSession, Store
 from calmlink.sessions.summary import summarize
 from calmlink.signal.gauge_run import run_gauge
 
@@ -63,9 +63,9 @@ def seed_store(path: Path, profiles: tuple[str, ...] = ("Sam", "Alex"), sessions
                 summary = summarize(beats, names).to_dict()
                 started = now - timedelta(days=3 * (sessions - k), hours=p_index)
                 ended = started + timedelta(seconds=float(t[-1]))
-                ids.append(store.import_session_blocking(
+                ids += store.import_sessions_blocking([ImportedSession(
                     profile, started.isoformat(timespec="seconds"),
-                    ended.isoformat(timespec="seconds"), "seeded", beats, summary, names))
+                    ended.isoformat(timespec="seconds"), "seeded", beats, summary, names)])
     finally:
         store.close()
     return ids
