@@ -10,8 +10,8 @@ import uvicorn
 
 from calmlink.api.app import create_app
 from calmlink.api.server import bind_socket
-from calmlink.sessions.store import Store
 from calmlink.settings import Settings
+from calmlink.store.store import Store
 
 
 async def main(db: Path, port_file: Path) -> None:

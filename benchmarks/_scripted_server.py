@@ -13,8 +13,8 @@ import uvicorn
 from calmlink.api.app import create_app
 from calmlink.api.server import PING_INTERVAL_S, PING_TIMEOUT_S, bind_socket
 from calmlink.sensors.hrs import encode_heart_rate_measurement
-from calmlink.sessions.store import Store
 from calmlink.settings import Settings
+from calmlink.store.store import Store
 from calmlink.testing.sources import ScriptedStrap
 
 

@@ -60,10 +60,10 @@ def pipeline() -> None:
     from pathlib import Path
 
     from calmlink.api.hub import Hub
+    from calmlink.live.controller import Controller
     from calmlink.sensors.models import HeartRateSample
-    from calmlink.sessions.beat import Role
-    from calmlink.sessions.controller import Controller
-    from calmlink.sessions.store import Store
+    from calmlink.store.beat import Role
+    from calmlink.store.store import Store
 
     beats = samples(1200)
 

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 from calmlink.api.hub import Hub
+from calmlink.live.controller import Controller
+from calmlink.live.events import Message
 from calmlink.sensors.simulator import SimulatedStrap
-from calmlink.sessions.controller import Controller
-from calmlink.sessions.events import Message
-from calmlink.sessions.store import Store
+from calmlink.store.store import Store
 
 
 async def main(db: Path, log: Path) -> None:

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from calmlink.live.routine import DEFAULT_ROUTINE, RoutineError, parse_routine
 from calmlink.sensors.beats import BeatAssembler, PacketDecoder
 from calmlink.sensors.hrs import encode_heart_rate_measurement, parse_heart_rate_measurement
-from calmlink.sessions.routine import DEFAULT_ROUTINE, RoutineError, parse_routine
 
 
 def feed(asm: BeatAssembler, payload: bytes, arrival: float) -> list:  # type: ignore[type-arg]

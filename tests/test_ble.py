@@ -327,10 +327,10 @@ async def test_cli_scan_with_bluetooth_off(bluez: FakeBlueZ) -> None:
 async def test_two_straps_by_role_one_drops_the_other_keeps_streaming(
         bluez: FakeBlueZ, background: Any, tmp_path: Path) -> None:
     """Partner mode through bleak: two simultaneous connections, each reconnecting on its own."""
-    from calmlink.sessions.beat import Role
-    from calmlink.sessions.controller import Controller
-    from calmlink.sessions.events import BeatMessage, Message
-    from calmlink.sessions.store import Store
+    from calmlink.live.controller import Controller
+    from calmlink.live.events import BeatMessage, Message
+    from calmlink.store.beat import Role
+    from calmlink.store.store import Store
 
     mine = bluez.add_strap("C0:FF:EE:00:00:01", "Polar H10 receiver")
     theirs = bluez.add_strap("C0:FF:EE:00:00:02", "Polar H10 giver")

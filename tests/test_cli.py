@@ -7,8 +7,8 @@ import sys
 from importlib.metadata import version
 
 from calmlink.api.app import create_app
-from calmlink.sessions.store import Store
 from calmlink.settings import Settings
+from calmlink.store.store import Store
 
 
 def test_version_comes_from_the_package_metadata(tmp_path: object) -> None:

@@ -9,11 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from calmlink.sensors.hrs import encode_heart_rate_measurement
-from calmlink.sensors.models import ConnectionCause, SourceEvent
-from calmlink.sessions.beat import Role
-from calmlink.sessions.controller import Controller, SessionError
-from calmlink.sessions.events import (
+from calmlink.live.controller import Controller, SessionError
+from calmlink.live.events import (
     BeatMessage,
     CommittedMessage,
     Message,
@@ -22,9 +19,12 @@ from calmlink.sessions.events import (
     StepMessage,
     StoreErrorMessage,
 )
-from calmlink.sessions.routine import Routine, Step
-from calmlink.sessions.step_clock import StepClock
-from calmlink.sessions.store import Store
+from calmlink.live.routine import Routine, Step
+from calmlink.live.step_clock import StepClock
+from calmlink.sensors.hrs import encode_heart_rate_measurement
+from calmlink.sensors.models import ConnectionCause, SourceEvent
+from calmlink.store.beat import Role
+from calmlink.store.store import Store
 from calmlink.testing.sources import ScriptedStrap
 
 pytestmark = pytest.mark.usefixtures("no_blocking")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from calmlink.sessions.couples import couple_trends
-from calmlink.sessions.trends import trends
+from calmlink.review.couples import couple_trends
+from calmlink.review.trends import trends
 
 
 def summary(started: str, giver: str | None, passes: bool) -> dict[str, object]:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from calmlink.sessions import events
-from calmlink.sessions.beat import BEAT_FIELDS
-from calmlink.sessions.routine import Step
-from calmlink.sessions.summary import PartnerSummary, SessionSummary, StepSummary, SynchronyReport
+from calmlink.live import events
+from calmlink.live.routine import Step
+from calmlink.review.summary import PartnerSummary, SessionSummary, StepSummary, SynchronyReport
 from calmlink.settings import documented
+from calmlink.store.beat import BEAT_FIELDS
 
 DOCS = Path(__file__).parent.parent / "docs"
 

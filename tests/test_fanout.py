@@ -11,7 +11,7 @@ import pytest
 import websockets
 
 from calmlink.api.hub import Hub
-from calmlink.sessions.events import CommittedMessage
+from calmlink.live.events import CommittedMessage
 
 pytestmark = pytest.mark.usefixtures("no_blocking")
 

@@ -12,8 +12,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from calmlink.api.app import create_app
-from calmlink.sessions.store import Store
 from calmlink.settings import Settings
+from calmlink.store.store import Store
 
 _tmp = Path(tempfile.mkdtemp(prefix="calmlink-fuzz-"))
 _settings = Settings(db=_tmp / "fuzz.sqlite3", routines_dir=_tmp / "routines")

@@ -11,7 +11,7 @@ import pytest
 import websockets
 
 from calmlink.api.viewers import MAX_FAILS_PER_CLIENT, Viewers
-from calmlink.sessions.store import Store
+from calmlink.store.store import Store
 
 pytestmark = pytest.mark.usefixtures("no_blocking")
 

@@ -80,7 +80,7 @@ def test_the_giver_strap_is_optional_and_removable(start_server: Any) -> None:
 def _session_beats(seed: int, coupling: float) -> list[Any]:
     """A 10-minute partner session as stored: both roles' beats with their steps (one a minute)."""
     from calmlink.sensors.simulator import pair_physiologies, simulate_beats
-    from calmlink.sessions.beat import Beat
+    from calmlink.store.beat import Beat
     from calmlink.testing.pairs import clean_beats
 
     out = []
@@ -98,8 +98,8 @@ async def test_pseudo_pairs_from_the_couples_earlier_sessions(tmp_path: Any) -> 
     """From three earlier sessions on, today's receiver is also tested against earlier givers."""
     import asyncio
 
-    from calmlink.sessions.partner import partner_summary
-    from calmlink.sessions.store import ImportedSession, Store
+    from calmlink.review.partner import partner_summary
+    from calmlink.store.store import ImportedSession, Store
 
     names = ["Settle", "Forehead", "Temples", "Scalp", "Base of the skull", "Neck", "Stillness"]
     store = Store(tmp_path / "couple.sqlite3")

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from calmlink.sessions.schema import MIGRATIONS, SCHEMA_VERSION, migrate
-from calmlink.sessions.store import Store
+from calmlink.review.recovery import recover
+from calmlink.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
+from calmlink.store.store import Store
 from conftest import DATA
 
 
@@ -47,7 +48,7 @@ def test_every_earlier_schema_opens_and_upgrades(tmp_path: Path, version: int) -
     path = tmp_path / f"v{version}.sqlite3"
     make_old_file(path, version)
     store = Store(path)
-    assert store.open() == 1  # the active session a crash left behind
+    assert recover(store) == 1  # the active session a crash left behind
     try:
         with sqlite3.connect(path) as conn:
             assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -154,7 +155,7 @@ def test_kill_minus_9_loses_no_acknowledged_beat(tmp_path: Path) -> None:
         assert set(acked) <= set(stored), "a beat the feed acknowledged was lost"
     assert total_acked > 100, "the kills came too early to test anything"
     store = Store(db)
-    assert store.open() >= 1
+    assert recover(store) >= 1
     try:
         rows = asyncio.run(store.list_sessions())
         assert all(r.state == "interrupted" for r in rows)
@@ -168,9 +169,9 @@ def test_opening_an_open_store_does_nothing(tmp_path: Path) -> None:
     """One writer thread however often the store is opened (the app's start-up may open a store its
     caller already opened); its active session is not taken for a crash's; one close ends it."""
     store = Store(tmp_path / "s.sqlite3")
-    assert store.open() == 0
+    assert store.open() == []
     sid = asyncio.run(store.start_session("Sam", "routine", None, "simulated", steps=["Settle"]))
-    assert store.open() == 0
+    assert store.open() == []
     writers = [t for t in threading.enumerate() if t.name == "calmlink-sqlite-writer"]
     assert len(writers) == 1
     detail = asyncio.run(store.session(sid))

@@ -7,10 +7,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from calmlink.sessions.beat import Beat
-from calmlink.sessions.routine import DEFAULT_ROUTINE
-from calmlink.sessions.summary import summarize
-from calmlink.sessions.trends import trends
+from calmlink.live.routine import DEFAULT_ROUTINE
+from calmlink.review.summary import summarize
+from calmlink.review.trends import trends
+from calmlink.store.beat import Beat
 
 NAMES = [s.name for s in DEFAULT_ROUTINE.steps]
 BOUNDS = [sum(s.duration_s for s in DEFAULT_ROUTINE.steps[: k + 1]) for k in range(len(NAMES))]

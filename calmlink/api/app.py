@@ -29,13 +29,14 @@ from calmlink.api.security import (
     lan_hosts,
 )
 from calmlink.api.viewers import Viewers
+from calmlink.live.controller import Controller
+from calmlink.live.routine import load_routines
+from calmlink.review.recovery import recover
 from calmlink.sensors.factory import SourceFactory
 from calmlink.sensors.models import HeartRateSource
-from calmlink.sessions.beat import Role
-from calmlink.sessions.controller import Controller
-from calmlink.sessions.routine import load_routines
-from calmlink.sessions.store import Store
 from calmlink.settings import Settings
+from calmlink.store.beat import Role
+from calmlink.store.store import Store
 
 log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -69,7 +70,7 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await asyncio.to_thread(store.open)
+        await asyncio.to_thread(recover, store)
         if source is not None:
             await controller.attach(source)
         if giver is not None:

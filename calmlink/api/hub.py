@@ -1,6 +1,6 @@
 """Fan-out of live messages to viewers: numbered once, serialised once, never blocking the source.
 
-Each message (a typed event from :mod:`calmlink.sessions.events`, encoded there) gets the next
+Each message (a typed event from :mod:`calmlink.live.events`, encoded there) gets the next
 ``seq`` and is kept in a bounded history so a viewer that reconnects can
 ask for everything after the last ``seq`` it saw. Each viewer has its own bounded queue; when a
 viewer falls behind, its oldest messages are dropped (and it is told how many), so a slow phone
@@ -13,7 +13,7 @@ import asyncio
 import uuid
 from collections import deque
 
-from calmlink.sessions.events import Message, encode
+from calmlink.live.events import Message, encode
 
 CLOSE = "\x00close"
 """Put on a viewer's queue to end its feed (its device was revoked)."""

@@ -12,12 +12,12 @@ from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSock
 from pydantic import BaseModel, Field
 
 from calmlink.api.hub import CLOSE, Hub
+from calmlink.live.controller import Controller, SessionError
+from calmlink.live.events import SessionView, encode, payload
+from calmlink.review.summary import SessionSummary
 from calmlink.sensors.errors import BluetoothUnavailable
 from calmlink.sensors.factory import DEMO_ADDRESS, SourceFactory
-from calmlink.sessions.beat import Role
-from calmlink.sessions.controller import Controller, SessionError
-from calmlink.sessions.events import SessionView, encode, payload
-from calmlink.sessions.summary import SessionSummary
+from calmlink.store.beat import Role
 
 live_router = APIRouter(responses={
     409: {"description": "does not fit the session's state (none running, or one already is)"},

@@ -9,10 +9,10 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from calmlink.sessions import export
-from calmlink.sessions.beat import BEAT_FIELDS, Beat
-from calmlink.sessions.store import MAX_ID, Store
-from calmlink.sessions.trends import trends
+from calmlink.review.trends import trends
+from calmlink.store import export
+from calmlink.store.beat import BEAT_FIELDS, Beat
+from calmlink.store.store import MAX_ID, Store
 
 review_router = APIRouter(responses={404: {"description": "no such session"}})
 SessionId = Path(..., ge=1, le=MAX_ID, description="A session id")

@@ -12,8 +12,8 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from calmlink.api.app import create_app
 from calmlink.sensors.factory import SourceFactory
 from calmlink.sensors.models import HeartRateSource
-from calmlink.sessions.store import Store
 from calmlink.settings import Settings
+from calmlink.store.store import Store
 
 PING_INTERVAL_S = 2.0
 PING_TIMEOUT_S = 3.0

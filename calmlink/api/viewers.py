@@ -15,8 +15,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from calmlink.sessions.store import Store
-from calmlink.sessions.viewer_tokens import ViewerRow
+from calmlink.store.store import Store
+from calmlink.store.viewer_tokens import ViewerRow
 
 CODE_TTL_S = 180.0
 MAX_FAILS_PER_CLIENT = 5

@@ -46,9 +46,10 @@ def record(
         raise typer.Exit(2)
     import asyncio
 
+    from calmlink.live.recorder import record as run
+    from calmlink.review.recovery import recover
     from calmlink.sensors.factory import SourceFactory
-    from calmlink.sessions.recorder import record as run
-    from calmlink.sessions.store import Store
+    from calmlink.store.store import Store
 
     if partner and not simulate:
         typer.echo("calmlink record: --partner simulates two straps: add --simulate.", err=True)
@@ -61,7 +62,7 @@ def record(
         source = factory.make(device=device, simulate=simulate, replay=replay)
     speed_factor = settings.speed if (simulate or replay is not None) else 1.0
     store = Store(settings.db_path)
-    store.open()
+    recover(store)
     try:
         done = asyncio.run(run(source, store, profile=settings.profile, minutes=minutes, out=out,
                                speed=speed_factor, giver=giver))

@@ -16,7 +16,7 @@ from calmlink.cli.options import DbOpt
 from calmlink.settings import Settings
 
 if TYPE_CHECKING:  # the store is imported when a command runs
-    from calmlink.sessions.store import Store
+    from calmlink.store.store import Store
 
 T = TypeVar("T")
 
@@ -25,10 +25,11 @@ def _with_store(db: Path, work: Callable[[Store], Coroutine[object, object, T]])
     """Open the store, run ``work`` on an event loop, close it."""
     import asyncio
 
-    from calmlink.sessions.store import Store
+    from calmlink.review.recovery import recover
+    from calmlink.store.store import Store
 
     store = Store(db)
-    store.open()
+    recover(store)
     try:
         return asyncio.run(work(store))
     finally:
@@ -82,7 +83,7 @@ def export(
     db: DbOpt = None,
 ) -> None:
     """Export a session (or --all of them) in an open format."""
-    from calmlink.sessions import export as formats
+    from calmlink.store import export as formats
 
     if format not in ("csv", "json", "rr"):
         print(f"calmlink export: --format must be csv, json or rr, not {format!r}", file=sys.stderr)
@@ -140,8 +141,9 @@ def import_(
     nothing."""
     from calmlink.recordings.rr_text import only_one, read_recordings
     from calmlink.recordings.series import RRFileError
-    from calmlink.sessions import export as formats
-    from calmlink.sessions.store import ImportedSession, Store
+    from calmlink.review import imported as formats
+    from calmlink.review.recovery import recover
+    from calmlink.store.store import ImportedSession, Store
 
     name = profile.strip()
     giver_name = giver.strip() or "Giver"
@@ -178,7 +180,7 @@ def import_(
             formats.import_device(file.name, series), beats, summary.to_dict(),
             formats.IMPORT_STEPS, giver=giver_name if theirs is not None else None))
     store = Store(Settings.from_env(db=db).db_path)
-    store.open()
+    recover(store)
     try:
         ids = store.import_sessions_blocking(planned)
     finally:

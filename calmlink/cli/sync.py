@@ -20,7 +20,7 @@ def sync(
     cross-correlation of heart rate, tested against the pair's own time-shifted surrogates.)"""
     from calmlink.recordings.rr_text import read_rr_file
     from calmlink.recordings.series import RRFileError, RRSeries
-    from calmlink.sessions.partner import synchrony_sentence
+    from calmlink.review.partner import synchrony_sentence
     from calmlink.signal.artifacts import detect_artifacts
     from calmlink.signal.synchrony import pair_synchrony
 

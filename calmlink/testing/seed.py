@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
+from calmlink.live.routine import DEFAULT_ROUTINE
 from calmlink.recordings.series import RRSeries
-from calmlink.sessions.beat import Beat, Role
-from calmlink.sessions.routine import DEFAULT_ROUTINE
-from calmlink.sessions.store import ImportedSession, Store
-from calmlink.sessions.summary import summarize
+from calmlink.review.summary import summarize
 from calmlink.signal.gauge_run import run_gauge
+from calmlink.store.beat import Beat, Role
+from calmlink.store.store import ImportedSession, Store
 
 
 def synthetic_session(rng: random.Random, minutes: float = 9.0) -> RRSeries:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calmlink.sessions.db import Database, now_iso
+from calmlink.store.db import Database, now_iso
 
 
 @dataclass(frozen=True, slots=True)

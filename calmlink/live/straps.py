@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
+from calmlink.live.events import NO_STRAP, Connection, Message, StatusMessage
 from calmlink.sensors.models import (
     ConnectionCause,
     ConnectionEvent,
@@ -20,8 +21,7 @@ from calmlink.sensors.models import (
     HeartRateSample,
     HeartRateSource,
 )
-from calmlink.sessions.beat import Role
-from calmlink.sessions.events import NO_STRAP, Connection, Message, StatusMessage
+from calmlink.store.beat import Role
 
 log = logging.getLogger(__name__)
 DETACH_WAIT_S = 5.0

@@ -1,11 +1,11 @@
 """The live session: straps by role in, stamped and scored beats out to the feed and the store.
 
-:class:`Controller` holds the session's straps by role (:class:`~calmlink.sessions.straps.Straps`:
+:class:`Controller` holds the session's straps by role (:class:`~calmlink.live.straps.Straps`:
 the receiver always, the giver when they wear one too) and at most one active session. Per beat:
 place it on the session's one clock, stamp the routine step, score it with that role's pure
 per-beat path, hand it to the store's writer thread and publish it at once;
-:class:`~calmlink.sessions.acks.CommitAcks` acknowledges it once it is committed. Routine timing
-is the pure :class:`~calmlink.sessions.step_clock.StepClock`.
+:class:`~calmlink.live.acks.CommitAcks` acknowledges it once it is committed. Routine timing
+is the pure :class:`~calmlink.live.step_clock.StepClock`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ import math
 from collections.abc import Callable
 from dataclasses import replace
 
-from calmlink.sensors.models import ConnectionCause, HeartRateSample, HeartRateSource
-from calmlink.sessions.acks import CommitAcks
-from calmlink.sessions.beat import Beat, Role
-from calmlink.sessions.events import (
+from calmlink.live.acks import CommitAcks
+from calmlink.live.events import (
     NO_STRAP,
     BeatMessage,
     Connection,
@@ -30,13 +28,15 @@ from calmlink.sessions.events import (
     Snapshot,
     StepMessage,
 )
-from calmlink.sessions.live_session import LiveSession, routine_view
-from calmlink.sessions.partner import partner_summary
-from calmlink.sessions.routine import DEFAULT_ROUTINE, Routine
-from calmlink.sessions.step_clock import StepClock
-from calmlink.sessions.store import Store
-from calmlink.sessions.straps import Straps
-from calmlink.sessions.summary import SessionSummary, summarize
+from calmlink.live.live_session import LiveSession, routine_view
+from calmlink.live.routine import DEFAULT_ROUTINE, Routine
+from calmlink.live.step_clock import StepClock
+from calmlink.live.straps import Straps
+from calmlink.review.partner import partner_summary
+from calmlink.review.summary import SessionSummary, summarize
+from calmlink.sensors.models import ConnectionCause, HeartRateSample, HeartRateSource
+from calmlink.store.beat import Beat, Role
+from calmlink.store.store import Store
 
 log = logging.getLogger(__name__)
 Publish = Callable[[Message], object]

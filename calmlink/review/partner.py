@@ -14,8 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from calmlink.sessions.beat import Beat, Role
-from calmlink.sessions.summary import (
+from calmlink.review.summary import (
     PartnerSummary,
     StepSummary,
     SynchronyReport,
@@ -30,6 +29,7 @@ from calmlink.signal.synchrony import (
     pseudo_pair_p,
     synchrony,
 )
+from calmlink.store.beat import Beat, Role
 
 MIN_PSEUDO_PAIRS = 3
 """Earlier sessions of the couple needed before the pseudo-pair test is run (and required)."""

@@ -11,16 +11,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from calmlink.sessions.beat import BEAT_FIELDS, Beat
-from calmlink.sessions.db import Database, now_iso
-from calmlink.sessions.partner import partner_summary
-from calmlink.sessions.summary import summarize
-from calmlink.sessions.viewer_tokens import ViewerTokens
+from calmlink.store.beat import BEAT_FIELDS, Beat
+from calmlink.store.db import Database, now_iso
+from calmlink.store.viewer_tokens import ViewerTokens
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER range: larger ids cannot exist, so never reach the database
 
@@ -77,7 +75,7 @@ class ImportedSession:
     giver: str | None = None
 
 class Store:
-    """The app's one SQLite file (see :mod:`calmlink.sessions.db` for the threading)."""
+    """The app's one SQLite file (see :mod:`calmlink.store.db` for the threading)."""
 
     def __init__(self, path: Path | str, commit_delay_s: float = 0.0) -> None:
         self.db = Database(path, commit_delay_s)
@@ -90,24 +88,25 @@ class Store:
 
     # -- life (blocking: call off the event loop) -----------------------------------------------
 
-    def open(self) -> int:
-        """Open the file; sessions a crash left active become 'interrupted', with a summary of the
-        beats they kept, so they stay reviewable. Returns how many. Blocks. Opening an open store
-        does nothing (its active session is not a crash's)."""
+    def open(self) -> list[int]:
+        """Open the file; sessions a crash left active become 'interrupted'. Returns their ids, so
+        the caller can summarise the beats they kept (:func:`calmlink.review.recovery.open_store`)
+        and they stay reviewable. Blocks. Opening an open store does nothing (its active session
+        is not a crash's)."""
         if not self.db.open():
-            return 0
-        ids = self.db.write_blocking(_mark_interrupted)
-        for session_id in ids:
-            beats = self.db.read_blocking(partial(_beats, session_id=session_id))
-            names = self.db.read_blocking(partial(_step_names, session_id=session_id))
-            top = max((b.step for b in beats if b.step is not None), default=-1)
-            names += [f"Step {i + 1}" for i in range(len(names), top + 1)]
-            mine = summarize(beats, names)
-            summary = replace(mine, partner=partner_summary(
-                beats, names, receiver_steps=mine.steps)).to_dict()
-            self.db.write_blocking(_setter("UPDATE sessions SET summary=?, outcome=? WHERE id=?",
-                                           (json.dumps(summary), summary["outcome"], session_id)))
-        return len(ids)
+            return []
+        return self.db.write_blocking(_mark_interrupted)
+
+    def beats_blocking(self, session_id: int) -> list[Beat]:
+        """A session's beats, read on this thread (off the loop: opening, the command line)."""
+        return self.db.read_blocking(partial(_beats, session_id=session_id))
+
+    def step_names_blocking(self, session_id: int) -> list[str]:
+        return self.db.read_blocking(partial(_step_names, session_id=session_id))
+
+    def set_summary_blocking(self, session_id: int, summary: dict[str, Any]) -> None:
+        self.db.write_blocking(_setter("UPDATE sessions SET summary=?, outcome=? WHERE id=?",
+                                       (json.dumps(summary), summary.get("outcome"), session_id)))
 
     def close(self) -> None:
         """Stop the writer thread and close every connection. Blocks."""

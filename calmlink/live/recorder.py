@@ -8,18 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from calmlink.recordings.packet_log import PacketLogWriter
-from calmlink.sensors.models import ConnectionState, HeartRateSource
-from calmlink.sessions.beat import Role
-from calmlink.sessions.controller import Controller
-from calmlink.sessions.events import (
+from calmlink.live.controller import Controller
+from calmlink.live.events import (
     BeatMessage,
     Message,
     SessionEndMessage,
     StatusMessage,
     StepMessage,
 )
-from calmlink.sessions.store import Store
+from calmlink.recordings.packet_log import PacketLogWriter
+from calmlink.sensors.models import ConnectionState, HeartRateSource
+from calmlink.store.beat import Role
+from calmlink.store.store import Store
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,10 +17,10 @@ import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any, ClassVar
 
+from calmlink.live.routine import Step
+from calmlink.review.summary import SessionSummary
 from calmlink.sensors.models import ConnectionCause, ConnectionEvent, ConnectionState
-from calmlink.sessions.beat import BEAT_FIELDS, Beat
-from calmlink.sessions.routine import Step
-from calmlink.sessions.summary import SessionSummary
+from calmlink.store.beat import BEAT_FIELDS, Beat
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from calmlink.live.events import RoutineView, SessionView, StepState
+from calmlink.live.routine import Routine
+from calmlink.live.step_clock import StepClock
 from calmlink.sensors.models import HeartRateSample
-from calmlink.sessions.beat import Beat, Role
-from calmlink.sessions.events import RoutineView, SessionView, StepState
-from calmlink.sessions.routine import Routine
-from calmlink.sessions.step_clock import StepClock
 from calmlink.signal.gauge import GaugeConfig
 from calmlink.signal.per_beat import LiveProcessor
+from calmlink.store.beat import Beat, Role
 
 
 @dataclass

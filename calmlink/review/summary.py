@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from calmlink.sessions.beat import Beat, Role
 from calmlink.signal.gauge import settling_score
 from calmlink.signal.metrics import time_domain
 from calmlink.signal.spectral import MIN_WINDOW_S, spectrum
+from calmlink.store.beat import Beat, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,7 @@ class StepSummary:
 
 @dataclass(frozen=True, slots=True)
 class SynchronyReport:
-    """Whether the two heart rhythms moved together more than chance would give (sessions.partner)."""
+    """Whether the two heart rhythms moved together more than chance would give (review.partner)."""
 
     statistic: float | None
     p_value: float | None
@@ -224,7 +224,7 @@ def overall_hr(rows: Sequence[Beat]) -> float | None:
 
 def summarize(beats: Iterable[Beat], step_names: list[str]) -> SessionSummary:
     """The receiver's figures and, per step, the change in heart rate and ln RMSSD against the
-    settle step (the giver's side, in partner mode, is :func:`calmlink.sessions.partner.partner_summary`)."""
+    settle step (the giver's side, in partner mode, is :func:`calmlink.review.partner.partner_summary`)."""
     rows = [b for b in beats if b.role == Role.RECEIVER]
     steps = step_summaries(rows, step_names)
     base = steps[0] if steps and steps[0].index == 0 else None

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from calmlink.sessions.couples import couple_trends
+from calmlink.review.couples import couple_trends
 
 MIN_SESSIONS = 5
 CURVE_SESSIONS = 3

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future
 
-from calmlink.sessions.events import CommittedMessage, Message, StoreErrorMessage
+from calmlink.live.events import CommittedMessage, Message, StoreErrorMessage
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from calmlink.sessions.schema import migrate
+from calmlink.store.schema import migrate
 
 T = TypeVar("T")
 

@@ -1,1 +1,0 @@
-"""Routines, the live session loop, the SQLite store and file formats."""
