@@ -33,13 +33,24 @@ class Settings:
     lan: bool = field(default=False, metadata={
         "help": "Also answer on this machine's own names and addresses (home network)."})
     routines_dir: Path | None = field(default=None, metadata={
-        "help": "Folder of custom routine TOML files (default: routines/ in the data directory).",
-        "shown": "data dir/routines"})
+        "help": "Folder of routine files, one TOML file each (default: routines/ in the user "
+                "config directory).",
+        "shown": "config dir/routines"})
 
     @property
     def routines_path(self) -> Path:
         if self.routines_dir is not None:
             return self.routines_dir
+        from platformdirs import user_config_path
+
+        return user_config_path("calmlink", appauthor=False) / "routines"
+
+    @property
+    def legacy_routines_path(self) -> Path | None:
+        """Where releases up to 0.2 kept routines (routines/ in the data directory): moved to
+        :attr:`routines_path` once. None when the folder is set explicitly."""
+        if self.routines_dir is not None:
+            return None
         from platformdirs import user_data_path
 
         return user_data_path("calmlink", appauthor=False) / "routines"

@@ -1,12 +1,10 @@
-"""Beat timing from packets, and routine files: pure code, checked directly."""
+"""Beat timing from packets: pure code, checked directly (routine files: tests/test_routines.py)."""
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calmlink.live.routine import DEFAULT_ROUTINE, RoutineError, parse_routine
 from calmlink.sensors.beats import BeatAssembler, PacketDecoder
 from calmlink.sensors.hrs import encode_heart_rate_measurement, parse_heart_rate_measurement
 
@@ -62,34 +60,6 @@ def test_malformed_and_link_loss_through_the_decoder() -> None:
     assert decoder.decode(1.0, b"\x01") == [] and decoder.malformed == 1
     assert decoder.decode(2.0, None) == []
     assert seen == [(1.0, b"\x01"), (2.0, None)]
-
-
-def test_default_routine_is_about_nine_minutes_and_starts_with_settle() -> None:
-    assert DEFAULT_ROUTINE.steps[0].name == "Settle"
-    assert 8 * 60 <= DEFAULT_ROUTINE.duration_s <= 10 * 60
-    assert [s.name for s in DEFAULT_ROUTINE.steps][1:] == [
-        "Forehead", "Temples", "Scalp", "Base of the skull", "Neck", "Stillness"]
-
-
-@pytest.mark.parametrize(("text", "message"), [
-    ("name = 1", "'name' must be a non-empty string"),
-    ('name = "x"', "'steps' must be a list"),
-    ('name = "x"\n[[steps]]\nname = "Settle"\nduration_s = "long"', "step 1: 'duration_s' must be a number"),
-    ('name = "x"\n[[steps]]\nname = "Settle"\nduration_s = 60\ncolour = "blue"', "unknown field(s) colour"),
-    ('name = "x"\n[[steps]]\nname = "Settle"\nduration_s = 60\n[[steps]]\nname = ""\nduration_s = 60',
-     "step 2: 'name' must be a non-empty string"),
-    ("name = [", "not valid TOML"),
-])
-def test_routine_files_are_validated_with_clear_errors(text: str, message: str) -> None:
-    with pytest.raises(RoutineError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        parse_routine(text, "mine.toml")
-
-
-def test_a_valid_routine_file() -> None:
-    r = parse_routine('name = "Short"\n[[steps]]\nname = "Settle"\ncue = "Breathe."\nduration_s = 45\n'
-                      '[[steps]]\nname = "Temples"\nduration_s = 120\n')
-    assert (r.name, r.duration_s, r.steps[1].cue) == ("Short", 165.0, "")
-    assert [s.duration_s for s in r.steps] == [45.0, 120.0]
 
 
 @given(st.lists(st.tuples(st.floats(0, 1e5), st.binary(max_size=24) | st.none()), max_size=50))

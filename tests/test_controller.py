@@ -20,6 +20,7 @@ from calmlink.live.events import (
     StoreErrorMessage,
 )
 from calmlink.live.routine import Routine, Step
+from calmlink.live.routine_library import RoutineLibrary
 from calmlink.live.step_clock import StepClock
 from calmlink.sensors.hrs import encode_heart_rate_measurement
 from calmlink.sensors.models import ConnectionCause, SourceEvent
@@ -64,7 +65,7 @@ class Harness:
         self.now = 0.0
         self.messages: list[Message] = []
         self.controller = Controller(store, self.messages.append, clock=lambda: self.now,
-                                     routines={ROUTINE.name: ROUTINE})
+                                     routines=RoutineLibrary(None, builtins=(ROUTINE,)))
 
     def of(self, kind: type[Message]) -> list[Message]:
         return [m for m in self.messages if isinstance(m, kind)]

@@ -121,7 +121,8 @@ def test_import_export_round_trip(tmp_path: Path) -> None:
     assert cli("export", "--all", "--out", str(archive), "--db", str(db)).returncode == 0
     import zipfile
 
-    assert sorted(zipfile.ZipFile(archive).namelist()) == ["session-00001.csv", "sessions.json"]
+    assert sorted(zipfile.ZipFile(archive).namelist()) == [
+        "session-00001.csv", "sessions.csv", "sessions.json"]
 
 
 def _acked(lines: list[str]) -> list[int]:

@@ -21,6 +21,8 @@ from calmlink.api.lan import TokenMiddleware
 from calmlink.api.routes_live import live_router
 from calmlink.api.routes_pairing import pairing_router
 from calmlink.api.routes_review import review_router
+from calmlink.api.routes_routines import routines_router
+from calmlink.api.routes_tried import tried_router
 from calmlink.api.security import (
     LOOPBACK_CLIENTS,
     LOOPBACK_HOSTS,
@@ -30,7 +32,7 @@ from calmlink.api.security import (
 )
 from calmlink.api.viewers import Viewers
 from calmlink.live.controller import Controller
-from calmlink.live.routine import load_routines
+from calmlink.live.routine_library import RoutineLibrary
 from calmlink.review.recovery import recover
 from calmlink.sensors.factory import SourceFactory
 from calmlink.sensors.models import HeartRateSource
@@ -45,7 +47,8 @@ GUARD_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "LAN mode: pair this device first"},
     403: {"description": "a state change or live feed from another origin"},
 }
-PAGES = {"/": "index.html", "/review": "review.html", "/trends": "trends.html", "/docs": "docs.html"}
+PAGES = {"/": "index.html", "/review": "review.html", "/trends": "trends.html", "/docs": "docs.html",
+         "/routines": "routines.html"}
 
 
 def create_app(settings: Settings, source: HeartRateSource | None, store: Store, *,
@@ -61,9 +64,9 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
     mimetypes.init()  # reads the system's type files: done here, not on the event loop at first use
     mimetypes.add_type("application/manifest+json", ".webmanifest")
     hub = Hub()
-    routines, routine_errors = load_routines(settings.routines_path)
-    for error in routine_errors:
-        log.warning("routine skipped: %s", error)
+    routines = RoutineLibrary(settings.routines_path, settings.legacy_routines_path)
+    for broken in routines.refresh_blocking().broken:  # moves the old folder here, once
+        log.warning("routine file not usable as it stands: %s", broken.error)
     controller = Controller(store, hub.publish, routines=routines, clock=clock,
                             default_profile=settings.profile, source_kind=source_kind,
                             clock_rate=clock_rate)
@@ -91,7 +94,7 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
     app.state.controller = controller
     app.state.store = store
     app.state.sources = sources or SourceFactory(settings.speed, settings.seed, bluetooth=False)
-    app.state.routine_errors = routine_errors
+    app.state.routines = routines
     app.state.web_dir = WEB_DIR
     app.state.lan_address = lan_address() if settings.lan else None
     viewers = Viewers(store) if settings.lan else None
@@ -113,6 +116,8 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
         app.add_api_route(route, _page(page), include_in_schema=False, methods=["GET"])
     app.include_router(live_router)
     app.include_router(review_router)
+    app.include_router(routines_router)
+    app.include_router(tried_router)
     app.include_router(pairing_router)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     if viewers is not None:  # inner: runs after the Host and Origin checks

@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSock
 from pydantic import BaseModel, Field
 
 from calmlink.api.hub import CLOSE, Hub
+from calmlink.api.routes_tried import TriedIn
 from calmlink.live.controller import Controller, SessionError
 from calmlink.live.events import SessionView, encode, payload
 from calmlink.review.summary import SessionSummary
@@ -45,9 +46,10 @@ class DisconnectRequest(BaseModel):
 
 class StartRequest(BaseModel):
     profile: str | None = Field(None, min_length=1, max_length=80)
-    routine: str | None = Field(None, max_length=120)
+    routine: str | None = Field(None, max_length=120, description="A routine's id or name")
     giver: str | None = Field(None, max_length=80,
                               description="The giver's name, when they wear a strap too")
+    tried: TriedIn | None = Field(None, description="What the couple means to try")
 
 
 class SnapshotModel(BaseModel):
@@ -118,13 +120,6 @@ async def swap_roles(request: Request) -> dict[str, Any]:
     return {"connections": {str(r): asdict(c) for r, c in controller.connections.items()}}
 
 
-@live_router.get("/api/routines")
-async def routines(request: Request) -> dict[str, Any]:
-    controller = _controller(request)
-    return {"routines": [asdict(r) for r in controller.snapshot(epoch="").routines],
-            "skipped": request.app.state.routine_errors}
-
-
 def _sources(request: Request) -> SourceFactory:
     sources: SourceFactory = request.app.state.sources
     return sources
@@ -143,7 +138,9 @@ async def _run(call: Awaitable[SessionView | SessionSummary]) -> dict[str, Any]:
 @live_router.post("/api/session")
 async def start_session(request: Request, body: StartRequest) -> dict[str, Any]:
     """Start a session for a receiver profile with a routine (its first step is the baseline)."""
-    return await _run(_controller(request).start_session(body.profile, body.routine, body.giver))
+    tried = body.tried.tried() if body.tried is not None else None
+    return await _run(_controller(request).start_session(body.profile, body.routine, body.giver,
+                                                         tried))
 
 
 @live_router.post("/api/session/next")

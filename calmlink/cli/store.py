@@ -53,10 +53,12 @@ def sessions(
     from rich.table import Table
     from rich.text import Text
 
-    table = Table("id", "started", "receiver", "state", "minutes", "beats", "outcome")
+    table = Table("id", "started", "receiver", "state", "minutes", "beats", "outcome", "tried")
     for r in rows:
+        tried = [str(v) for k, v in r.tried.items() if k != "tags" and v] + list(r.tried["tags"])
         table.add_row(str(r.id), r.started_at.replace("T", " ")[:16], Text(r.profile), r.state,
-                      f"{(r.duration_s or 0) / 60:.1f}", str(r.n_beats), r.outcome or "")
+                      f"{(r.duration_s or 0) / 60:.1f}", str(r.n_beats), r.outcome or "",
+                      Text(", ".join(tried)))
     Console().print(table)
 
 

@@ -29,7 +29,8 @@ from calmlink.live.events import (
     StepMessage,
 )
 from calmlink.live.live_session import LiveSession, routine_view
-from calmlink.live.routine import DEFAULT_ROUTINE, Routine
+from calmlink.live.routine import DEFAULT_ROUTINE, snapshot
+from calmlink.live.routine_library import RoutineLibrary
 from calmlink.live.step_clock import StepClock
 from calmlink.live.straps import Straps
 from calmlink.review.partner import partner_summary
@@ -37,6 +38,7 @@ from calmlink.review.summary import SessionSummary, summarize
 from calmlink.sensors.models import ConnectionCause, HeartRateSample, HeartRateSource
 from calmlink.store.beat import Beat, Role
 from calmlink.store.store import Store
+from calmlink.store.tried import Tried
 
 log = logging.getLogger(__name__)
 Publish = Callable[[Message], object]
@@ -47,12 +49,14 @@ class SessionError(RuntimeError):
 
 
 class Controller:
-    def __init__(self, store: Store, publish: Publish, *, routines: dict[str, Routine] | None = None,
+    def __init__(self, store: Store, publish: Publish, *, routines: RoutineLibrary | None = None,
                  clock: Callable[[], float] | None = None, default_profile: str = "Receiver",
                  source_kind: str = "live", clock_rate: float = 1.0) -> None:
         self.store = store
         self.publish = publish
-        self.routines = routines or {DEFAULT_ROUTINE.name: DEFAULT_ROUTINE}
+        self.routines = routines or RoutineLibrary(None)
+        """The routines on offer; its lock is held while a session chooses one, so the routine
+        cannot change while it starts."""
         self._clock = clock
         self.default_profile = default_profile
         self.source_kind = source_kind
@@ -167,13 +171,16 @@ class Controller:
         self.publish(StepMessage(self.session_view()))
 
     async def start_session(self, profile: str | None = None, routine: str | None = None,
-                            giver: str | None = None) -> SessionView:
-        """Start a session for the receiver ``profile``; ``giver`` names the giver (partner mode:
-        their sessions together are compared with each other, never with other couples)."""
-        async with self._lock:
+                            giver: str | None = None, tried: Tried | None = None) -> SessionView:
+        """Start a session for the receiver ``profile`` with ``routine`` (its id or name; a file
+        edited by hand counts at once); ``giver`` names the giver (partner mode: their sessions
+        together are compared with each other, never with other couples); ``tried``: what the
+        couple means to try, kept with the session from its first moment."""
+        async with self._lock, self.routines.lock:
             if self.session is not None:
                 raise SessionError("a session is already running: stop it first")
-            chosen = self.routines.get(routine or DEFAULT_ROUTINE.name)
+            await self.routines.refresh()
+            chosen = self.routines.find(routine or DEFAULT_ROUTINE.id)
             if chosen is None:
                 raise SessionError(f"no routine named {routine!r}")
             name = (profile or self.default_profile).strip()
@@ -182,7 +189,8 @@ class Controller:
             giver_name = (giver or "").strip() or None
             session_id = await self.store.start_session(
                 name, chosen.name, self.connection.device, self.source_kind,
-                steps=[st.name for st in chosen.steps], giver=giver_name)
+                steps=[st.name for st in chosen.steps], giver=giver_name,
+                snapshot=snapshot(chosen), tried=tried)
             now = self.now()
             s = LiveSession(session_id, name, chosen,
                             StepClock(tuple(st.duration_s for st in chosen.steps), now), now,
@@ -194,6 +202,10 @@ class Controller:
             view = s.view(self.now())
             self.publish(StepMessage(view))
             return view
+
+    def routine_in_use(self, routine_id: str) -> bool:
+        """Whether the running session runs this routine (it cannot be changed under it)."""
+        return self.session is not None and self.session.routine.id == routine_id
 
     def _require(self) -> LiveSession:
         if self.session is None:
@@ -239,12 +251,13 @@ class Controller:
         assert s is not None
         self.session = None
         names = [st.name for st in s.routine.steps]
+        ids = [st.id for st in s.routine.steps]
         giver = s.giver or "Giver"
         partnered = any(b.role == Role.GIVER for b in s.beats)
         earlier = await self.store.couple_beats(s.profile, giver, before=s.id) if partnered else []
 
         def work() -> SessionSummary:  # numpy work: off the event loop
-            mine = summarize(s.beats, names)
+            mine = summarize(s.beats, names, ids)
             return replace(mine, session_id=s.id, profile=s.profile, routine=s.routine.name,
                            state=state, partner=partner_summary(s.beats, names, giver, earlier,
                                                                 receiver_steps=mine.steps))
@@ -281,6 +294,6 @@ class Controller:
             epoch=epoch, resumed=resumed, connection=self.connection,
             connections={str(role): c for role, c in self.connections.items()},
             session=self.session_view(), last_summary=self.last_summary,
-            routines=tuple(routine_view(r) for r in self.routines.values()),
+            routines=tuple(routine_view(r) for r in self.routines.shelf.routines),
             clock_rate=self.clock_rate,
             latest_hr=None if hr is None or math.isnan(hr) else hr, lan=lan, local=local)

@@ -69,6 +69,9 @@ class RoutineView:
     name: str
     duration_s: float
     steps: tuple[Step, ...]
+    id: str = ""
+    """Stable: the routine's file name without ``.toml``, or a built-in routine's own id."""
+    builtin: bool = False
 
 
 @dataclass(frozen=True, slots=True)

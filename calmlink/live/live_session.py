@@ -79,4 +79,4 @@ class LiveSession:
 
 
 def routine_view(routine: Routine) -> RoutineView:
-    return RoutineView(routine.name, routine.duration_s, routine.steps)
+    return RoutineView(routine.name, routine.duration_s, routine.steps, routine.id, routine.builtin)

@@ -1,12 +1,45 @@
-"""Massage routines: named steps with a one-line cue and a default duration.
+"""Massage routines: named steps, each with a cue (the words the voice says) and a length. The first
+step is the settle step, whose beats set the receiver's baseline.
 
-The first step is the settle step, whose beats set the receiver's baseline.
+Pure: the one set of rules every routine meets (:func:`check_routine`, the same for a file written
+by hand, the API and the editor page, which reads :data:`LIMITS` from the API), and the built-in
+routines. Files are :mod:`calmlink.live.routine_toml`; the folder is
+:mod:`calmlink.live.routine_library`. docs/routines.md says it all in plain words.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from calmlink.store.step_id import MAX_STEP_ID, is_step_id, slug, unique
+
+STEP_KINDS: tuple[str, ...] = ("massage",)
+"""What a step is. Paced breathing ("breathe", issue 21) will be the second kind."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What a routine may be. Served at ``GET /api/routines/limits`` so the page uses these very
+    numbers."""
+
+    min_steps: int = 1
+    max_steps: int = 20
+    min_step_s: float = 10.0
+    max_step_s: float = 600.0
+    min_settle_s: float = 30.0
+    """The settle step sets the baseline: under half a minute holds too few beats to trust."""
+    max_total_s: float = 3600.0
+    max_routine_name: int = 60
+    max_step_name: int = 40
+    max_cue: int = 200
+    max_step_id: int = MAX_STEP_ID
+    kinds: tuple[str, ...] = STEP_KINDS
+
+
+LIMITS = Limits()
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,95 +47,195 @@ class Step:
     name: str
     cue: str
     duration_s: float
+    id: str = ""
+    """Stable identity, kept in the routine's file: renaming the step keeps its history in trends.
+    Empty when made in code: the routine gives it one from the name."""
+    kind: str = "massage"
 
 
 @dataclass(frozen=True, slots=True)
 class Routine:
     name: str
     steps: tuple[Step, ...]
+    id: str = ""
+    """The file's name without ``.toml`` (a built-in routine's own id); empty: from the name."""
+    builtin: bool = False
+    """Shipped with calmlink: read-only, can be duplicated."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "steps", with_step_ids(self.steps))
+        if not self.id:
+            object.__setattr__(self, "id", slug(self.name, "routine"))
 
     @property
     def duration_s(self) -> float:
         return sum(s.duration_s for s in self.steps)
 
 
+def with_step_ids(steps: Sequence[Step]) -> tuple[Step, ...]:
+    """Every step with an id of its own: a step without one gets one from its name."""
+    taken = {s.id for s in steps if s.id}
+    out = []
+    for s in steps:
+        if not s.id:
+            s = replace(s, id=unique(slug(s.name), taken))
+            taken.add(s.id)
+        out.append(s)
+    return tuple(out)
+
+
+def snapshot(routine: Routine) -> dict[str, Any]:
+    """The routine as a session keeps it, so editing or deleting the routine later never changes
+    that session's review."""
+    return {"id": routine.id, "name": routine.name, "builtin": routine.builtin,
+            "steps": [{"id": s.id, "name": s.name, "cue": s.cue, "duration_s": s.duration_s,
+                       "kind": s.kind} for s in routine.steps]}
+
+
+def _s(name: str, cue: str, seconds: float) -> Step:
+    return Step(name, cue, seconds, slug(name))
+
+
 DEFAULT_ROUTINE = Routine(
     name="Nine quiet minutes",
     steps=(
-        Step("Settle", "Warm your hands. Ask: tell me if it's too much or too little. Breathe.", 60),
-        Step("Forehead", "Slow strokes from the centre outwards, light pressure.", 90),
-        Step("Temples", "Small, slow circles with two fingertips.", 90),
-        Step("Scalp", "Fingertips through the hair, unhurried, like washing it gently.", 90),
-        Step("Base of the skull", "Thumbs under the ridge, hold and release.", 75),
-        Step("Neck", "Long strokes down the sides of the neck, never the front.", 75),
-        Step("Stillness", "Rest your hands still. Nothing to do.", 60),
+        _s("Settle", "Warm your hands. Ask: tell me if it's too much or too little. Breathe.", 60),
+        _s("Forehead", "Slow strokes from the centre outwards, light pressure.", 90),
+        _s("Temples", "Small, slow circles with two fingertips.", 90),
+        _s("Scalp", "Fingertips through the hair, unhurried, like washing it gently.", 90),
+        _s("Base of the skull", "Thumbs under the ridge, hold and release.", 75),
+        _s("Neck", "Long strokes down the sides of the neck, never the front.", 75),
+        _s("Stillness", "Rest your hands still. Nothing to do.", 60),
     ),
+    id="nine-quiet-minutes", builtin=True,
 )
+FIVE_MINUTES = Routine(
+    name="Five quiet minutes",
+    steps=(
+        _s("Settle", "Warm your hands. Ask: tell me if it's too much or too little. Breathe.", 60),
+        _s("Temples", "Small, slow circles with two fingertips.", 60),
+        _s("Scalp", "Fingertips through the hair, unhurried.", 60),
+        _s("Neck", "Long strokes down the sides of the neck, never the front.", 60),
+        _s("Stillness", "Rest your hands still. Nothing to do.", 60),
+    ),
+    id="five-quiet-minutes", builtin=True,
+)
+BUILTIN_ROUTINES: tuple[Routine, ...] = (DEFAULT_ROUTINE, FIVE_MINUTES)
+"""The same step has the same id in both, so Temples keeps one history whichever was run."""
+
+
+# -- the rules ------------------------------------------------------------------------------------
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    loc: Loc
+    """Where: ``("name",)``, ``("steps",)`` or ``("steps", 2, "duration_s")`` (steps from 0)."""
+    message: str
+    """Plain words, without the field's name (the page shows it beside the field)."""
+
+    def describe(self) -> str:
+        """For a file: "step 3: 'duration_s' must be ..."."""
+        if len(self.loc) >= 2 and self.loc[0] == "steps" and isinstance(self.loc[1], int):
+            where = f"step {self.loc[1] + 1}"
+            return f"{where}: '{self.loc[2]}' {self.message}" if len(self.loc) > 2 else \
+                f"{where}: {self.message}"
+        return f"'{self.loc[0]}' {self.message}" if self.loc else self.message
 
 
 class RoutineError(ValueError):
-    """A routine file that cannot be used: says which field and what is wrong."""
+    """A routine that breaks a rule: every broken rule, each naming its field."""
+
+    def __init__(self, errors: Sequence[FieldError], source: str = "") -> None:
+        self.errors = tuple(errors)
+        self.source = source
+        text = "; ".join(e.describe() for e in self.errors)
+        super().__init__(f"{source}: {text}" if source else text)
 
 
-MAX_STEP_S = 3600.0
+def _seconds(x: float) -> str:
+    if x >= 60 and x % 60 == 0:
+        return f"{x / 60:g} minute{'s' if x != 60 else ''}"
+    return f"{x:g} seconds"
 
 
-def parse_routine(text: str, source: str = "<routine>") -> Routine:
-    """A routine from TOML::
-
-        name = "Short and slow"
-        [[steps]]
-        name = "Settle"
-        cue = "Warm hands, breathe."
-        duration_s = 60
-
-    The first step is the baseline and must last at least 30 s.
-    """
-    import tomllib
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RoutineError(f"{source}: not valid TOML: {exc}") from None
-    name = data.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise RoutineError(f"{source}: 'name' must be a non-empty string")
-    raw_steps = data.get("steps")
-    if not isinstance(raw_steps, list) or not raw_steps:
-        raise RoutineError(f"{source}: 'steps' must be a list of [[steps]] tables, at least one")
-    steps = []
-    for i, raw in enumerate(raw_steps, start=1):
-        where = f"{source}: step {i}"
-        if not isinstance(raw, dict):
-            raise RoutineError(f"{where}: must be a table with name, cue and duration_s")
-        unknown = set(raw) - {"name", "cue", "duration_s"}
-        if unknown:
-            raise RoutineError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-        step_name, cue, duration = raw.get("name"), raw.get("cue", ""), raw.get("duration_s")
-        if not isinstance(step_name, str) or not step_name.strip():
-            raise RoutineError(f"{where}: 'name' must be a non-empty string")
-        if not isinstance(cue, str):
-            raise RoutineError(f"{where}: 'cue' must be a string")
-        if isinstance(duration, bool) or not isinstance(duration, int | float):
-            raise RoutineError(f"{where}: 'duration_s' must be a number of seconds")
-        minimum = 30.0 if i == 1 else 5.0
-        if not minimum <= duration <= MAX_STEP_S:
-            raise RoutineError(f"{where}: 'duration_s' must be between {minimum:g} and "
-                               f"{MAX_STEP_S:g} seconds (the first step is the baseline), got {duration}")
-        steps.append(Step(step_name.strip(), cue.strip(), float(duration)))
-    return Routine(name.strip(), tuple(steps))
+def _text(value: Any, loc: Loc, longest: int, required: bool, errors: list[FieldError]) -> str:
+    if not isinstance(value, str):
+        errors.append(FieldError(loc, "must be text"))
+        return ""
+    text = value.strip()
+    if required and not text:
+        errors.append(FieldError(loc, "must not be empty"))
+    elif len(text) > longest:
+        errors.append(FieldError(loc, f"must be at most {longest} characters (this has {len(text)})"))
+    elif any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        errors.append(FieldError(loc, "must be one line, with no control characters"))
+    return text
 
 
-def load_routines(folder: Path | None) -> tuple[dict[str, Routine], list[str]]:
-    """The default routine plus every valid ``*.toml`` in ``folder``; and the errors of the others."""
-    routines = {DEFAULT_ROUTINE.name: DEFAULT_ROUTINE}
-    errors: list[str] = []
-    if folder is not None and folder.is_dir():
-        for path in sorted(folder.glob("*.toml")):
-            try:
-                routine = parse_routine(path.read_text(encoding="utf-8"), path.name)
-            except (RoutineError, OSError, UnicodeDecodeError) as exc:
-                errors.append(str(exc))
-                continue
-            routines[routine.name] = routine
-    return routines, errors
+def _step(raw: Any, i: int, errors: list[FieldError], limits: Limits) -> Step | None:
+    loc: Loc = ("steps", i)
+    if not isinstance(raw, Mapping):
+        errors.append(FieldError(loc, "must be a table with name, cue and duration_s"))
+        return None
+    unknown = sorted(set(raw) - {"id", "name", "cue", "duration_s", "kind"})
+    for key in unknown:
+        errors.append(FieldError((*loc, str(key)), "is not a field a step has"))
+    name = _text(raw.get("name"), (*loc, "name"), limits.max_step_name, True, errors)
+    cue = _text(raw.get("cue", ""), (*loc, "cue"), limits.max_cue, False, errors)
+    step_id = raw.get("id") or ""
+    if not isinstance(step_id, str) or (step_id and not is_step_id(step_id)):
+        errors.append(FieldError((*loc, "id"), f"must be lower-case letters and digits joined by "
+                                 f"hyphens, at most {limits.max_step_id} characters"))
+        step_id = ""
+    kind = raw.get("kind", "massage")
+    if kind not in limits.kinds:
+        errors.append(FieldError((*loc, "kind"), f"must be one of: {', '.join(limits.kinds)}"))
+    duration = raw.get("duration_s")
+    if isinstance(duration, bool) or not isinstance(duration, int | float) \
+            or not math.isfinite(duration):
+        errors.append(FieldError((*loc, "duration_s"), "must be a number of seconds"))
+        return None
+    low = limits.min_settle_s if i == 0 else limits.min_step_s
+    if not low <= duration <= limits.max_step_s:
+        why = "the first step is the settle step, which sets the baseline: " if i == 0 else ""
+        errors.append(FieldError((*loc, "duration_s"), f"must be from {_seconds(low)} to "
+                                 f"{_seconds(limits.max_step_s)} ({why}got {duration:g} seconds)"))
+    return Step(name, cue, float(duration), step_id, str(kind))
+
+
+def check_routine(raw: Mapping[str, Any], *, routine_id: str = "", builtin: bool = False,
+                  limits: Limits = LIMITS) -> Routine:
+    """The routine ``raw`` describes (a parsed file or an API body), or :class:`RoutineError`
+    naming every field that breaks a rule. Steps without an id get one from their name."""
+    errors: list[FieldError] = []
+    for key in sorted(set(raw) - {"name", "steps"}):
+        errors.append(FieldError((str(key),), "is not a field a routine has"))
+    name = _text(raw.get("name"), ("name",), limits.max_routine_name, True, errors)
+    raw_steps = raw.get("steps")
+    steps: list[Step] = []
+    if not isinstance(raw_steps, list):
+        errors.append(FieldError(("steps",), "must be a list of steps ([[steps]] tables)"))
+    elif not limits.min_steps <= len(raw_steps) <= limits.max_steps:
+        errors.append(FieldError(("steps",), f"must be from {limits.min_steps} to "
+                                 f"{limits.max_steps} steps (this has {len(raw_steps)})"))
+    else:
+        for i, item in enumerate(raw_steps):
+            step = _step(item, i, errors, limits)
+            if step is not None:
+                steps.append(step)
+        seen: dict[str, int] = {}
+        for i, step in enumerate(steps):
+            if step.id and step.id in seen:
+                errors.append(FieldError(("steps", i, "id"), f"'{step.id}' is step "
+                                         f"{seen[step.id] + 1}'s already: each step's id is its own"))
+            seen.setdefault(step.id, i)
+        total = sum(s.duration_s for s in steps)
+        if total > limits.max_total_s:
+            errors.append(FieldError(("steps",), f"must last at most {_seconds(limits.max_total_s)} "
+                                     f"in all (these last {total / 60:.1f} minutes)"))
+    if errors:
+        raise RoutineError(errors)
+    return Routine(name, tuple(steps), routine_id, builtin)

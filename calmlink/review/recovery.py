@@ -19,7 +19,9 @@ def summarize_interrupted(store: Store, session_ids: list[int]) -> None:
         names = store.step_names_blocking(session_id)
         top = max((b.step for b in beats if b.step is not None), default=-1)
         names += [f"Step {i + 1}" for i in range(len(names), top + 1)]
-        mine = summarize(beats, names)
+        snapshot = store.routine_snapshot_blocking(session_id)
+        ids = [str(st["id"]) for st in snapshot["steps"]] if snapshot else None
+        mine = summarize(beats, names, ids)
         summary = replace(mine, partner=partner_summary(beats, names, receiver_steps=mine.steps))
         store.set_summary_blocking(session_id, summary.to_dict())
 

@@ -40,6 +40,8 @@ class StepSummary:
     per minute between them (positive: heart rate fell and variation rose while it lasted)."""
     breathing_bpm: float | None = None
     """The breathing pace during the step, only when the rhythm showed one clearly."""
+    step_id: str | None = None
+    """The step's stable identity (its routine's ``id``): trends keep its history under it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +173,8 @@ def outcome_word(steps: Sequence[StepSummary]) -> str:
     return "steady"
 
 
-def step_summaries(rows: Sequence[Beat], step_names: list[str]) -> tuple[StepSummary, ...]:
+def step_summaries(rows: Sequence[Beat], step_names: list[str],
+                   step_ids: Sequence[str] | None = None) -> tuple[StepSummary, ...]:
     """Per step of one role's beats: its figures and their change against its own settle step."""
     by_step: dict[int, list[Beat]] = {}
     for r in rows:
@@ -190,7 +193,8 @@ def step_summaries(rows: Sequence[Beat], step_names: list[str]) -> tuple[StepSum
             delta_hr_bpm=_delta(m.mean_hr_bpm, base.mean_hr_bpm if base else None, 2),
             delta_ln_rmssd=_delta(m.ln_rmssd, base.ln_rmssd if base else None, 3),
             start_s=round(by_step[index][0].t, 1), within_score_per_min=_within(by_step[index]),
-            breathing_bpm=_breathing(by_step[index])))
+            breathing_bpm=_breathing(by_step[index]),
+            step_id=step_ids[index] if step_ids is not None and index < len(step_ids) else None))
     return tuple(steps)
 
 
@@ -222,11 +226,13 @@ def overall_hr(rows: Sequence[Beat]) -> float | None:
     return _metrics(rows).mean_hr_bpm if rows else None
 
 
-def summarize(beats: Iterable[Beat], step_names: list[str]) -> SessionSummary:
+def summarize(beats: Iterable[Beat], step_names: list[str],
+              step_ids: Sequence[str] | None = None) -> SessionSummary:
     """The receiver's figures and, per step, the change in heart rate and ln RMSSD against the
-    settle step (the giver's side, in partner mode, is :func:`calmlink.review.partner.partner_summary`)."""
+    settle step (the giver's side, in partner mode, is :func:`calmlink.review.partner.partner_summary`).
+    ``step_ids``: the routine's step ids, kept with each step."""
     rows = [b for b in beats if b.role == Role.RECEIVER]
-    steps = step_summaries(rows, step_names)
+    steps = step_summaries(rows, step_names, step_ids)
     base = steps[0] if steps and steps[0].index == 0 else None
     overall = _metrics(rows) if rows else None
     return SessionSummary(

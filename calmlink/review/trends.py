@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from calmlink.review.couples import couple_trends
+from calmlink.store.step_id import stored_step_id
 
 MIN_SESSIONS = 5
 CURVE_SESSIONS = 3
@@ -76,29 +77,34 @@ def _usual_curve(summaries: list[dict[str, Any]]) -> Callable[[float], float] | 
 
 
 def step_response(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per step name: the level against the settle step (shown), and what happens *during* the step
-    (ranked): its within-step settling per minute, and once there are ``CURVE_SESSIONS`` sessions,
-    that minus the receiver's usual settling at that minute of a session. Relaxation accumulates, so
-    a level ranking always crowns the last steps; this one does not."""
+    """Per step (by its stable id, so a renamed step keeps one history, named as it is called now):
+    the level against the settle step (shown), and what happens *during* the step (ranked): its
+    within-step settling per minute, and once there are ``CURVE_SESSIONS`` sessions, that minus the
+    receiver's usual settling at that minute of a session. Relaxation accumulates, so a level
+    ranking always crowns the last steps; this one does not."""
     usual = _usual_curve(summaries) if len(summaries) >= CURVE_SESSIONS else None
     levels: dict[str, list[tuple[float, float | None]]] = {}
     during: dict[str, list[float]] = {}
+    names: dict[str, str] = {}
     for s in summaries:
         for step in s["summary"].get("steps", [])[1:]:
+            key = stored_step_id(step)
+            names[key] = step["name"]  # oldest first: the latest name wins
             if step.get("delta_hr_bpm") is not None:
-                levels.setdefault(step["name"], []).append(
+                levels.setdefault(key, []).append(
                     (step["delta_hr_bpm"], step.get("delta_ln_rmssd")))
             score = step.get("within_score_per_min")
             if score is not None:
                 expected = usual(_midpoint_min(step)) if usual is not None else 0.0
-                during.setdefault(step["name"], []).append(score - expected)
+                during.setdefault(key, []).append(score - expected)
     out: list[dict[str, Any]] = []
-    for name, values in levels.items():
+    for key, values in levels.items():
         hr = statistics.fmean(v[0] for v in values)
         lns = [v[1] for v in values if v[1] is not None]
         ln = statistics.fmean(lns) if lns else None
-        scores = during.get(name, [])
-        out.append({"step": name, "sessions": len(values), "delta_hr_bpm": round(hr, 2),
+        scores = during.get(key, [])
+        out.append({"step": names[key], "step_id": key, "sessions": len(values),
+                    "delta_hr_bpm": round(hr, 2),
                     "delta_ln_rmssd": None if ln is None else round(ln, 3),
                     "during_score": round(statistics.fmean(scores), 3) if scores else None,
                     "during_se": round(statistics.stdev(scores) / math.sqrt(len(scores)), 3)

@@ -1,4 +1,5 @@
-"""Session export: CSV beats with steps, JSON summary and metrics, Kubios-readable RR, one archive.
+"""Session export: CSV beats with steps, JSON summary and metrics, Kubios-readable RR, one archive
+(with a table of the sessions and what was tried in each).
 
 The file formats themselves live in :mod:`calmlink.recordings`; this module puts stored sessions
 into them. (A recording turned into a session is :mod:`calmlink.review.imported`.)
@@ -6,6 +7,7 @@ into them. (A recording turned into a session is :mod:`calmlink.review.imported`
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import zipfile
@@ -37,11 +39,31 @@ def to_json(session: dict[str, Any], beats: Sequence[Beat]) -> str:
     return json.dumps({**session, "metrics": metrics}, indent=2)
 
 
+SESSION_COLUMNS = ["id", "profile", "started_at", "ended_at", "state", "routine", "giver",
+                   "duration_s", "n_beats", "outcome", "hands", "pressure", "position", "sound", "tags"]
+"""One row per session in the archive's sessions.csv; ``tags`` joined with "; "."""
+
+
+def sessions_csv(sessions: Sequence[dict[str, Any]]) -> str:
+    """The sessions as a table a spreadsheet opens: what was tried beside when, who and how long."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SESSION_COLUMNS)
+    for s in sessions:
+        tried = s.get("tried") or {}
+        row = {**s, **{k: v for k, v in tried.items() if k != "tags"},
+               "tags": "; ".join(tried.get("tags") or [])}
+        writer.writerow(["" if row.get(k) is None else row[k] for k in SESSION_COLUMNS])
+    return out.getvalue()
+
+
 def archive(sessions: list[tuple[dict[str, Any], list[Beat], list[str]]]) -> bytes:
-    """Everything in one zip: sessions.json plus each session's beats as CSV."""
+    """Everything in one zip: sessions.json (with what was tried and the routine each ran),
+    sessions.csv, and each session's beats as CSV."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("sessions.json", json.dumps([s for s, _, _ in sessions], indent=2))
+        zf.writestr("sessions.csv", sessions_csv([s for s, _, _ in sessions]))
         for session, beats, names in sessions:
             zf.writestr(f"session-{session['id']:05d}.csv", to_csv(beats, names))
     return buf.getvalue()

@@ -84,6 +84,26 @@ MIGRATIONS: list[str] = [
     ALTER TABLE sessions ADD COLUMN giver TEXT;
     CREATE INDEX sessions_by_couple ON sessions(profile_id, giver, started_at);
     """,
+    # issue 22 (self-contained): a session keeps the routine it ran (a JSON snapshot: editing or
+    # deleting the routine never changes its review; NULL for sessions stored before) and what
+    # the couple tried: one row per choice (hands, pressure, position, sound) and per free tag
+    """
+    ALTER TABLE sessions ADD COLUMN routine_snapshot TEXT;
+    CREATE TABLE session_tried (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL COLLATE NOCASE,
+        CHECK ((kind = 'tag' AND length(value) BETWEEN 1 AND 40)
+            OR (kind = 'hands' AND value IN ('oil', 'dry'))
+            OR (kind = 'pressure' AND value IN ('light', 'medium', 'firm'))
+            OR (kind = 'position' AND value IN ('facing', 'back-to-back', 'lying-down'))
+            OR (kind = 'sound' AND value IN ('music', 'silence'))),
+        PRIMARY KEY (session_id, kind, value)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX session_tried_one_choice ON session_tried(session_id, kind)
+        WHERE kind <> 'tag';
+    CREATE INDEX session_tried_by_value ON session_tried(kind, value);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

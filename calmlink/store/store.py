@@ -11,13 +11,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from calmlink.store.beat import BEAT_FIELDS, Beat
+from calmlink.store import rows
+from calmlink.store.beat import Beat
 from calmlink.store.db import Database, now_iso
+from calmlink.store.tried import Tried, TriedStore, as_dict, read_tried, write_tried
 from calmlink.store.viewer_tokens import ViewerTokens
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER range: larger ids cannot exist, so never reach the database
@@ -37,28 +39,18 @@ class SessionRow:
     n_beats: int
     duration_s: float | None
     outcome: str | None
+    giver: str | None = None
+    tried: dict[str, Any] = field(default_factory=dict)
+    """What the couple tried (:class:`calmlink.store.tried.Tried` as a dict)."""
 
 
-_BEAT_COLUMNS = ", ".join(BEAT_FIELDS)
-_INSERT_BEAT = (f"INSERT INTO beats(session_id, {_BEAT_COLUMNS}) "
-                f"VALUES ({', '.join('?' * (len(BEAT_FIELDS) + 1))})")
 _SESSION_SELECT = (
     "SELECT s.id, p.name AS profile, s.routine, s.device, s.source, s.started_at, s.ended_at, "
-    "s.state, s.notes, s.n_beats, s.duration_s, s.outcome "
+    "s.state, s.notes, s.n_beats, s.duration_s, s.outcome, s.giver "
     "FROM sessions s JOIN profiles p ON p.id = s.profile_id"
 )
 RATING_FIELDS = ("rating_receiver_before", "rating_receiver_after", "rating_giver_before",
                  "rating_giver_after")
-
-
-def _beat_values(session_id: int, beat: Beat) -> tuple[Any, ...]:
-    return (session_id, *(getattr(beat, name) for name in BEAT_FIELDS))
-
-
-def _beat_from_row(row: sqlite3.Row) -> Beat:
-    return Beat(row[0], row[1], row[2], row[3], row[4], bool(row[5]), bool(row[6]), row[7], row[8],
-                row[9], row[10], row[11], row[12], None if row[13] is None else bool(row[13]))
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +65,8 @@ class ImportedSession:
     summary: dict[str, Any]
     steps: list[str]
     giver: str | None = None
+    tried: Tried = field(default_factory=Tried)
+
 
 class Store:
     """The app's one SQLite file (see :mod:`calmlink.store.db` for the threading)."""
@@ -81,6 +75,8 @@ class Store:
         self.db = Database(path, commit_delay_s)
         self.viewer_tokens = ViewerTokens(self.db)
         """Paired viewers (LAN mode)."""
+        self.tried = TriedStore(self.db)
+        """What each session tried, and a receiver's tags by use."""
 
     @property
     def path(self) -> Path:
@@ -95,17 +91,20 @@ class Store:
         is not a crash's)."""
         if not self.db.open():
             return []
-        return self.db.write_blocking(_mark_interrupted)
+        return self.db.write_blocking(rows.mark_interrupted)
 
     def beats_blocking(self, session_id: int) -> list[Beat]:
         """A session's beats, read on this thread (off the loop: opening, the command line)."""
-        return self.db.read_blocking(partial(_beats, session_id=session_id))
+        return self.db.read_blocking(partial(rows.beats, session_id=session_id))
 
     def step_names_blocking(self, session_id: int) -> list[str]:
-        return self.db.read_blocking(partial(_step_names, session_id=session_id))
+        return self.db.read_blocking(partial(rows.step_names, session_id=session_id))
+
+    def routine_snapshot_blocking(self, session_id: int) -> dict[str, Any] | None:
+        return self.db.read_blocking(partial(rows.routine_snapshot, session_id=session_id))
 
     def set_summary_blocking(self, session_id: int, summary: dict[str, Any]) -> None:
-        self.db.write_blocking(_setter("UPDATE sessions SET summary=?, outcome=? WHERE id=?",
+        self.db.write_blocking(rows.setter("UPDATE sessions SET summary=?, outcome=? WHERE id=?",
                                        (json.dumps(summary), summary.get("outcome"), session_id)))
 
     def close(self) -> None:
@@ -116,15 +115,21 @@ class Store:
 
     async def start_session(self, profile: str, routine: str, device: str | None, source: str,
                             started_at: str | None = None, steps: list[str] | None = None,
-                            giver: str | None = None) -> int:
+                            giver: str | None = None, snapshot: dict[str, Any] | None = None,
+                            tried: Tried | None = None) -> int:
+        """A new active session, with the routine it runs as it is now (``snapshot``) and what
+        the couple means to try, in one transaction."""
         def fn(c: sqlite3.Connection) -> int:
-            pid = _profile_id(c, profile)
+            pid = rows.profile_id(c, profile)
             cur = c.execute(
                 "INSERT INTO sessions(profile_id, routine, device, source, started_at, state, steps, "
-                "giver) VALUES (?, ?, ?, ?, ?, 'active', ?, ?)",
+                "giver, routine_snapshot) VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)",
                 (pid, routine, device, source, started_at or now_iso(), json.dumps(steps or []),
-                 giver))
-            return int(cur.lastrowid or 0)
+                 giver, None if snapshot is None else json.dumps(snapshot)))
+            session_id = int(cur.lastrowid or 0)
+            if tried is not None:
+                write_tried(c, session_id, tried)
+            return session_id
         return await self.db.write(fn)
 
     def submit_beat(self, session_id: int, beat: Beat) -> Future[None]:
@@ -132,10 +137,10 @@ class Store:
         order beats were submitted). Never blocks the caller."""
         if beat.beat_seq is None:
             raise ValueError("only a session's beats are stored")
-        values = _beat_values(session_id, beat)
+        values = rows.beat_values(session_id, beat)
 
         def fn(c: sqlite3.Connection) -> None:
-            c.execute(_INSERT_BEAT, values)
+            c.execute(rows.INSERT_BEAT, values)
             c.execute("UPDATE sessions SET n_beats = n_beats + 1, duration_s = ? WHERE id = ?",
                       (beat.t, session_id))
         return self.db.submit(fn)
@@ -146,7 +151,7 @@ class Store:
         def fn(c: sqlite3.Connection) -> list[int]:
             ids: list[int] = []
             for s in sessions:
-                pid = _profile_id(c, s.profile)
+                pid = rows.profile_id(c, s.profile)
                 cur = c.execute(
                     "INSERT INTO sessions(profile_id, routine, device, source, started_at, "
                     "ended_at, state, steps, n_beats, duration_s, summary, outcome, giver) "
@@ -156,7 +161,8 @@ class Store:
                      s.beats[-1].t if s.beats else 0.0, json.dumps(s.summary),
                      s.summary.get("outcome"), s.giver))
                 sid = int(cur.lastrowid or 0)
-                c.executemany(_INSERT_BEAT, [_beat_values(sid, b) for b in s.beats])
+                c.executemany(rows.INSERT_BEAT, [rows.beat_values(sid, b) for b in s.beats])
+                write_tried(c, sid, s.tried)
                 ids.append(sid)
             return ids
         return self.db.write_blocking(fn)
@@ -204,12 +210,14 @@ class Store:
     async def list_sessions(self, profile: str | None = None, limit: int = 1000) -> list[SessionRow]:
         def fn(c: sqlite3.Connection) -> list[SessionRow]:
             if profile is None:
-                rows = c.execute(f"{_SESSION_SELECT} ORDER BY s.started_at DESC, s.id DESC LIMIT ?",
-                                 (limit,))
+                found = c.execute(f"{_SESSION_SELECT} ORDER BY s.started_at DESC, s.id DESC LIMIT ?",
+                                  (limit,))
             else:
-                rows = c.execute(f"{_SESSION_SELECT} WHERE p.name=? "
-                                 "ORDER BY s.started_at DESC, s.id DESC LIMIT ?", (profile, limit))
-            return [SessionRow(**dict(r)) for r in rows]
+                found = c.execute(f"{_SESSION_SELECT} WHERE p.name=? "
+                                  "ORDER BY s.started_at DESC, s.id DESC LIMIT ?", (profile, limit))
+            out = [SessionRow(**dict(r)) for r in found]
+            tried = read_tried(c, [r.id for r in out])
+            return [replace(r, tried=as_dict(tried[r.id])) for r in out]
         return await self.db.read(fn)
 
     async def session(self, session_id: int) -> dict[str, Any] | None:
@@ -221,18 +229,21 @@ class Store:
             row = c.execute(f"{_SESSION_SELECT} WHERE s.id=?", (session_id,)).fetchone()
             if row is None:
                 return None
-            extra = c.execute(f"SELECT summary, {', '.join(RATING_FIELDS)} FROM sessions "
-                              "WHERE id=?", (session_id,)).fetchone()
+            extra = c.execute(f"SELECT summary, routine_snapshot, {', '.join(RATING_FIELDS)} "
+                              "FROM sessions WHERE id=?", (session_id,)).fetchone()
             out = dict(row)
             out["summary"] = json.loads(extra["summary"]) if extra["summary"] else None
             out["ratings"] = {k: extra[k] for k in RATING_FIELDS}
+            out["routine_snapshot"] = (json.loads(extra["routine_snapshot"])
+                                       if extra["routine_snapshot"] else None)
+            out["tried"] = as_dict(read_tried(c, [session_id])[session_id])
             return out
         return await self.db.read(fn)
 
     async def beats(self, session_id: int) -> list[Beat]:
         if not 0 < session_id <= MAX_ID:
             return []
-        return await self.db.read(lambda c: _beats(c, session_id))
+        return await self.db.read(lambda c: rows.beats(c, session_id))
 
     async def couple_beats(self, profile: str, giver: str, before: int, limit: int = 20
                            ) -> list[list[Beat]]:
@@ -243,52 +254,29 @@ class Store:
                 "SELECT s.id FROM sessions s JOIN profiles p ON p.id = s.profile_id "
                 "WHERE p.name=? AND s.giver=? AND s.id<? AND s.state='completed' "
                 "ORDER BY s.started_at DESC, s.id DESC LIMIT ?", (profile, giver, before, limit))]
-            return [_beats(c, sid) for sid in ids]
+            return [rows.beats(c, sid) for sid in ids]
         return await self.db.read(fn)
 
     async def step_names(self, session_id: int) -> list[str]:
-        return await self.db.read(lambda c: _step_names(c, session_id))
+        return await self.db.read(lambda c: rows.step_names(c, session_id))
 
     async def profiles(self) -> list[str]:
         return await self.db.read(lambda c: [r[0] for r in c.execute(
             "SELECT name FROM profiles ORDER BY name")])
 
     async def summaries(self, profile: str) -> list[dict[str, Any]]:
-        """Stored summaries of a profile's sessions, oldest first: the input of the trends."""
+        """Stored summaries of a profile's sessions, oldest first, with what is known of each
+        without typing (when, how long, who gave) and what was tried: the input of the trends."""
         def fn(c: sqlite3.Connection) -> list[dict[str, Any]]:
-            rows = c.execute(
-                "SELECT s.id, s.started_at, s.state, s.summary FROM sessions s "
-                "JOIN profiles p ON p.id = s.profile_id WHERE p.name=? AND s.summary IS NOT NULL "
-                "ORDER BY s.started_at, s.id", (profile,))
-            return [{"id": r["id"], "started_at": r["started_at"], "state": r["state"],
-                     "summary": json.loads(r["summary"])} for r in rows]
+            found = c.execute(
+                "SELECT s.id, s.started_at, s.state, s.summary, s.giver, s.duration_s, s.routine "
+                "FROM sessions s JOIN profiles p ON p.id = s.profile_id "
+                "WHERE p.name=? AND s.summary IS NOT NULL ORDER BY s.started_at, s.id", (profile,))
+            out = [{"id": r["id"], "started_at": r["started_at"], "state": r["state"],
+                    "summary": json.loads(r["summary"]), "giver": r["giver"],
+                    "duration_s": r["duration_s"], "routine": r["routine"]} for r in found]
+            tried = read_tried(c, [s["id"] for s in out])
+            for s in out:
+                s["tried"] = as_dict(tried[s["id"]])
+            return out
         return await self.db.read(fn)
-
-
-def _beats(c: sqlite3.Connection, session_id: int) -> list[Beat]:
-    return [_beat_from_row(r) for r in c.execute(
-        f"SELECT {_BEAT_COLUMNS} FROM beats WHERE session_id=? ORDER BY beat_seq", (session_id,))]
-
-
-def _step_names(c: sqlite3.Connection, session_id: int) -> list[str]:
-    raw = c.execute("SELECT steps FROM sessions WHERE id=?", (session_id,)).fetchone()
-    return list(json.loads(raw[0])) if raw and raw[0] else []
-
-
-def _profile_id(c: sqlite3.Connection, name: str) -> int:
-    c.execute("INSERT OR IGNORE INTO profiles(name, created_at) VALUES (?, ?)", (name, now_iso()))
-    (pid,) = c.execute("SELECT id FROM profiles WHERE name=?", (name,)).fetchone()
-    return int(pid)
-
-
-def _mark_interrupted(c: sqlite3.Connection) -> list[int]:
-    ids = [r[0] for r in c.execute("SELECT id FROM sessions WHERE state='active'")]
-    c.execute("UPDATE sessions SET state='interrupted', ended_at=COALESCE(ended_at, ?) "
-              "WHERE state='active'", (now_iso(),))
-    return ids
-
-
-def _setter(sql: str, params: tuple[Any, ...]) -> Any:
-    def fn(c: sqlite3.Connection) -> None:
-        c.execute(sql, params)
-    return fn
