@@ -100,7 +100,7 @@ def welch(a: Sequence[float], b: Sequence[float], level: float = 0.95) -> Interv
     if se2 <= 0:
         return Interval(diff, diff, diff, level)
     df = se2 ** 2 / ((vx ** 2 / (x.size - 1) if vx else 0.0) + (vy ** 2 / (y.size - 1) if vy else 0.0))
-    half = t_quantile(0.5 + level / 2, round(df, 6)) * math.sqrt(se2)
+    half = t_quantile(0.5 + level / 2, df) * math.sqrt(se2)
     return Interval(diff, diff - half, diff + half, level)
 
 
