@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 from calmlink.api.app import create_app
 from calmlink.settings import Settings
@@ -20,6 +21,11 @@ _settings = Settings(db=_tmp / "fuzz.sqlite3", routines_dir=_tmp / "routines")
 _store = Store(_settings.db_path)
 app = create_app(_settings, None, _store)
 HEADERS = {"host": "127.0.0.1", "origin": "http://127.0.0.1"}
+RULES_BEYOND_THE_SCHEMA = {("POST", "/api/routines"), ("PUT", "/api/routines/{routine_id}"),
+                           ("POST", "/api/routines/{routine_id}/duplicate")}
+"""A routine's rules across fields (60 minutes in all, the settle step's 30 s, one id per step,
+one routine per name) cannot be said in JSON Schema; they answer 422 naming the field, which
+schema-valid data may meet. The other checks (no 5xx, documented codes and bodies) still apply."""
 schema = schemathesis.openapi.from_asgi("/openapi.json", app, headers=HEADERS)
 
 
@@ -35,4 +41,6 @@ def open_store() -> Iterator[None]:
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 def test_api_never_fails_and_says_only_what_it_documents(case: schemathesis.Case) -> None:
-    case.call_and_validate(headers=HEADERS)
+    beyond = (case.method.upper(), case.path) in RULES_BEYOND_THE_SCHEMA
+    case.call_and_validate(headers=HEADERS,
+                           excluded_checks=[positive_data_acceptance] if beyond else None)

@@ -104,7 +104,9 @@ def test_before_during_and_after_a_session_over_the_api(start_server: Any) -> No
                                 "position": "facing", "sound": "silence", "tags": ["rain outside"]}
         assert c.get(f"/api/sessions/{sid}/tried").json() == after.json()
         too_many = c.patch(f"/api/sessions/{sid}/tried", json={"add_tags": [f"t{k}" for k in range(12)]})
-        assert too_many.status_code == 422 and too_many.json()["detail"][0]["loc"] == ["body", "tags"]
+        assert too_many.status_code == 409 and "at most 12 tags" in too_many.json()["detail"]
+        blank = c.patch(f"/api/sessions/{sid}/tried", json={"add_tags": ["   "]})
+        assert blank.status_code == 422 and blank.json()["detail"][0]["loc"] == ["body", "add_tags", 0]
         assert c.patch("/api/sessions/999/tried", json={"add_tags": ["x"]}).status_code == 404
         assert c.get("/api/tags", params={"profile": "Sam"}).json()["tags"][0]["tag"] == "rain outside"
         detail = c.get(f"/api/sessions/{sid}", params={"beats": False}).json()

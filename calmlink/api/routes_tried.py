@@ -20,10 +20,22 @@ from calmlink.review.settling import session_points
 from calmlink.review.tried_compare import LEVEL, MIN_EACH, compare_all
 from calmlink.review.weeks import weeks
 from calmlink.store.store import MAX_ID, Store
-from calmlink.store.tried import CHOICES, MAX_TAGS, Tried, TriedError, as_dict, clean_tag, merge
+from calmlink.store.tried import (
+    CHOICES,
+    MAX_TAG,
+    MAX_TAGS,
+    TAG_PATTERN,
+    TooManyTags,
+    Tried,
+    TriedError,
+    as_dict,
+    clean_tag,
+    merge,
+)
 
 tried_router = APIRouter()
-Tag = Annotated[str, Field(max_length=400), AfterValidator(clean_tag)]
+Tag = Annotated[str, Field(min_length=1, max_length=MAX_TAG, pattern=TAG_PATTERN),
+                AfterValidator(clean_tag)]
 Hands = Literal["oil", "dry"]
 Pressure = Literal["light", "medium", "firm"]
 Position = Literal["facing", "back-to-back", "lying-down"]
@@ -127,7 +139,8 @@ async def get_tried(request: Request, session_id: int = SessionId) -> TriedOut:
 
 
 @tried_router.patch("/api/sessions/{session_id}/tried", response_model=TriedOut,
-                    responses={404: {"description": "no such session"}})
+                    responses={404: {"description": "no such session"},
+                               409: {"description": "the session would hold more than 12 tags"}})
 async def change_tried(request: Request, body: TriedPatch, session_id: int = SessionId) -> TriedOut:
     """Before, during (one tap: ``{"add_tags": ["warm towel"]}``) or after a session. Answers once
     the change is committed; two devices changing it at once both count."""
@@ -136,6 +149,8 @@ async def change_tried(request: Request, body: TriedPatch, session_id: int = Ses
     try:
         now = await _store(request).tried.change(session_id, choices, body.tags, body.add_tags,
                                                  body.remove_tags)
+    except TooManyTags as exc:
+        raise HTTPException(409, exc.message) from None
     except TriedError as exc:
         raise _invalid(exc) from None
     if now is None:

@@ -26,6 +26,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
 MAX_TAG = 40
 MAX_TAGS = 12
 """Free tags a session keeps at most."""
+TAG_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+"""What :func:`clean_tag` accepts, for the API's schema: one line, not only spaces."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,11 @@ class TriedError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class TooManyTags(TriedError):
+    """A change that would leave a session more tags than it keeps (a conflict with what the
+    session already holds, not a bad request)."""
 
 
 def clean_tag(text: str) -> str:
@@ -87,7 +94,7 @@ def merge(current: Tried, choices: Mapping[str, str | None] | None = None,
     gone = {clean_tag(t).casefold() for t in remove}
     merged = _unique([t for t in [*kept, *(clean_tag(t) for t in add)] if t.casefold() not in gone])
     if len(merged) > MAX_TAGS:
-        raise TriedError("tags", f"a session keeps at most {MAX_TAGS} tags (this would be "
+        raise TooManyTags("tags", f"a session keeps at most {MAX_TAGS} tags (this would be "
                                  f"{len(merged)})")
     return Tried(chosen["hands"], chosen["pressure"], chosen["position"], chosen["sound"], merged)
 
