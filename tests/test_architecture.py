@@ -17,7 +17,10 @@ FRAMEWORK_NAMES = ["http_error", "_root", "row_factory", "elapsed_s", "calibrati
                    "revoked_at", "baseline_hr_bpm", "baseline_ln_rmssd", "n_segments", "artifacts",
                    "rating_*", "options", "pseudo_pairs", "sentence", "steps_in_step",
                    "step_sentences", "handshake_complete", "within_score_per_min",
-                   "rmssd_uncorrected_ms", "__getattr__"]
+                   "rmssd_uncorrected_ms", "__getattr__",
+                   # what was tried, read by its kind's name (getattr), and API fields the page reads
+                   "hands", "pressure", "sound", "in_use", "min_each", "against_usual_curve",
+                   "comparisons", "week_of"]
 
 
 def test_layer_contracts_hold() -> None:

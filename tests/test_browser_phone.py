@@ -11,7 +11,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
-PAGES = ("/", "/review", "/trends", "/docs", "/pair")
+PAGES = ("/", "/review", "/trends", "/routines", "/docs", "/pair")
 
 SPY = """
 window.__spoken = [];

@@ -1,0 +1,148 @@
+"""The routine editor in a real Chromium: create, reorder with buttons, invalid input refused with
+the field named, at 320 px with no sideways scroll and targets of 24 px or more, axe clean at
+phone and laptop size; the voice reads the new cue; a past session's review is unchanged after its
+routine is edited."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import pytest
+from test_browser_live import FORBIDDEN
+from test_browser_phone import SPY
+
+from calmlink.sensors.simulator import SimulatedStrap
+from conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+NARROW = {"width": 320, "height": 640}
+LAPTOP = {"width": 1280, "height": 800}
+
+
+def no_sideways_scroll(page: Any) -> bool:
+    return bool(page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def small_targets(page: Any) -> list[str]:
+    return list(page.evaluate("""() => [...document.querySelectorAll('main button, main input, main a')]
+        .filter((n) => n.offsetParent !== null)
+        .map((n) => [n.id || n.getAttribute('aria-label') || n.textContent, n.getBoundingClientRect()])
+        .filter(([, r]) => r.width < 24 || r.height < 24).map(([name]) => name)"""))
+
+
+def api(server: Any) -> httpx.Client:
+    return httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=10)
+
+
+def test_create_reorder_and_invalid_input_refused(start_server: Any, page: Any,
+                                                 console_errors: list[str]) -> None:
+    server = start_server(source=None)
+    page.set_viewport_size(NARROW)
+    page.goto(server.url + "/routines")
+    page.wait_for_selector("body[data-loaded='routines']")
+    assert page.locator("#routines > li").count() == 2
+    assert no_sideways_scroll(page) and small_targets(page) == []
+    assert axe_violations(page) == [], "list, 320 px"
+
+    page.click("#new")
+    page.wait_for_selector("body[data-loaded='editor']")
+    page.fill("#name", "Evening")
+    page.fill("#step-0-cue", "Warm your hands. Breathe out slowly.")
+    for name, cue, seconds in (("Temples", "Slow circles.", "5"), ("Neck", "Long strokes.", "30")):
+        page.click("#add-step")
+        k = page.locator("#steps > li").count() - 1
+        page.fill(f"#step-{k}-name", name)
+        page.fill(f"#step-{k}-cue", cue)
+        page.fill(f"#step-{k}-duration_s", seconds)
+    page.click("#save")
+    error = page.locator("#step-1-duration_s-error")
+    error.wait_for(state="visible")
+    assert error.text_content() == ("Step 2, length: must be from 10 seconds to 10 minutes "
+                                    "(got 5 seconds)")
+    assert page.get_attribute("#step-1-duration_s", "aria-invalid") == "true"
+    assert page.locator("#error-list li").all_text_contents() == [error.text_content()]
+    with api(server) as c:
+        assert len(c.get("/api/routines").json()["routines"]) == 2  # refused: nothing written
+    assert no_sideways_scroll(page) and small_targets(page) == []
+    assert axe_violations(page) == [], "editor with an error, 320 px"
+
+    page.fill("#step-1-duration_s", "45")
+    page.click("[aria-label='Move step 3 up']")
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Move step 2 up"
+    assert [page.input_value(f"#step-{k}-name") for k in range(3)] == ["Settle", "Neck", "Temples"]
+    assert page.input_value("#step-2-duration_s") == "45"  # the step moved with its fields
+    assert page.locator("#total").text_content() == "3 steps, 2:15 in all (at most 60 minutes)."
+    page.click("#save")
+    page.wait_for_selector("body[data-loaded='routines']")
+    assert page.locator("#message").text_content() == "Saved “Evening”."
+    assert "Settle · Neck · Temples" in page.locator("#routines").inner_text()
+    with api(server) as c:
+        made = c.get("/api/routines/evening").json()
+    assert [(s["id"], s["duration_s"]) for s in made["steps"]] == [
+        ("settle", 60), ("neck", 30), ("temples", 45)]
+    assert made["steps"][0]["cue"] == "Warm your hands. Breathe out slowly."
+
+    page.set_viewport_size(LAPTOP)
+    assert axe_violations(page) == [], "list, laptop"
+    page.click("[aria-label='Edit Evening']")
+    page.fill("#name", "Nine quiet minutes")
+    page.click("#save")
+    page.locator("#name-error").wait_for(state="visible")
+    assert "Name: is already another routine's" in page.locator("#name-error").text_content()
+    assert axe_violations(page) == [], "editor with an error, laptop"
+    page.click("#cancel")
+    page.once("dialog", lambda d: d.accept())
+    page.click("[aria-label='Delete Evening']")
+    page.wait_for_function("() => document.querySelectorAll('#routines > li').length === 2")
+    assert not FORBIDDEN.search(page.locator("body").inner_text())
+    refused = "Failed to load resource: the server responded with a status of 422"
+    assert [e for e in console_errors if not e.startswith(refused)] == []  # the two refusals only
+    assert len(console_errors) == 2
+
+
+def wait_ended(c: httpx.Client) -> int:
+    deadline = time.monotonic() + 20
+    while c.get("/api/status").json()["session"] is not None:
+        assert time.monotonic() < deadline, "the session did not end"
+        time.sleep(0.1)
+    return int(c.get("/api/sessions").json()[0]["id"])
+
+
+def test_the_voice_says_the_new_cue_and_a_past_session_stays_as_it_was(
+        start_server: Any, page: Any, console_errors: list[str]) -> None:
+    server = start_server(SimulatedStrap(speed=40.0), speed=40.0)
+    with api(server) as c:
+        c.post("/api/routines", json={"name": "Evening", "steps": [
+            {"name": "Settle", "cue": "Warm hands.", "duration_s": 30},
+            {"name": "Temples", "cue": "Slow circles.", "duration_s": 30}]})
+        c.post("/api/session", json={"profile": "Sam", "routine": "evening"})
+        past = wait_ended(c)
+    page.set_viewport_size(NARROW)
+    page.goto(f"{server.url}/review#session-{past}")
+    page.wait_for_selector("body[data-loaded='session']")
+    before = page.locator("main").inner_text()
+    assert "Temples" in before
+
+    page.goto(server.url + "/routines")
+    page.wait_for_selector("body[data-loaded='routines']")
+    page.click("[aria-label='Edit Evening']")
+    page.fill("#step-0-cue", "Warm hands, and the new words.")
+    page.fill("#step-1-name", "Temple circles")
+    page.click("#save")
+    page.wait_for_selector("body[data-loaded='routines']")
+
+    page.goto(f"{server.url}/review#session-{past}")
+    page.wait_for_selector("body[data-loaded='session']")
+    assert page.locator("main").inner_text() == before  # the past session is as it was
+
+    page.add_init_script(SPY + "localStorage.setItem('calmlink.voice', 'on');")
+    with api(server) as c:
+        assert c.post("/api/session", json={"profile": "Sam", "routine": "Evening"}).status_code == 200
+    page.goto(server.url + "/")
+    page.wait_for_function("() => (window.__spoken || []).length > 0", timeout=10_000)
+    assert page.evaluate("() => window.__spoken")[0] == "Settle. Warm hands, and the new words."
+    with api(server) as c:
+        c.post("/api/session/stop")
+    assert console_errors == []
