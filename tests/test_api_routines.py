@@ -133,11 +133,13 @@ def test_a_session_keeps_the_routine_it_ran(c: Any) -> None:
     steps[1] = {**steps[1], "name": "Temple circles", "cue": "Tiny circles, slower still."}
     c.put(f"/api/routines/{r['id']}", json={"name": "Short and slow", "steps": steps})
     again = c.post("/api/session", json={"profile": "Sam", "routine": r["id"]}).json()
-    c.post("/api/session/next")
-    now = c.get("/api/status").json()["session"]["step"]
-    assert (now["name"], now["cue"]) == ("Temple circles", "Tiny circles, slower still.")
-    time.sleep(0.4)  # some beats in it (16 s of session time)
-    c.post("/api/session/stop")
+    deadline = time.monotonic() + 10
+    while (now := c.get("/api/status").json()["session"]) is None or now["step"]["index"] != 1:
+        assert now is not None and time.monotonic() < deadline, "the timer did not move on"
+        time.sleep(0.05)
+    assert (now["step"]["name"], now["step"]["cue"]) == ("Temple circles",
+                                                         "Tiny circles, slower still.")
+    wait_ended(c)
     c.delete(f"/api/routines/{r['id']}")
 
     after = c.get(f"/api/sessions/{sid}", params={"beats": False}).json()
@@ -165,3 +167,15 @@ def test_a_file_edited_by_hand_counts_at_once(c: Any) -> None:
                        "errors": [{"loc": ["steps", 0, "duration_s"],
                                    "msg": "must be a number of seconds"}]}]
     assert c.post("/api/session", json={"routine": "broken"}).status_code == 409
+
+
+def test_the_guards_apply(c: Any) -> None:
+    url = c.server.url
+    assert httpx.post(url + "/api/routines", json=mine()).status_code == 403  # no Origin
+    assert httpx.post(url + "/api/routines", json=mine(),
+                      headers={"origin": "http://evil.example"}).status_code == 403
+    assert httpx.patch(url + "/api/sessions/1/tried", json={"add_tags": ["x"]},
+                       headers={"origin": "http://evil.example"}).status_code == 403
+    assert httpx.get(url + "/api/routines", headers={"host": "evil.example"}).status_code == 400
+    assert httpx.get(url + "/routines").headers["content-security-policy"].startswith("default-src")
+    assert c.get("/api/routines").json()["routines"][0]["id"] == "nine-quiet-minutes"

@@ -96,3 +96,13 @@ def test_the_small_computer_unit_file_is_valid(tmp_path: Path) -> None:
     if "Failed to initialize manager" in out.stderr:
         pytest.skip(f"systemd-analyze cannot run here: {out.stderr.strip()}")
     assert out.returncode == 0 and out.stderr == "", out.stderr
+
+
+def test_routine_limits_are_the_ones_documented() -> None:
+    from calmlink.live.routine import LIMITS
+
+    text = (DOCS / "routines.md").read_text()
+    for f in fields(LIMITS):
+        if f.name != "kinds":
+            assert f"| `{f.name}` | {getattr(LIMITS, f.name)} |" in text, f.name
+    assert all(f"`{kind}`" in text for kind in LIMITS.kinds)

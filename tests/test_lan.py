@@ -45,6 +45,10 @@ def test_pair_a_phone_then_revoke_it(lan: Any) -> None:
         assert len(code["code"]) == 6 and code["qr_svg_data_url"].startswith("data:image/svg+xml")
         assert phone.get("/").status_code == 401  # not this computer, not paired
         assert phone.get("/api/status").status_code == 401
+        for method, path in (("GET", "/api/routines"), ("POST", "/api/routines"),
+                             ("GET", "/api/trends/tried?profile=Sam"),
+                             ("PATCH", "/api/sessions/1/tried"), ("GET", "/routines")):
+            assert phone.request(method, path, json={}).status_code == 401, path
         assert phone.get("/pair").status_code == 200
         assert phone.post("/api/pair/start").status_code == 401
         assert phone.post("/api/pair", json={"code": "000000" if code["code"] != "000000"

@@ -55,6 +55,7 @@ async function load() {
   $("broken").replaceChildren(...listed.broken.map(brokenItem));
   $("broken-section").hidden = !listed.broken.length;
   $("folder").textContent = listed.folder ? `Each routine is a plain text file in ${listed.folder}.` : "";
+  $("notes").replaceChildren(...listed.notes.map((n) => el("li", n)));
   document.body.dataset.loaded = "routines";
 }
 
