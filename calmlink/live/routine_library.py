@@ -249,7 +249,7 @@ class RoutineLibrary:
             raise NotFound(f"no routine {routine_id!r}")
         if name is None:
             names = {r.name.casefold() for r in self._shelf.routines}
-            base = source.name[: LIMITS.max_routine_name - 9]
+            base = source.name[: LIMITS.max_routine_name - len(' (copy 999)')].rstrip()
             name = f"{base} (copy)"
             k = 2
             while name.casefold() in names:

@@ -51,14 +51,18 @@ def _clock(hour: float) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def _continuous(name: str, get: Callable[[SessionPoint], float], fmt: Callable[[float], str]
-                ) -> Callable[[list[SessionPoint], list[SessionPoint], list[float], list[float]],
-                              Confound | None]:
+def _continuous(name: str, get: Callable[[SessionPoint], float], fmt: Callable[[float], str],
+                least: float) -> Callable[[list[SessionPoint], list[SessionPoint], list[float],
+                                          list[float]], Confound | None]:
+    """A check of one measured context: associated with the tag when its interval leaves out zero
+    and the difference is at least ``least`` (seconds of length or minutes of the clock that
+    happen to differ are no confound)."""
     def check(a: list[SessionPoint], b: list[SessionPoint], tag: list[float],
               score: list[float]) -> Confound | None:
         va, vb = [get(p) for p in a], [get(p) for p in b]
         association = welch(va, vb, LEVEL)
-        if association is None or not association.excludes_zero:
+        if association is None or not association.excludes_zero \
+                or abs(association.estimate) < least:
             return None
         adjusted = ols_coefficient(score, [tag, [get(p) for p in a + b]], 0, LEVEL)
         return Confound(name, fmt(sum(va) / len(va)), fmt(sum(vb) / len(vb)),
@@ -87,8 +91,8 @@ def _giver(a: list[SessionPoint], b: list[SessionPoint], tag: list[float],
 
 
 CHECKS = (
-    _continuous("time of day", lambda p: p.hour, _clock),
-    _continuous("length", lambda p: p.minutes, lambda m: f"{m:.0f} minutes"),
+    _continuous("time of day", lambda p: p.hour, _clock, least=0.5),
+    _continuous("length", lambda p: p.minutes, lambda m: f"{m:.0f} minutes", least=1.0),
     _giver,
 )
 
