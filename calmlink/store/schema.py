@@ -84,6 +84,15 @@ MIGRATIONS: list[str] = [
     ALTER TABLE sessions ADD COLUMN giver TEXT;
     CREATE INDEX sessions_by_couple ON sessions(profile_id, giver, started_at);
     """,
+    # version 6: times carry the UTC offset they were lived at, so sessions sort by the instant they
+    # started (julianday() reads the offset; the UTC times stored before read as they always did)
+    """
+    DROP INDEX sessions_by_profile;
+    CREATE INDEX sessions_by_profile ON sessions(profile_id, julianday(started_at));
+    DROP INDEX sessions_by_couple;
+    CREATE INDEX sessions_by_couple ON sessions(profile_id, giver, julianday(started_at));
+    CREATE INDEX sessions_by_start ON sessions(julianday(started_at));
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -47,6 +47,8 @@ _SESSION_SELECT = (
     "s.state, s.notes, s.n_beats, s.duration_s, s.outcome "
     "FROM sessions s JOIN profiles p ON p.id = s.profile_id"
 )
+_NEWEST_FIRST = "julianday(s.started_at) DESC, s.id DESC"
+"""By the instant a session started: stored times carry offsets, so their strings do not sort."""
 RATING_FIELDS = ("rating_receiver_before", "rating_receiver_after", "rating_giver_before",
                  "rating_giver_after")
 
@@ -204,11 +206,11 @@ class Store:
     async def list_sessions(self, profile: str | None = None, limit: int = 1000) -> list[SessionRow]:
         def fn(c: sqlite3.Connection) -> list[SessionRow]:
             if profile is None:
-                rows = c.execute(f"{_SESSION_SELECT} ORDER BY s.started_at DESC, s.id DESC LIMIT ?",
+                rows = c.execute(f"{_SESSION_SELECT} ORDER BY {_NEWEST_FIRST} LIMIT ?",
                                  (limit,))
             else:
                 rows = c.execute(f"{_SESSION_SELECT} WHERE p.name=? "
-                                 "ORDER BY s.started_at DESC, s.id DESC LIMIT ?", (profile, limit))
+                                 f"ORDER BY {_NEWEST_FIRST} LIMIT ?", (profile, limit))
             return [SessionRow(**dict(r)) for r in rows]
         return await self.db.read(fn)
 
@@ -242,7 +244,7 @@ class Store:
             ids = [r[0] for r in c.execute(
                 "SELECT s.id FROM sessions s JOIN profiles p ON p.id = s.profile_id "
                 "WHERE p.name=? AND s.giver=? AND s.id<? AND s.state='completed' "
-                "ORDER BY s.started_at DESC, s.id DESC LIMIT ?", (profile, giver, before, limit))]
+                f"ORDER BY {_NEWEST_FIRST} LIMIT ?", (profile, giver, before, limit))]
             return [_beats(c, sid) for sid in ids]
         return await self.db.read(fn)
 
@@ -259,7 +261,7 @@ class Store:
             rows = c.execute(
                 "SELECT s.id, s.started_at, s.state, s.summary FROM sessions s "
                 "JOIN profiles p ON p.id = s.profile_id WHERE p.name=? AND s.summary IS NOT NULL "
-                "ORDER BY s.started_at, s.id", (profile,))
+                "ORDER BY julianday(s.started_at), s.id", (profile,))
             return [{"id": r["id"], "started_at": r["started_at"], "state": r["state"],
                      "summary": json.loads(r["summary"])} for r in rows]
         return await self.db.read(fn)
