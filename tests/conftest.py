@@ -54,14 +54,17 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
     running: list[RunningServer] = []
 
     def start(source: HeartRateSource | None = None, *, autostart: bool = False,
-              speed: float = 20.0, giver: HeartRateSource | None = None,
+              speed: float = 20.0, giver: HeartRateSource | None = None, strap: bool = True,
               **overrides: Any) -> RunningServer:
-        """A demo-like server: the simulated strap (``speed`` x real time) unless ``source``."""
+        """A demo-like server: the simulated strap (``speed`` x real time) unless ``source``;
+        ``strap=False``: no strap at all until the page connects one."""
         settings = Settings(db=overrides.pop("db", tmp_path / "calmlink.sqlite3"), speed=speed,
                             routines_dir=overrides.pop("routines_dir", tmp_path / "routines"),
                             **overrides)
         sock = bind_socket("127.0.0.1", 0)
-        server, _ = build_server(settings, source or SimulatedStrap(speed=speed), sock, accelerated=True,
+        if strap and source is None:
+            source = SimulatedStrap(speed=speed)
+        server, _ = build_server(settings, source, sock, accelerated=True,
                                  source_kind="simulated", autostart=autostart, giver=giver)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()

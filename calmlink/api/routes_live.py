@@ -48,6 +48,8 @@ class StartRequest(BaseModel):
     routine: str | None = Field(None, max_length=120)
     giver: str | None = Field(None, max_length=80,
                               description="The giver's name, when they wear a strap too")
+    without_readings: bool = Field(False, description="Run the routine with no strap connected "
+                                   "(asked for on purpose; a session with no beat is not kept)")
 
 
 class SnapshotModel(BaseModel):
@@ -63,6 +65,7 @@ class SnapshotModel(BaseModel):
     latest_hr: float | None
     lan: bool = False
     local: bool = True
+    start_after_care: bool = False
 
 
 @live_router.get("/api/status", response_model=SnapshotModel)
@@ -142,8 +145,18 @@ async def _run(call: Awaitable[SessionView | SessionSummary]) -> dict[str, Any]:
 
 @live_router.post("/api/session")
 async def start_session(request: Request, body: StartRequest) -> dict[str, Any]:
-    """Start a session for a receiver profile with a routine (its first step is the baseline)."""
-    return await _run(_controller(request).start_session(body.profile, body.routine, body.giver))
+    """Start a session for a receiver profile with a routine (its first step is the baseline).
+    With no strap connected it starts only with ``without_readings`` (409 otherwise)."""
+    return await _run(_controller(request).start_session(
+        body.profile, body.routine, body.giver, without_readings=body.without_readings))
+
+
+@live_router.post("/api/session/clear")
+async def clear_summary(request: Request) -> dict[str, Any]:
+    """Put the finished session's summary away (New session): every device shows the connect
+    view, and so does a page loaded later."""
+    await _controller(request).clear_summary()
+    return {"cleared": True}
 
 
 @live_router.post("/api/session/next")

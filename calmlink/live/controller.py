@@ -15,7 +15,6 @@ import contextlib
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import replace
 
 from calmlink.live.acks import CommitAcks
 from calmlink.live.events import (
@@ -28,18 +27,22 @@ from calmlink.live.events import (
     Snapshot,
     StepMessage,
 )
+from calmlink.live.finish import finish
 from calmlink.live.live_session import LiveSession, routine_view
 from calmlink.live.routine import DEFAULT_ROUTINE, Routine
 from calmlink.live.step_clock import StepClock
 from calmlink.live.straps import Straps
-from calmlink.review.partner import partner_summary
-from calmlink.review.summary import SessionSummary, summarize
+from calmlink.review.summary import SessionSummary
 from calmlink.sensors.models import ConnectionCause, HeartRateSample, HeartRateSource
 from calmlink.store.beat import Beat, Role
 from calmlink.store.store import Store
 
 log = logging.getLogger(__name__)
 Publish = Callable[[Message], object]
+
+
+NO_STRAP_TO_START = ("no strap is connected: connect one first, or start the routine without "
+                     "readings")
 
 
 class SessionError(RuntimeError):
@@ -65,6 +68,8 @@ class Controller:
         self._ticker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._acks = CommitAcks(publish)
+        self.start_after_care = False
+        """The demo: the page starts its session once the care points have been read."""
 
     def now(self) -> float:
         return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
@@ -167,12 +172,17 @@ class Controller:
         self.publish(StepMessage(self.session_view()))
 
     async def start_session(self, profile: str | None = None, routine: str | None = None,
-                            giver: str | None = None) -> SessionView:
+                            giver: str | None = None, *, without_readings: bool = False
+                            ) -> SessionView:
         """Start a session for the receiver ``profile``; ``giver`` names the giver (partner mode:
-        their sessions together are compared with each other, never with other couples)."""
+        their sessions together are compared with each other, never with other couples). With no
+        strap attached for the receiver it starts only ``without_readings`` (the routine alone:
+        asked for on purpose, never by a forgotten strap)."""
         async with self._lock:
             if self.session is not None:
                 raise SessionError("a session is already running: stop it first")
+            if Role.RECEIVER not in self.straps.roles and not without_readings:
+                raise SessionError(NO_STRAP_TO_START)
             chosen = self.routines.get(routine or DEFAULT_ROUTINE.name)
             if chosen is None:
                 raise SessionError(f"no routine named {routine!r}")
@@ -191,9 +201,18 @@ class Controller:
                 s.stream(role)
             self.session = s
             self.last_summary = None
+            self.start_after_care = False
             view = s.view(self.now())
             self.publish(StepMessage(view))
             return view
+
+    async def clear_summary(self) -> None:
+        """The end view was put away (New session): every device goes back to the connect view,
+        and a page loaded later does not show a finished session again."""
+        async with self._lock:
+            if self.session is None and self.last_summary is not None:
+                self.last_summary = None
+                self.publish(StepMessage(None))
 
     def _require(self) -> LiveSession:
         if self.session is None:
@@ -238,21 +257,12 @@ class Controller:
         s = self.session
         assert s is not None
         self.session = None
-        names = [st.name for st in s.routine.steps]
-        giver = s.giver or "Giver"
-        partnered = any(b.role == Role.GIVER for b in s.beats)
-        earlier = await self.store.couple_beats(s.profile, giver, before=s.id) if partnered else []
-
-        def work() -> SessionSummary:  # numpy work: off the event loop
-            mine = summarize(s.beats, names)
-            return replace(mine, session_id=s.id, profile=s.profile, routine=s.routine.name,
-                           state=state, partner=partner_summary(s.beats, names, giver, earlier,
-                                                                receiver_steps=mine.steps))
-
-        summary = await asyncio.to_thread(work)
+        if s.n_beats == 0:  # the routine ran without a single beat: nothing to keep or review
+            await self.store.delete_session(s.id)
+            summary = SessionSummary.empty(s.profile, s.routine.name, state)
+        else:
+            summary = await finish(self.store, s, state)
         self.last_summary = summary
-        await self.store.finish_session(s.id, state, summary.to_dict(),
-                                        giver=giver if summary.partner is not None else None)
         self.publish(SessionEndMessage(summary))
         return summary
 
@@ -283,4 +293,5 @@ class Controller:
             session=self.session_view(), last_summary=self.last_summary,
             routines=tuple(routine_view(r) for r in self.routines.values()),
             clock_rate=self.clock_rate,
-            latest_hr=None if hr is None or math.isnan(hr) else hr, lan=lan, local=local)
+            latest_hr=None if hr is None or math.isnan(hr) else hr, lan=lan, local=local,
+            start_after_care=self.start_after_care)
