@@ -107,15 +107,6 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "headless": True, "args": CHROMIUM_ARGS}
 
 
-def axe_violations(page: Any) -> list[str]:
-    """axe-core's violations of any impact on the page as it stands, one line each."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"]]
-
-
 @pytest.fixture
 def console_errors(page: Any) -> list[str]:
     errors: list[str] = []

@@ -41,7 +41,7 @@ def test_heart_rate_and_gauge_move_on_the_demo(start_server: Any, page: Any,
 
 def test_a_whole_session_from_connect_to_summary(start_server: Any, page: Any,
                                                  console_errors: list[str]) -> None:
-    server = start_server(source=None, speed=30.0)  # nothing connected: the user does it
+    server = start_server(strap=False, speed=30.0)  # nothing connected: the user does it
     for width, height, name in ((390, 844, "phone"), (1280, 800, "laptop")):
         page.set_viewport_size({"width": width, "height": height})
         page.goto(server.url + "/")
@@ -57,6 +57,7 @@ def test_a_whole_session_from_connect_to_summary(start_server: Any, page: Any,
                            ".textContent.includes('battery 87%')", timeout=5_000)
     page.fill("#profile", "Sam")
     page.click("#start")
+    page.click("#care-done")  # the care points come first, once per browser
     page.wait_for_selector("#live-view:not([hidden])")
     page.click("#sound")  # the one tap that allows sound
     assert page.locator("#step-name").text_content() == "Settle"
@@ -75,6 +76,7 @@ def test_a_whole_session_from_connect_to_summary(start_server: Any, page: Any,
     page.click("#next")
     page.wait_for_function("() => document.getElementById('step-name').textContent !== 'Forehead'")
     page.click("#stop")
+    page.click("#stop")  # a second tap: one alone never ends a session
     page.wait_for_selector("#end-view:not([hidden])")
     assert "Sam" in page.locator("#end-headline").text_content()
     assert page.locator("#steps-body tr").count() >= 2

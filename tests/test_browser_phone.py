@@ -11,7 +11,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
-PAGES = ("/", "/review", "/trends", "/docs", "/pair")
+PAGES = ("/", "/review", "/trends", "/docs", "/docs/api", "/pair")
 
 SPY = """
 window.__spoken = [];
@@ -101,6 +101,7 @@ def test_step_cues_are_spoken_at_a_step_change_and_never_while_paused(
     page.fill("#profile", "Sam")
     assert page.locator("#voice").text_content() == "Voice off"  # off by default
     page.click("#start")
+    page.click("#care-done")
     page.wait_for_selector("#live-view:not([hidden])")
     assert page.evaluate("window.__spoken") == []
     page.click("#voice")

@@ -222,9 +222,9 @@ def test_hostile_strap_name_is_shown_as_text(bluez_thread: BlueZThread, tmp_path
     try:
         page.goto(f"http://127.0.0.1:{sock.getsockname()[1]}/")
         page.click("#find")
-        page.wait_for_selector("#devices button", timeout=10_000)
-        button = page.locator("#devices button").first
-        assert HOSTILE.split("\u202e")[0] in button.text_content()
+        page.wait_for_selector("#devices li .name", timeout=10_000)
+        name = page.locator("#devices li .name").first
+        assert HOSTILE.split("\u202e")[0] in name.text_content()
         assert page.locator("#devices img").count() == 0
         page.wait_for_timeout(300)
         assert page.evaluate("() => document.body.dataset.owned") is None
