@@ -55,7 +55,7 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
 
     def start(source: HeartRateSource | None = None, *, autostart: bool = False,
               speed: float = 20.0, giver: HeartRateSource | None = None, strap: bool = True,
-              **overrides: Any) -> RunningServer:
+              start_after_care: bool = False, **overrides: Any) -> RunningServer:
         """A demo-like server: the simulated strap (``speed`` x real time) unless ``source``;
         ``strap=False``: no strap at all until the page connects one."""
         settings = Settings(db=overrides.pop("db", tmp_path / "calmlink.sqlite3"), speed=speed,
@@ -65,7 +65,8 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
         if strap and source is None:
             source = SimulatedStrap(speed=speed)
         server, _ = build_server(settings, source, sock, accelerated=True,
-                                 source_kind="simulated", autostart=autostart, giver=giver)
+                                 source_kind="simulated", autostart=autostart, giver=giver,
+                                 start_after_care=start_after_care)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
         deadline = time.monotonic() + 10

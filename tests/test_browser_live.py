@@ -61,7 +61,9 @@ def test_a_whole_session_from_connect_to_summary(start_server: Any, page: Any,
     page.wait_for_selector("#live-view:not([hidden])")
     page.click("#sound")  # the one tap that allows sound
     assert page.locator("#step-name").text_content() == "Settle"
-    assert page.locator("#gauge-label").text_content() in ("calibrating", "relaxation proxy")
+    assert page.locator("#gauge-label").text_content() in (
+        "waiting for the first heartbeats", "waiting for the baseline", "calibrating",
+        "relaxation proxy, of 100")
     page.wait_for_function("() => /^\\d+$/.test(document.getElementById('gauge-value').textContent)",
                            timeout=20_000)  # the baseline minute passed (2 s at 30x)
     page.wait_for_function("() => document.getElementById('step-name').textContent === 'Forehead'")

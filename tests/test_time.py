@@ -110,7 +110,7 @@ def test_the_page_shows_the_browsers_own_zone(start_server: Any, browser: Any, t
     assert listed == [SHOWN[zone][k] for k in NEWEST_FIRST]
     page.goto(f"{server.url}/review#session-{ids['B']}")
     page.wait_for_selector("body[data-loaded='session']")
-    assert page.locator("#session-title").text_content() == f"Sam, {SHOWN[zone]['B']}"
+    assert page.locator("#session-title").text_content() == f"Sam · {SHOWN[zone]['B']}"
     page.goto(server.url + "/trends")
     page.wait_for_selector("body[data-loaded='trends']")
     chart = page.locator("#hr-chart")

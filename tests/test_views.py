@@ -7,6 +7,7 @@ test_browser_partner.py.) One server and one page per family of views, resized, 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,16 @@ def test_review_and_trends_views(seeded: tuple[Any, dict[str, int]], start_serve
         page.select_option("#profile", profile)
         page.wait_for_function(f"() => document.getElementById('message').textContent"
                                f".startsWith('{sessions} session')")
+        chart = page.locator("#hr-chart")
+        first, last, low, high = (chart.get_attribute(f"data-{k}") or "" for k in
+                                  ("from", "to", "min", "max"))
+        assert low < first <= last < high  # the axis fits what there is, with room around it
+        if sessions == 1:  # a day and a half each side, not years
+            assert (date.fromisoformat(high) - date.fromisoformat(low)).days <= 4
+        assert chart.get_attribute("data-series") == {1: "value", 3: "value rolling"}.get(
+            sessions, "value rolling band")  # the legend names only what is drawn
+        text = page.locator("main").inner_text()
+        assert ("shaded band is your normal range" in text) == (sessions == 12)
         problems += sweep(page, f"trends, {sessions} session(s)", large_text=sessions == 1)
     empty = start_server(source=None, db=Path(str(server.settings.db) + "-empty.sqlite3"))
     page.goto(empty.url + "/trends")

@@ -15,8 +15,10 @@ Once per view: text spacing (SC 1.4.12, the standard bookmarklet's overrides: li
 paragraph spacing 2em, letter spacing 0.12em, word spacing 0.16em) at the narrowest width and
 200% text (SC 1.4.4, the browser's own default font size doubled, so rem-sized layouts and their
 media queries follow) at a phone and a laptop width, each without sideways scrolling or clipping;
-the jargon scan (rendered text and accessible names outside ``<details>``); and words calmlink
-never says, anywhere.
+the jargon scan (rendered text and accessible names outside ``<details>``), every number in a
+table cell with its unit; and words calmlink never says, anywhere. axe runs at the narrowest and
+the widest width: the stylesheet has two layouts (rows of labelled cells below 40rem, tables
+above), and the widths between share one or the other.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ NEVER = re.compile(
     r"\b(diagnos\w*|treatment|therap\w*|cure[sd]?|heal(s|ing)?|anxiety|stress|health score|"
     r"clinically|cortisol|oxytocin|vagal|bond\w*|empath\w*|connection score|in sync)\b", re.I)
 """Words calmlink never says (../shared/DESIGN.md, "Words we use"), on any path."""
+UNIT = re.compile(r"\b(bpm|min|minutes?|seconds?|ms|breaths|beats|sessions?)\b|%|\d:\d\d")
+"""A table cell with a number says what it counts (outside <details>)."""
 
 TEXT_SPACING = """
 * { line-height: 1.5 !important; letter-spacing: 0.12em !important;
@@ -107,7 +111,9 @@ WORDS = """() => {
     if (e.closest('details') || !e.checkVisibility()) continue;
     for (const a of ['aria-label', 'alt', 'title']) if (e.getAttribute(a)) texts.push(e.getAttribute(a));
   }
-  return texts;
+  const cells = [...document.querySelectorAll('td')]
+    .filter((e) => !e.closest('details') && e.checkVisibility()).map((e) => e.innerText.trim());
+  return [texts, cells];
 }"""
 
 NEXT_FRAME = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
@@ -145,9 +151,11 @@ def axe_problems(page: Any) -> list[str]:
 
 def word_problems(page: Any) -> list[str]:
     """Technical names outside a details disclosure, and words calmlink never says."""
-    texts: list[str] = page.evaluate(WORDS)
+    texts, cells = page.evaluate(WORDS)
     out = [f"jargon outside <details>: {m.group(0)!r} in {t[:80]!r}"
            for t in texts if (m := JARGON.search(t))]
+    out += [f"a number without its unit: {c!r}" for c in cells
+            if re.search(r"\d", c) and not UNIT.search(c)]
     every = page.evaluate("() => document.body.textContent")
     out += [f"never says {m.group(0)!r}" for m in NEVER.finditer(every)]
     return out

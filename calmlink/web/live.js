@@ -99,7 +99,7 @@ export function showBeat(state, b) {
   setText("hr", Math.round(b.hr_bpm));
   gauge.set(b.gauge);
   setText("gauge-value", b.gauge === null ? "" : Math.round(b.gauge));
-  setText("gauge-label", b.gauge === null ? (b.reason || "calibrating") : "relaxation proxy");
+  setText("gauge-label", b.gauge === null ? (b.reason || "calibrating") : "relaxation proxy, of 100");
   const [word, arrow] = TREND[b.trend] || ["settling in", ""];
   setText("trend", word);
   setText("trend-arrow", arrow);

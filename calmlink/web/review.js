@@ -109,7 +109,7 @@ async function showSession(id) {
   current = s;
   $("list-view").hidden = true;
   $("session-view").hidden = false;
-  $("session-title").replaceChildren(`${s.profile}, `, timeElement(s.started_at));
+  $("session-title").replaceChildren(`${s.profile} · `, timeElement(s.started_at));
   document.title = `calmlink · ${s.profile}, ${when(s.started_at)}`;
   const summary = s.summary || { steps: [], observations: [] };
   const partner = summary.partner;

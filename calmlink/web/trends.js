@@ -77,6 +77,7 @@ async function show(profile) {
   chart($("hr-chart"), $("hr-legend"), t.baseline_hr_bpm, (v) => v, 3);
   $("headline").textContent = t.headline ? `${t.headline}.`
     : "No step stands out yet: that needs three sessions with each step, and one step clearly ahead of the others.";
+  $("headline").classList.toggle("quiet", !t.headline);
   $("steps").replaceChildren(...t.step_response.map((s) => {
     const tr = el("tr");
     const name = el("th", s.step);
