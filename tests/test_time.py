@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
-import subprocess
-import sys
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -71,28 +70,39 @@ def test_the_store_writes_local_offsets_and_sorts_by_the_instant(tmp_path: Path)
     assert {r.started_at for r in rows} == set(STARTS.values())  # kept as given, offset and all
 
 
-def cli(tz: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TZ": tz}
-    return subprocess.run([sys.executable, "-m", "calmlink.cli", *args], capture_output=True,
-                          text=True, timeout=120, env=env)
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., str]]:
+    """The command line in this process, as a machine whose system zone is ``tz`` runs it."""
+    from typer.testing import CliRunner
+
+    from calmlink.cli import app
+
+    def run(tz: str, *args: str) -> str:
+        monkeypatch.setenv("TZ", tz)
+        time.tzset()
+        out = CliRunner().invoke(app, list(args))
+        assert out.exit_code == 0, out.output
+        return out.output
+
+    yield run
+    monkeypatch.undo()
+    time.tzset()
 
 
-def test_the_cli_reads_and_shows_local_time(tmp_path: Path) -> None:
+def test_the_cli_reads_and_shows_local_time(tmp_path: Path, cli: Callable[..., str]) -> None:
     rr = tmp_path / "rr.txt"
     rr.write_text("\n".join(str(800 + (k % 7) * 5) for k in range(120)))
     db = str(tmp_path / "cli.sqlite3")
-    out = cli("Europe/Berlin", "import", str(rr), "--profile", "Sam", "--date", "2026-10-24T21:00",
-              "--db", db)
-    assert out.returncode == 0 and out.stdout.strip().endswith("recorded 2026-10-24 21:00"), out
-    out = cli("Europe/Berlin", "import", str(rr), "--profile", "Sam", "--date", "2026-10-25T21:00",
-              "--db", db)
-    assert out.returncode == 0, out.stderr
-    stored = json.loads(cli("UTC", "sessions", "--json", "--db", db).stdout)
+    said = cli("Europe/Berlin", "import", str(rr), "--profile", "Sam", "--date", "2026-10-24T21:00",
+               "--db", db)
+    assert said.strip().endswith("recorded 2026-10-24 21:00"), said
+    cli("Europe/Berlin", "import", str(rr), "--profile", "Sam", "--date", "2026-10-25T21:00", "--db", db)
+    stored = json.loads(cli("UTC", "sessions", "--json", "--db", db))
     assert [s["started_at"] for s in stored] == ["2026-10-25T21:00:00+01:00",  # 21:00 in Berlin,
                                                  "2026-10-24T21:00:00+02:00"]  # each side of DST
-    berlin = cli("Europe/Berlin", "sessions", "--db", db).stdout
+    berlin = cli("Europe/Berlin", "sessions", "--db", db)
     assert berlin.index("2026-10-25 21:00") < berlin.index("2026-10-24 21:00")
-    kolkata = cli("Asia/Kolkata", "sessions", "--db", db).stdout
+    kolkata = cli("Asia/Kolkata", "sessions", "--db", db)
     assert "2026-10-26 01:30" in kolkata and "2026-10-25 00:30" in kolkata
 
 
