@@ -73,6 +73,8 @@ def test_connect_live_and_end_views(start_server: Any, page: Any, console_errors
                            ".textContent.includes('battery 87%')")
     page.wait_for_function("() => /\\d+ bpm/.test(document.getElementById('giver-connect-hr')"
                            ".textContent)")
+    assert page.locator("#devices .worn").all_text_contents() == ["worn by the receiver",
+                                                                 "worn by the giver"]
     problems += sweep(page, "connect, two straps found and worn", main=("#find", "#start"))
 
     page.click("#giver-disconnect")  # one strap for the session

@@ -44,8 +44,20 @@ export function fillRoutines(state, routines) {
   state.routinesLoaded = true;
 }
 
+// Which found strap each person wears, said on its row once the page has asked for it.
+function markWorn(target, role) {
+  for (const li of $("devices").children) {
+    const worn = li.querySelector(".worn");
+    if (li.dataset.address === target) worn.textContent = `worn by the ${role}`;
+    else if (worn.textContent === `worn by the ${role}`) worn.textContent = "";
+  }
+}
+
 async function connect(target, role = "receiver") {
-  try { await post("/api/devices/connect", { target, role }); } catch (err) { $("find-status").textContent = err.message; }
+  try {
+    await post("/api/devices/connect", { target, role });
+    markWorn(target, role);
+  } catch (err) { $("find-status").textContent = err.message; }
 }
 
 async function find() {
@@ -58,8 +70,10 @@ async function find() {
     $("devices").replaceChildren(...found.map((d) => {
       const name = d.name || d.address;
       const li = el("li");
+      li.dataset.address = d.address;
       const label = el("span", name, "name");
       if (signal(d.rssi)) label.append(el("span", ` · ${signal(d.rssi)}`, "muted"));
+      label.append(" ", el("span", "", "worn"));
       const receiver = el("button", "Receiver wears it", "button small device");
       receiver.setAttribute("aria-label", `${name}: the receiver wears it`);
       receiver.addEventListener("click", () => connect(d.address));

@@ -45,6 +45,7 @@ export function showStep(state, s, previous) {
   $("step-cue").textContent = step.cue;
   state.stepDeadline = performance.now() + (step.remaining_s / state.clockRate) * 1000;
   $("pause").textContent = s.state === "paused" ? "Resume" : "Pause";
+  if (s.state === "paused") setText("step-timer", `paused · ${mmss(step.remaining_s)}`);
   $("live-view").dataset.paused = String(s.state === "paused");
   $("progress").replaceChildren(...s.routine.steps.map((st, i) => {
     const where = i < step.index ? "done" : i === step.index ? "current" : "";
@@ -64,7 +65,7 @@ export function showStep(state, s, previous) {
 
 function showGiverBeat(b) {
   if (b.session_id === null || b.session_id === undefined) {
-    setText("giver-connect-hr", `${Math.round(b.hr_bpm)} bpm`);
+    setText("giver-connect-hr", `· ${Math.round(b.hr_bpm)} bpm`);
     return;
   }
   $("giver-line").hidden = false;

@@ -49,6 +49,7 @@ function stepLines(starts, colour) {
     ctx.save();
     ctx.strokeStyle = colour;
     ctx.lineWidth = 1;
+    ctx.setLineDash([]);
     for (const t of starts.slice(1)) {
       const x = Math.round(u.valToPos(t, "x", true));
       ctx.beginPath();

@@ -6,6 +6,9 @@ import { $, el, fmt, get, instant, localDay, palette, plural, request, showLegen
          variationPct } from "./common.js";
 
 const DAY_S = 86400;
+const DAY = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" }); // the reader's own
+const dayTicks = (u, ticks) => ticks.map((t) => DAY.format(new Date(t * 1000)));
+const quiet = { show: false };
 
 function padded(min, max, least) {
   const pad = Math.max(least, (max - min) * 0.08);
@@ -36,12 +39,13 @@ function chart(box, legend, rows, toShown, unitPad) {
     legend: { show: false }, cursor: { show: false },
     scales: { x: { time: true, range: () => xRange },
               y: { range: () => padded(Math.min(...ys), Math.max(...ys), unitPad) } },
-    axes: [{ stroke: c.muted, grid: { show: false }, label: "date", labelSize: 18, size: 34 },
+    axes: [{ stroke: c.muted, grid: { show: false }, label: "date", labelSize: 18, size: 34,
+             values: dayTicks },
            { stroke: c.muted, grid: { stroke: c.track }, label: box.dataset.unit, labelSize: 18, size: 40 }],
     series: [{}, { stroke: c.calm, width: 0, points: { show: true, size: 8, fill: c.calm } },
-             { stroke: c.steady, width: 2 },
-             { stroke: c.bandEdge, width: 1 },
-             { stroke: c.bandEdge, width: 1 }],
+             { stroke: c.steady, width: 2, points: quiet },
+             { stroke: c.bandEdge, width: 1, points: quiet },
+             { stroke: c.bandEdge, width: 1, points: quiet }],
     bands: band ? [{ series: [3, 4], fill: c.band }] : [],
   }, [x, value, rolling, high, low], box);
   plots.set(box, plot);
