@@ -12,7 +12,7 @@ import { chart, resetLive, setupLive, showBeat, showStep } from "./live.js";
 
 const state = { session: null, clockRate: 1, stepDeadline: null, lastTrend: null, wakeLock: null,
                 routinesLoaded: false, connection: null, withoutReadings: false, stopTimer: null,
-                demoAsked: false };
+                demoAsked: null };
 const live = setupLive(state);
 
 function show(view) {
@@ -47,6 +47,7 @@ function showSession(s) {
     resetLive(state);
   }
   showStep(state, s, previous);
+  $("start-error").textContent = ""; // another device may have started it first
   show("live");
 }
 
@@ -68,7 +69,7 @@ function handle(msg) {
       if (!$("profile").value) $("profile").value = "Receiver";
       if (msg.session) showSession(msg.session);
       else ended(msg.last_summary);
-      if (msg.start_after_care && !msg.session) demoStart(state);
+      if (msg.start_after_care && !msg.session) demoStart(state, msg.epoch);
       break;
     case "status":
       if (msg.role === "receiver") showConnection(state, msg.connection);

@@ -97,10 +97,11 @@ async function start(withoutReadings = false) {
   } catch (err) { $("start-error").textContent = err.message; }
 }
 
-// The demo starts its first session once the care points are read (on any device showing them).
-export function demoStart(state) {
-  if (state.demoAsked) return;
-  state.demoAsked = true;
+// The demo starts its first session once the care points are read (on any device showing them),
+// once per server run (a restarted demo starts again, as it always did).
+export function demoStart(state, epoch) {
+  if (state.demoAsked === epoch) return;
+  state.demoAsked = epoch;
   afterCare(() => start(), "Got it, start the demo session");
 }
 
