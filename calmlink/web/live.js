@@ -96,8 +96,10 @@ export function showBeat(state, b) {
     $("connect-unit").hidden = false;
     return;
   }
-  $("hr-box").hidden = false;
-  setText("hr", Math.round(b.hr_bpm));
+  if (!b.artifact) { // a beat set aside as an artifact would show a heart rate that never was
+    $("hr-box").hidden = false;
+    setText("hr", Math.round(b.hr_bpm));
+  }
   gauge.set(b.gauge);
   setText("gauge-value", b.gauge === null ? "" : Math.round(b.gauge));
   setText("gauge-label", b.gauge === null ? (b.reason || "calibrating") : "relaxation proxy, of 100");
