@@ -40,7 +40,9 @@ def test_connect_live_and_end_views(start_server: Any, page: Any, console_errors
                       large_text=False, axe_widths=(320,))
     page.click("#without-readings")
     page.wait_for_selector("body[data-view='live']")
-    assert page.locator("#gauge").get_attribute("data-withheld") == "true"  # no dots
+    assert page.locator("#gauge").get_attribute("data-withheld") == "true"
+    assert page.evaluate("getComputedStyle(document.getElementById('gauge-fill')).visibility")\
+        == "hidden"  # only the track: no dots
     assert page.locator("#gauge-value").text_content() == ""
     assert page.locator("#gauge-label").text_content() == "no readings: the routine only"
     assert page.locator("#live-legend li:not([hidden])").count() == 0  # nothing drawn, none named

@@ -8,7 +8,8 @@ For each width in :data:`WIDTHS` (320 px is WCAG's reflow width, 1280 px a lapto
 - nothing clipped: no cell, label, button or text box whose content is wider (or, when it hides
   its overflow, taller) than itself;
 - targets (SC 2.5.8): every control at least 24 x 24 CSS px (links inside a sentence excepted),
-  and the view's main controls at least 48 x 48;
+  and the view's main controls at least 48 x 48; every control in the page's dark theme; every
+  chart with a caption that titles its axes with their units;
 - axe-core with the WCAG 2.2 AA rules on (target-size included), at :data:`AXE_WIDTHS`.
 
 Once per view: text spacing (SC 1.4.12, the standard bookmarklet's overrides: line height 1.5,
@@ -52,7 +53,7 @@ TEXT_SPACING = """
 p { margin-bottom: 2em !important; }
 """
 
-LAYOUT = """([minTarget, mainTarget, main]) => {
+LAYOUT = r"""([minTarget, mainTarget, main]) => {
   const out = [];
   const doc = document.scrollingElement;
   const shown = (e) => e.checkVisibility() && !e.closest('.visually-hidden');
@@ -87,6 +88,16 @@ LAYOUT = """([minTarget, mainTarget, main]) => {
     const inSentence = block && block.textContent.trim().length > e.textContent.trim().length;
     if (!inSentence && (r.width < minTarget - 0.01 || r.height < minTarget - 0.01))
       out.push(`target under ${minTarget} px: ${name(e)} ${r.width.toFixed(0)} x ${r.height.toFixed(0)}`);
+  }
+  for (const e of document.querySelectorAll('button, select, input, textarea, dialog')) {
+    if (!shown(e) || ['checkbox', 'radio'].includes(e.type)) continue;
+    const [r, g, b] = getComputedStyle(e).backgroundColor.match(/[\d.]+/g).map(Number);
+    if (0.2126 * r + 0.7152 * g + 0.0722 * b > 128) out.push(`not in the dark theme: ${name(e)}`);
+  }
+  for (const e of document.querySelectorAll('.chart')) {
+    if (!shown(e)) continue;
+    const caption = e.closest('figure')?.querySelector('figcaption')?.innerText || '';
+    if (!/\((bpm|ms)\)/.test(caption)) out.push(`a chart without axis titles and units: ${name(e)}`);
   }
   for (const sel of main) {
     const e = document.querySelector(sel);
