@@ -73,7 +73,7 @@ def pipeline() -> None:
             await asyncio.to_thread(store.open)
             hub = Hub()
             controller = Controller(store, hub.publish, clock=lambda: 0.0)
-            await controller.start_session("Bench")
+            await controller.start_session("Bench", without_readings=True)  # samples fed by hand
             timings = []
             clock = time.perf_counter_ns
             for k, (t, hr, rr, contact, gap) in enumerate(beats):

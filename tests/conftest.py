@@ -54,15 +54,19 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
     running: list[RunningServer] = []
 
     def start(source: HeartRateSource | None = None, *, autostart: bool = False,
-              speed: float = 20.0, giver: HeartRateSource | None = None,
-              **overrides: Any) -> RunningServer:
-        """A demo-like server: the simulated strap (``speed`` x real time) unless ``source``."""
+              speed: float = 20.0, giver: HeartRateSource | None = None, strap: bool = True,
+              start_after_care: bool = False, **overrides: Any) -> RunningServer:
+        """A demo-like server: the simulated strap (``speed`` x real time) unless ``source``;
+        ``strap=False``: no strap at all until the page connects one."""
         settings = Settings(db=overrides.pop("db", tmp_path / "calmlink.sqlite3"), speed=speed,
                             routines_dir=overrides.pop("routines_dir", tmp_path / "routines"),
                             **overrides)
         sock = bind_socket("127.0.0.1", 0)
-        server, _ = build_server(settings, source or SimulatedStrap(speed=speed), sock, accelerated=True,
-                                 source_kind="simulated", autostart=autostart, giver=giver)
+        if strap and source is None:
+            source = SimulatedStrap(speed=speed)
+        server, _ = build_server(settings, source, sock, accelerated=True,
+                                 source_kind="simulated", autostart=autostart, giver=giver,
+                                 start_after_care=start_after_care)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
         deadline = time.monotonic() + 10
@@ -102,15 +106,6 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     """pytest-playwright launches Debian's Chromium; a browser is never downloaded."""
     return {**browser_type_launch_args, "executable_path": _chromium_or_skip(),
             "headless": True, "args": CHROMIUM_ARGS}
-
-
-def axe_violations(page: Any) -> list[str]:
-    """axe-core's violations of any impact on the page as it stands, one line each."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"]]
 
 
 @pytest.fixture

@@ -50,6 +50,7 @@ def test_a_session_life_over_rest(server: Any) -> None:
         started = c.post("/api/session", json={"profile": "Sam", "routine": "Short and slow"})
         assert started.status_code == 200, started.text
         assert started.json()["step"]["name"] == "Settle"
+        wait_for_beats(c, 1)  # a session that never received a beat is not kept
         assert c.post("/api/session", json={"profile": "Sam"}).status_code == 409
         assert c.post("/api/session/pause").json()["state"] == "paused"
         assert c.post("/api/session/resume").json()["state"] == "active"
@@ -62,6 +63,21 @@ def test_a_session_life_over_rest(server: Any) -> None:
         detail = c.get(f"/api/sessions/{sessions[0]['id']}").json()
         assert detail["summary"]["routine"] == "Short and slow"
         assert c.post("/api/session", json={"routine": "Nope"}).status_code == 409
+
+
+def test_no_strap_asks_and_a_session_without_a_beat_is_not_kept(start_server: Any) -> None:
+    server = start_server(strap=False)
+    with client(server) as c:
+        refused = c.post("/api/session", json={"profile": "Sam"})
+        assert refused.status_code == 409 and "without readings" in refused.json()["detail"]
+        started = c.post("/api/session", json={"profile": "Sam", "without_readings": True})
+        assert started.status_code == 200 and started.json()["roles"] == []
+        ended = c.post("/api/session/stop").json()["summary"]
+        assert (ended["session_id"], ended["n_beats"], ended["outcome"]) == (None, 0, None)
+        assert c.get("/api/sessions").json() == []  # nothing kept
+        assert c.get("/api/status").json()["last_summary"]["n_beats"] == 0
+        assert c.post("/api/session/clear").json() == {"cleared": True}
+        assert c.get("/api/status").json()["last_summary"] is None  # a later page: connect view
 
 
 def test_timer_advances_steps_and_completes(server: Any) -> None:
@@ -162,7 +178,8 @@ def test_out_of_range_ids_are_clean_errors(server: Any, path: str) -> None:
 def test_demo_device_listing_and_connect(server: Any) -> None:
     with client(server) as c:
         found = c.get("/api/devices?timeout=0.5").json()
-        assert found == [{"name": "calmlink demo strap", "address": "demo", "rssi": -40}]
+        assert found == [{"name": "calmlink demo strap", "address": "demo", "rssi": -40},
+                         {"name": "calmlink demo strap (giver)", "address": "demo-giver", "rssi": -58}]
         assert c.post("/api/devices/connect", json={"target": "demo"}).status_code == 200
         gone = c.post("/api/devices/disconnect").json()["connection"]
         assert (gone["state"], gone["cause"]) == ("disconnected", "user-disconnect")

@@ -7,11 +7,12 @@ from __future__ import annotations
 import struct
 from typing import Any
 
+import httpx
 import pytest
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
-PAGES = ("/", "/review", "/trends", "/routines", "/docs", "/pair")
+PAGES = ("/", "/review", "/trends", "/routines", "/docs", "/docs/api", "/pair")
 
 SPY = """
 window.__spoken = [];
@@ -101,6 +102,7 @@ def test_step_cues_are_spoken_at_a_step_change_and_never_while_paused(
     page.fill("#profile", "Sam")
     assert page.locator("#voice").text_content() == "Voice off"  # off by default
     page.click("#start")
+    page.click("#care-done")
     page.wait_for_selector("#live-view:not([hidden])")
     assert page.evaluate("window.__spoken") == []
     page.click("#voice")
@@ -123,3 +125,21 @@ def test_step_cues_are_spoken_at_a_step_change_and_never_while_paused(
     page.wait_for_selector("#live-view:not([hidden])")
     assert page.locator("#voice").text_content() == "Voice on"
     assert console_errors == []
+
+
+def test_the_demo_starts_once_the_care_points_are_read(start_server: Any, browser: Any) -> None:
+    """`calmlink demo` no longer starts a session before anyone has seen the care points."""
+    server = start_server(start_after_care=True, speed=20.0)
+    assert httpx.get(server.url + "/api/status").json()["session"] is None  # nothing yet
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(server.url + "/")
+    page.wait_for_selector("#care:not([hidden])")
+    assert page.locator("#care-done").text_content() == "Got it, start the demo session"
+    assert page.evaluate("document.body.dataset.view") == "connect"
+    page.click("#care-done")
+    page.wait_for_selector("body[data-view='live']")
+    page.reload()  # read once in this browser: the next demo starts at once
+    page.wait_for_selector("body[data-view='live']")
+    assert page.locator("#care").is_hidden()
+    context.close()

@@ -55,9 +55,12 @@ def test_a_partner_session_end_to_end(start_server: Any) -> None:
     sync = partner["synchrony"]
     assert sync["windows"] > 50 and sync["lag_s"] is not None
     if sync["passes"]:
-        assert "by chance alone about" in sync["sentence"] and sync["steps_in_step"]
+        assert sync["sentence"].startswith("Your heart rates rose and fell together for about ")
+        assert "; chance alone gives about " in sync["sentence"] and sync["steps_in_step"]
     else:
-        assert sync["sentence"].startswith("no clear link this time") and not sync["steps_in_step"]
+        assert sync["sentence"].startswith("Your heart rates did not clearly rise and fall")
+        assert not sync["steps_in_step"]
+    assert partner["n_beats"] > 100 and ended["n_beats"] > 100  # each person's own beats
     assert not FORBIDDEN.search(str(partner))
     detail = httpx.get(f"{server.url}/api/sessions/{ended['session_id']}").json()
     assert {b["role"] for b in detail["beats"]} == {"receiver", "giver"}

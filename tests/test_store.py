@@ -180,3 +180,17 @@ def test_opening_an_open_store_does_nothing(tmp_path: Path) -> None:
     store.close()
     writers[0].join(timeout=5)
     assert not writers[0].is_alive()
+
+
+def test_a_session_a_crash_left_before_its_first_beat_is_not_kept(tmp_path: Path) -> None:
+    """As when such a session ends normally: a routine that never received a beat is no session."""
+    store = Store(tmp_path / "s.sqlite3")
+    store.open()
+    asyncio.run(store.start_session("Sam", "routine", None, "simulated", steps=["Settle"]))
+    store.close()  # the app died before the first beat arrived
+    again = Store(tmp_path / "s.sqlite3")
+    assert recover(again) == 0
+    try:
+        assert asyncio.run(again.list_sessions()) == []
+    finally:
+        again.close()

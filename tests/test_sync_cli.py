@@ -35,14 +35,15 @@ def test_sync_json_contract_and_the_coupled_pair(tmp_path: Path) -> None:
     assert data["in_step"] and data["p_value"] <= 0.05 and 1.0 <= data["lag_s"] <= 3.0
     assert data["in_step_s"] > data["chance_in_step_s"]
     text = cli("sync", str(receiver), str(giver)).stdout
-    assert "more than chance would give" in text and "by chance alone about" in text
+    assert "rose and fell together for about" in text and "chance alone gives about" in text
 
 
 def test_sync_says_no_clear_link_plainly(tmp_path: Path) -> None:
     receiver, giver = write_pair(tmp_path, 11, 0.0, 0.0)
     out = cli("sync", str(receiver), str(giver))
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("No clear link this time; that is common")
+    assert out.stdout.startswith("Your heart rates did not clearly rise and fall together this "
+                                 "time. That is common")
     assert "%" not in out.stdout
 
 

@@ -106,7 +106,8 @@ def test_demo_serves_every_page_and_every_file_they_link(
                 assert demo.poll() is None and time.monotonic() < deadline, \
                     "demo did not start: " + (tmp / "demo.log").read_text()
                 time.sleep(0.2)
-        queue = ["/", "/review", "/trends", "/docs", "/static/manifest.webmanifest"]
+        queue = ["/", "/review", "/trends", "/docs", "/docs/api", "/pair",
+                 "/static/manifest.webmanifest"]
         seen: set[str] = set()
         while queue:
             path = queue.pop()

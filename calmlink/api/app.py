@@ -47,20 +47,22 @@ GUARD_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "LAN mode: pair this device first"},
     403: {"description": "a state change or live feed from another origin"},
 }
-PAGES = {"/": "index.html", "/review": "review.html", "/trends": "trends.html", "/docs": "docs.html",
-         "/routines": "routines.html"}
+PAGES = {"/": "index.html", "/review": "review.html", "/trends": "trends.html", "/docs": "help.html",
+         "/docs/api": "api.html", "/routines": "routines.html"}
+"""Pages by path: /docs is the help page in the app's own theme; the API reference sits behind it."""
 
 
 def create_app(settings: Settings, source: HeartRateSource | None, store: Store, *,
                sources: SourceFactory | None = None, clock: Callable[[], float] | None = None,
                source_kind: str = "live", clock_rate: float = 1.0,
                autostart: bool = False, trusted_clients: set[str] | None = None,
-               giver: HeartRateSource | None = None) -> FastAPI:
+               giver: HeartRateSource | None = None, start_after_care: bool = False) -> FastAPI:
     """The app. ``source`` (if any) is attached at start-up as the receiver's; ``sources`` finds
     and connects straps from the page (default: the demo strap only); ``clock`` drives step timers
     (a simulator or replay may run it faster); ``autostart`` begins a session at once (the demo);
     ``trusted_clients`` are the addresses counted as this machine in LAN mode (default: loopback);
-    ``giver`` (partner mode) is attached as the giver's strap."""
+    ``giver`` (partner mode) is attached as the giver's strap; ``start_after_care`` (the demo): the
+    page starts the first session once the care points have been read, instead of ``autostart``."""
     mimetypes.init()  # reads the system's type files: done here, not on the event loop at first use
     mimetypes.add_type("application/manifest+json", ".webmanifest")
     hub = Hub()
@@ -70,6 +72,7 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
     controller = Controller(store, hub.publish, routines=routines, clock=clock,
                             default_profile=settings.profile, source_kind=source_kind,
                             clock_rate=clock_rate)
+    controller.start_after_care = start_after_care and source is not None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -15,13 +15,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from calmlink.api.security import LOOPBACK_CLIENTS, refuse
 from calmlink.api.viewers import COOKIE, Viewers
 
-OPEN_PATHS = {"/pair", "/api/pair", "/static/pair.js", "/static/common.js", "/static/style.css",
+OPEN_PATHS = {"/pair", "/api/pair", "/docs", "/static/pair.js", "/static/common.js", "/static/style.css",
               "/static/favicon.svg", "/static/manifest.webmanifest", "/static/icons/icon-192.png",
               "/static/icons/icon-512.png", "/static/icons/icon-maskable-512.png",
               "/static/icons/apple-touch-icon.png"}
 """Open before pairing: the pairing page, and what a browser fetches without cookies (the manifest
 and its icons, for "Add to Home Screen")."""
-PAGE_PATHS = {"/", "/review", "/trends", "/docs"}
+PAGE_PATHS = {"/", "/review", "/trends", "/docs", "/docs/api"}
 
 
 def cookie_header(token: str) -> bytes:

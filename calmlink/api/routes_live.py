@@ -50,6 +50,8 @@ class StartRequest(BaseModel):
     giver: str | None = Field(None, max_length=80,
                               description="The giver's name, when they wear a strap too")
     tried: TriedIn | None = Field(None, description="What the couple means to try")
+    without_readings: bool = Field(False, description="Run the routine with no strap connected "
+                                   "(asked for on purpose; a session with no beat is not kept)")
 
 
 class SnapshotModel(BaseModel):
@@ -65,6 +67,7 @@ class SnapshotModel(BaseModel):
     latest_hr: float | None
     lan: bool = False
     local: bool = True
+    start_after_care: bool = False
 
 
 @live_router.get("/api/status", response_model=SnapshotModel)
@@ -137,10 +140,19 @@ async def _run(call: Awaitable[SessionView | SessionSummary]) -> dict[str, Any]:
 
 @live_router.post("/api/session")
 async def start_session(request: Request, body: StartRequest) -> dict[str, Any]:
-    """Start a session for a receiver profile with a routine (its first step is the baseline)."""
+    """Start a session for a receiver profile with a routine (its first step is the baseline).
+    With no strap connected it starts only with ``without_readings`` (409 otherwise)."""
     tried = body.tried.tried() if body.tried is not None else None
-    return await _run(_controller(request).start_session(body.profile, body.routine, body.giver,
-                                                         tried))
+    return await _run(_controller(request).start_session(
+        body.profile, body.routine, body.giver, tried, without_readings=body.without_readings))
+
+
+@live_router.post("/api/session/clear")
+async def clear_summary(request: Request) -> dict[str, Any]:
+    """Put the finished session's summary away (New session): every device shows the connect
+    view, and so does a page loaded later."""
+    await _controller(request).clear_summary()
+    return {"cleared": True}
 
 
 @live_router.post("/api/session/next")

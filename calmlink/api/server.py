@@ -47,14 +47,14 @@ def build_server(settings: Settings, source: HeartRateSource | None,
                  sock: socket.socket | None = None, *, sources: SourceFactory | None = None,
                  accelerated: bool = False, source_kind: str = "live", autostart: bool = False,
                  trusted_clients: set[str] | None = None, giver: HeartRateSource | None = None,
-                 ) -> tuple[uvicorn.Server, socket.socket]:
+                 start_after_care: bool = False) -> tuple[uvicorn.Server, socket.socket]:
     """``accelerated``: step timers run at ``settings.speed`` (a simulator or replay)."""
     store = Store(settings.db_path)
     speed = settings.speed if accelerated else 1.0
     app = create_app(settings, source, store, sources=sources,
                      clock=lambda: time.monotonic() * speed, source_kind=source_kind,
                      clock_rate=speed, autostart=autostart, trusted_clients=trusted_clients,
-                     giver=giver)
+                     giver=giver, start_after_care=start_after_care)
     sock = sock or bind_socket(settings.host, settings.port)
     config = uvicorn.Config(app, log_level="warning", lifespan="on", ws=DenialAwareWebSockets,
                             ws_ping_interval=PING_INTERVAL_S, ws_ping_timeout=PING_TIMEOUT_S,

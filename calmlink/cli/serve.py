@@ -29,7 +29,7 @@ EXIT_NO_BLUETOOTH = 3
 
 
 def _serve(settings: Settings, *, device: str | None, simulate: bool, replay: Path | None,
-           open_browser: bool, banner: str, autostart: bool = False,
+           open_browser: bool, banner: str, start_after_care: bool = False,
            partner: tuple[float, float] | None = None) -> None:
     """``partner``: (coupling, lag) of a simulated pair instead of one simulated strap."""
     from calmlink.api.server import build_server
@@ -46,7 +46,7 @@ def _serve(settings: Settings, *, device: str | None, simulate: bool, replay: Pa
         server, sock = build_server(settings, source, sources=sources, accelerated=simulated,
                                     source_kind="simulated" if simulate
                                     else "replay" if replay is not None else "live",
-                                    autostart=autostart, giver=giver)
+                                    start_after_care=start_after_care, giver=giver)
     except OSError as exc:
         typer.echo(f"calmlink: cannot listen on {settings.host}:{settings.port}: {exc.strerror}. "
                    "Try another port with --port.", err=True)
@@ -83,16 +83,19 @@ def demo(
     partner: PartnerOpt = False,
     coupling: CouplingOpt = 0.5,
     lag: LagOpt = 2.0,
+    lan: LanOpt = False,
 ) -> None:
-    """Serve the live page on a simulated strap (no hardware needed). Its sessions go to a demo
-    file of their own (demo.sqlite3 in the data directory) unless --db says otherwise, so pretend
-    sessions never mix with real ones."""
-    settings = Settings.from_env(port=port, db=db, speed=speed, seed=seed, profile=profile)
+    """Serve the live page on a simulated strap (no hardware needed). The page shows the care
+    points first and starts a session once they are read. Its sessions go to a demo file of their
+    own (demo.sqlite3 in the data directory) unless --db says otherwise, so pretend sessions never
+    mix with real ones. With --lan, try pairing a phone on the home network."""
+    settings = Settings.from_env(port=port, db=db, speed=speed, seed=seed, profile=profile,
+                                 lan=lan or None, host="0.0.0.0" if lan else None)
     if settings.db is None:
         settings = replace(settings, db=settings.db_path.with_name("demo.sqlite3"))
     _serve(settings, device=None, simulate=True, replay=None, open_browser=not no_browser,
            banner="calmlink demo on " + ("two simulated straps" if partner else "a simulated strap"),
-           autostart=True, partner=(coupling, lag) if partner else None)
+           start_after_care=True, partner=(coupling, lag) if partner else None)
 
 
 def serve(

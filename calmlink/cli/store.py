@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
@@ -19,6 +19,14 @@ if TYPE_CHECKING:  # the store is imported when a command runs
     from calmlink.store.store import Store
 
 T = TypeVar("T")
+
+
+def local_time(stored: str) -> str:
+    """A stored time on this machine's clock (the system zone, ``TZ`` included), to the minute:
+    a time stored with another offset, or in UTC before offsets were kept, reads as local."""
+    from calmlink.store.db import instant
+
+    return instant(stored).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _with_store(db: Path, work: Callable[[Store], Coroutine[object, object, T]]) -> T:
@@ -50,13 +58,15 @@ def sessions(
         print("No sessions yet. Run calmlink demo, or calmlink import FILE --profile NAME.")
         return
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Column, Table
     from rich.text import Text
 
-    table = Table("id", "started", "receiver", "state", "minutes", "beats", "outcome", "tried")
+    # the time never wraps (an 80-column terminal squeezes what was tried instead)
+    table = Table("id", Column("started", no_wrap=True), "receiver", "state", "minutes", "beats",
+                  "outcome", "tried")
     for r in rows:
         tried = [str(v) for k, v in r.tried.items() if k != "tags" and v] + list(r.tried["tags"])
-        table.add_row(str(r.id), r.started_at.replace("T", " ")[:16], Text(r.profile), r.state,
+        table.add_row(str(r.id), local_time(r.started_at), Text(r.profile), r.state,
                       f"{(r.duration_s or 0) / 60:.1f}", str(r.n_beats), r.outcome or "",
                       Text(", ".join(tried)))
     Console().print(table)
@@ -129,8 +139,9 @@ def import_(
     file: Annotated[Path, typer.Argument(help="A recording in any format calmlink analyze reads.")],
     profile: Annotated[str, typer.Option(help="The receiver it belongs to.")],
     date: Annotated[str | None, typer.Option(
-        help="When it was recorded (ISO 8601; default: the recording's own start when the file "
-        "has one, else the file's modification time).")] = None,
+        help="When it was recorded (ISO 8601; without a zone it is this machine's local time; "
+        "default: the recording's own start when the file has one, else the file's modification "
+        "time).")] = None,
     giver_file: Annotated[Path | None, typer.Option(
         help="The giver's recording of the same session, on the same clock (a format with its "
         "own clock): imports one partner session.")] = None,
@@ -163,7 +174,7 @@ def import_(
         if override is not None and len(recordings) > 1:
             raise RRFileError(str(file), None, f"--date sets one date, but this file holds "
                               f"{len(recordings)} measurements, each with its own")
-        modified = datetime.fromtimestamp(file.stat().st_mtime, UTC)
+        modified = datetime.fromtimestamp(file.stat().st_mtime).astimezone()
     except RRFileError as exc:
         _fail(str(exc))
     except ValueError:
@@ -173,8 +184,8 @@ def import_(
         for warning in series.warnings:
             print(f"calmlink import: warning: {warning}", file=sys.stderr)
         started = override or series.start or modified
-        if started.tzinfo is None:
-            started = started.replace(tzinfo=UTC)
+        if started.tzinfo is None:  # a time without a zone is a local one (a naive datetime's
+            started = started.astimezone()  # astimezone() reads it on this machine's clock)
         beats, summary = formats.imported_beats(series, theirs, giver_name)
         ended = started + timedelta(seconds=max(series.duration_s, beats[-1].t if beats else 0.0))
         planned.append(ImportedSession(
@@ -191,7 +202,7 @@ def import_(
     for session_id, session, series in zip(ids, planned, recordings, strict=True):
         which = f" ({series.label})" if series.label else ""
         print(f"session {session_id}: {len(session.beats)} beats from {file.name}{pair}{which} "
-              f"for {name}, recorded {session.started_at}")
+              f"for {name}, recorded {local_time(session.started_at)}")
 
 
 def _fail(message: str) -> NoReturn:

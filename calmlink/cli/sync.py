@@ -41,6 +41,6 @@ def sync(
         print("calmlink sync: the recordings overlap too little on their clock to say anything "
               "(at least 40 s of both, at most a fifth of it missing, is needed)", file=sys.stderr)
         raise typer.Exit(2)
-    print(synchrony_sentence(result).capitalize() + ".")
+    print(synchrony_sentence(result))
     print(f"  {result.windows} windows of 30 s counted, {result.windows_skipped} skipped for missing "
           "signal. A relaxation proxy from heart rhythm; calmlink is not a medical device.")

@@ -15,7 +15,6 @@ import contextlib
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import replace
 
 from calmlink.live.acks import CommitAcks
 from calmlink.live.events import (
@@ -28,13 +27,12 @@ from calmlink.live.events import (
     Snapshot,
     StepMessage,
 )
+from calmlink.live.finish import begin, finish
 from calmlink.live.live_session import LiveSession, routine_view
-from calmlink.live.routine import DEFAULT_ROUTINE, snapshot
+from calmlink.live.routine import DEFAULT_ROUTINE
 from calmlink.live.routine_library import RoutineLibrary
-from calmlink.live.step_clock import StepClock
 from calmlink.live.straps import Straps
-from calmlink.review.partner import partner_summary
-from calmlink.review.summary import SessionSummary, summarize
+from calmlink.review.summary import SessionSummary
 from calmlink.sensors.models import ConnectionCause, HeartRateSample, HeartRateSource
 from calmlink.store.beat import Beat, Role
 from calmlink.store.store import Store
@@ -42,6 +40,10 @@ from calmlink.store.tried import Tried
 
 log = logging.getLogger(__name__)
 Publish = Callable[[Message], object]
+
+
+NO_STRAP_TO_START = ("no strap is connected: connect one first, or start the routine without "
+                     "readings")
 
 
 class SessionError(RuntimeError):
@@ -69,6 +71,8 @@ class Controller:
         self._ticker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._acks = CommitAcks(publish)
+        self.start_after_care = False
+        """The demo: the page starts its session once the care points have been read."""
 
     def now(self) -> float:
         return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
@@ -171,14 +175,19 @@ class Controller:
         self.publish(StepMessage(self.session_view()))
 
     async def start_session(self, profile: str | None = None, routine: str | None = None,
-                            giver: str | None = None, tried: Tried | None = None) -> SessionView:
+                            giver: str | None = None, tried: Tried | None = None, *,
+                            without_readings: bool = False) -> SessionView:
         """Start a session for the receiver ``profile`` with ``routine`` (its id or name; a file
         edited by hand counts at once); ``giver`` names the giver (partner mode: their sessions
         together are compared with each other, never with other couples); ``tried``: what the
-        couple means to try, kept with the session from its first moment."""
+        couple means to try, kept with the session from its first moment. With no strap attached
+        for the receiver it starts only ``without_readings`` (the routine alone: asked for on
+        purpose, never by a forgotten strap)."""
         async with self._lock, self.routines.lock:
             if self.session is not None:
                 raise SessionError("a session is already running: stop it first")
+            if Role.RECEIVER not in self.straps.roles and not without_readings:
+                raise SessionError(NO_STRAP_TO_START)
             await self.routines.refresh()
             chosen = self.routines.find(routine or DEFAULT_ROUTINE.id)
             if chosen is None:
@@ -187,18 +196,13 @@ class Controller:
             if not name:
                 raise SessionError("the receiver's profile needs a name")
             giver_name = (giver or "").strip() or None
-            session_id = await self.store.start_session(
-                name, chosen.name, self.connection.device, self.source_kind,
-                steps=[st.name for st in chosen.steps], giver=giver_name,
-                snapshot=snapshot(chosen), tried=tried)
-            now = self.now()
-            s = LiveSession(session_id, name, chosen,
-                            StepClock(tuple(st.duration_s for st in chosen.steps), now), now,
-                            giver=giver_name)
+            s = await begin(self.store, chosen, name, giver_name, device=self.connection.device,
+                            source_kind=self.source_kind, tried=tried, now=self.now())
             for role in self.straps.roles:
                 s.stream(role)
             self.session = s
             self.last_summary = None
+            self.start_after_care = False
             view = s.view(self.now())
             self.publish(StepMessage(view))
             return view
@@ -206,6 +210,14 @@ class Controller:
     def routine_in_use(self, routine_id: str) -> bool:
         """Whether the running session runs this routine (it cannot be changed under it)."""
         return self.session is not None and self.session.routine.id == routine_id
+
+    async def clear_summary(self) -> None:
+        """The end view was put away (New session): every device goes back to the connect view,
+        and a page loaded later does not show a finished session again."""
+        async with self._lock:
+            if self.session is None and self.last_summary is not None:
+                self.last_summary = None
+                self.publish(StepMessage(None))
 
     def _require(self) -> LiveSession:
         if self.session is None:
@@ -250,22 +262,8 @@ class Controller:
         s = self.session
         assert s is not None
         self.session = None
-        names = [st.name for st in s.routine.steps]
-        ids = [st.id for st in s.routine.steps]
-        giver = s.giver or "Giver"
-        partnered = any(b.role == Role.GIVER for b in s.beats)
-        earlier = await self.store.couple_beats(s.profile, giver, before=s.id) if partnered else []
-
-        def work() -> SessionSummary:  # numpy work: off the event loop
-            mine = summarize(s.beats, names, ids)
-            return replace(mine, session_id=s.id, profile=s.profile, routine=s.routine.name,
-                           state=state, partner=partner_summary(s.beats, names, giver, earlier,
-                                                                receiver_steps=mine.steps))
-
-        summary = await asyncio.to_thread(work)
+        summary = await finish(self.store, s, state)
         self.last_summary = summary
-        await self.store.finish_session(s.id, state, summary.to_dict(),
-                                        giver=giver if summary.partner is not None else None)
         self.publish(SessionEndMessage(summary))
         return summary
 
@@ -296,4 +294,5 @@ class Controller:
             session=self.session_view(), last_summary=self.last_summary,
             routines=tuple(routine_view(r) for r in self.routines.shelf.routines),
             clock_rate=self.clock_rate,
-            latest_hr=None if hr is None or math.isnan(hr) else hr, lan=lan, local=local)
+            latest_hr=None if hr is None or math.isnan(hr) else hr, lan=lan, local=local,
+            start_after_care=self.start_after_care)

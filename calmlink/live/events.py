@@ -108,6 +108,8 @@ class Snapshot:
     latest_hr: float | None
     lan: bool = False
     local: bool = True
+    start_after_care: bool = False
+    """The demo: the page starts its first session once the care points have been read."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,10 +59,10 @@ async def record(source: HeartRateSource, store: Store, *, profile: str, minutes
 
     controller = Controller(store, publish, clock=lambda: loop.time() * speed,
                             default_profile=profile, source_kind="recorded")
-    view = await controller.start_session(profile, giver="Giver" if giver is not None else None)
     await controller.attach(source)
     if giver is not None:
         await controller.attach(giver, Role.GIVER)
+    view = await controller.start_session(profile, giver="Giver" if giver is not None else None)
     try:
         await done.wait()
         if controller.session is not None and reached.is_set():

@@ -74,8 +74,9 @@ def imported_beats(series: RRSeries, giver: RRSeries | None = None, giver_name: 
         beats += _role_beats(giver, Role.GIVER, t0)
     beats.sort(key=lambda b: b.t)
     beats = [replace(b, beat_seq=i) for i, b in enumerate(beats)]
-    summary = summarize(beats, IMPORT_STEPS)
+    summary = summarize(beats, IMPORT_STEPS, settle_step=False)  # its first minute is a reference
     if giver is not None:
         summary = replace(summary, partner=partner_summary(beats, IMPORT_STEPS, giver_name,
-                                                           receiver_steps=summary.steps))
+                                                           receiver_steps=summary.steps,
+                                                           settle_step=False))
     return beats, summary

@@ -1,10 +1,12 @@
 """Partner mode after the session: how each partner settled, and whether their heart rhythms moved
 together more than chance would give, said the only ways it may be said.
 
-Wording (../shared/DESIGN.md): only when the session test passes, "in step for N of M minutes; by
-chance alone about K", with the steps where it happened; otherwise "no clear link this time; that is
-common and says nothing about how the massage went". Never a bare percentage, never a verdict on
-the couple, never a comparison between couples. The lag is stored, not shown.
+Wording (../shared/DESIGN.md, docs/words.md, made in :mod:`calmlink.review.words`): only when the
+session test passes, "Your heart rates rose and fell together for about 1 of 8 minutes; chance
+alone gives about half a minute.", with the steps where it happened on a line of their own;
+otherwise that they did not clearly rise and fall together, which is common and says nothing about
+how the massage went. Never a bare percentage, never a verdict on the couple, never a comparison
+between couples. The lag is stored, not shown.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from calmlink.review.summary import (
     overall_hr,
     step_summaries,
 )
+from calmlink.review.words import Together, both_sentence, together_sentence
 from calmlink.signal.synchrony import (
     DEFAULT_SYNCHRONY,
     Synchrony,
@@ -34,7 +37,6 @@ from calmlink.store.beat import Beat, Role
 MIN_PSEUDO_PAIRS = 3
 """Earlier sessions of the couple needed before the pseudo-pair test is run (and required)."""
 
-NO_CLEAR_LINK = "no clear link this time; that is common and says nothing about how the massage went"
 
 
 def beats_of(beats: Sequence[Beat], role: Role) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -68,19 +70,6 @@ def aligned_giver(other: Sequence[Beat], today: dict[int, float]) -> list[Beat]:
     return out
 
 
-def _both(r: StepSummary, g: StepSummary) -> str:
-    dr, dg = r.delta_hr_bpm, g.delta_hr_bpm
-    if dr is None or dg is None:
-        return f"{r.name}: not enough beats from both to compare."
-    dr, dg = round(dr), round(dg)  # decide on what people read
-    numbers = f"receiver {dr:+d} bpm, giver {dg:+d} bpm"
-    if dr <= -1 and dg <= -1:
-        return f"{r.name}: you both slowed down ({numbers})."
-    if dr >= 1 and dg >= 1:
-        return f"{r.name}: you both picked up ({numbers})."
-    return f"{r.name}: {numbers}."
-
-
 def _steps_in_step(s: Synchrony, starts: dict[int, float], names: list[str]) -> tuple[str, ...]:
     order = sorted(starts.items(), key=lambda kv: kv[1])
     found: list[str] = []
@@ -101,11 +90,13 @@ def _num(x: float | None, digits: int = 4) -> float | None:
 def partner_summary(beats: Sequence[Beat], step_names: list[str], giver: str = "Giver",
                     earlier: Sequence[Sequence[Beat]] = (),
                     config: SynchronyConfig = DEFAULT_SYNCHRONY,
-                    receiver_steps: Sequence[StepSummary] | None = None) -> PartnerSummary | None:
+                    receiver_steps: Sequence[StepSummary] | None = None,
+                    settle_step: bool = True) -> PartnerSummary | None:
     """The giver's settling and the pair test; None when the giver wore no strap. ``earlier``:
     the couple's earlier sessions' beats, for the pseudo-pair test (run from three on);
     ``receiver_steps``: the receiver's step summaries when the caller already has them (they are
-    not cheap: each step's breathing is a spectrum)."""
+    not cheap: each step's breathing is a spectrum); ``settle_step``: the first step was a settle
+    step (an imported pair's first minute is only a reference)."""
     giver_rows = [b for b in beats if b.role == Role.GIVER]
     if not giver_rows:
         return None
@@ -113,11 +104,13 @@ def partner_summary(beats: Sequence[Beat], step_names: list[str], giver: str = "
         receiver_steps = step_summaries([b for b in beats if b.role == Role.RECEIVER], step_names)
     g_steps = step_summaries(giver_rows, step_names)
     r_steps = {s.index: s for s in receiver_steps}
-    sentences = tuple(_both(r_steps[g.index], g) for g in g_steps[1:] if g.index in r_steps)
+    sentences = tuple(both_sentence(g.name, r_steps[g.index].delta_hr_bpm, g.delta_hr_bpm,
+                                    settle_step)
+                      for g in g_steps[1:] if g.index in r_steps)
     return PartnerSummary(
         giver=giver, baseline_hr_bpm=g_steps[0].mean_hr_bpm if g_steps and g_steps[0].index == 0
         else None, mean_hr_bpm=overall_hr(giver_rows), steps=g_steps, step_sentences=sentences,
-        synchrony=_report(beats, step_names, earlier, config))
+        synchrony=_report(beats, step_names, earlier, config), n_beats=len(giver_rows))
 
 
 def _report(beats: Sequence[Beat], names: list[str], earlier: Sequence[Sequence[Beat]],
@@ -145,15 +138,8 @@ def _report(beats: Sequence[Beat], names: list[str], earlier: Sequence[Sequence[
         steps_in_step=_steps_in_step(s, today, names) if passes else ())
 
 
-def _minutes(seconds: float) -> str:
-    return f"{seconds / 60.0:.1f}"
-
-
 def synchrony_sentence(s: Synchrony, passes: bool | None = None) -> str:
-    """What people read. ``passes`` overrides the session test alone (the pseudo-pair test must
-    pass too once a couple has earlier sessions)."""
-    if not (s.passes if passes is None else passes):
-        return NO_CLEAR_LINK
-    return (f"your heart rhythms moved together more than chance would give: in step for "
-            f"{_minutes(s.in_step_s)} of {_minutes(s.duration_s)} minutes; by chance alone about "
-            f"{_minutes(s.chance_in_step_s)}")
+    """What people read (review.words). ``passes`` overrides the session test alone (the
+    pseudo-pair test must pass too once a couple has earlier sessions)."""
+    return together_sentence(Together(s.in_step_s / 60.0, s.chance_in_step_s / 60.0,
+                                      s.duration_s / 60.0, s.passes if passes is None else passes))

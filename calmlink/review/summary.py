@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from calmlink.review.words import observations, outcome_word
 from calmlink.signal.gauge import settling_score
 from calmlink.signal.metrics import time_domain
 from calmlink.signal.spectral import MIN_WINDOW_S, spectrum
@@ -76,8 +77,11 @@ class PartnerSummary:
     mean_hr_bpm: float | None
     steps: tuple[StepSummary, ...]
     step_sentences: tuple[str, ...]
-    """One per step after the first: "Temples: you both slowed down (receiver -6 bpm, giver -3 bpm)"."""
+    """One per step after the first: "Temples: you both slowed down (receiver 6 bpm lower, giver
+    3 bpm lower than while settling)."."""
     synchrony: SynchronyReport | None
+    n_beats: int = 0
+    """The giver's beats (the session summary's ``n_beats`` is the receiver's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +93,8 @@ class SessionSummary:
     mean_hr_bpm: float | None
     rmssd_ms: float | None
     clean_share: float | None
-    outcome: str
+    outcome: str | None
+    """One word (docs/words.md), or None without a settle step to compare with."""
     steps: tuple[StepSummary, ...]
     observations: tuple[str, ...]
     session_id: int | None = None
@@ -102,6 +107,13 @@ class SessionSummary:
     def to_dict(self) -> dict[str, Any]:
         """The stored form (JSON in the sessions table)."""
         return asdict(self)
+
+    @classmethod
+    def empty(cls, profile: str, routine: str, state: str) -> SessionSummary:
+        """A routine that ran without one beat: nothing was kept (no session id)."""
+        return cls(n_beats=0, duration_s=0.0, baseline_hr_bpm=None, baseline_ln_rmssd=None,
+                   mean_hr_bpm=None, rmssd_ms=None, clean_share=None, outcome=None, steps=(),
+                   observations=(), profile=profile, routine=routine, state=state)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,22 +167,6 @@ def _metrics(rows: Sequence[Beat]) -> _Metrics:
 
 def _delta(a: float | None, b: float | None, digits: int) -> float | None:
     return None if a is None or b is None else round(a - b, digits)
-
-
-def outcome_word(steps: Sequence[StepSummary]) -> str:
-    """One word for the session list: how the later steps compare with the baseline step."""
-    later = [s for s in steps[1:] if s.delta_hr_bpm is not None]
-    if not later:
-        return "short"
-    tail = later[-2:]
-    hr = sum(s.delta_hr_bpm for s in tail if s.delta_hr_bpm is not None) / len(tail)
-    ln = [s.delta_ln_rmssd for s in tail if s.delta_ln_rmssd is not None]
-    score = settling_score(hr, sum(ln) / len(ln) if ln else None)
-    if score > 0.5:
-        return "settled"
-    if score < -0.5:
-        return "lively"
-    return "steady"
 
 
 def step_summaries(rows: Sequence[Beat], step_names: list[str],
@@ -227,10 +223,11 @@ def overall_hr(rows: Sequence[Beat]) -> float | None:
 
 
 def summarize(beats: Iterable[Beat], step_names: list[str],
-              step_ids: Sequence[str] | None = None) -> SessionSummary:
+              step_ids: Sequence[str] | None = None, settle_step: bool = True) -> SessionSummary:
     """The receiver's figures and, per step, the change in heart rate and ln RMSSD against the
-    settle step (the giver's side, in partner mode, is :func:`calmlink.review.partner.partner_summary`).
-    ``step_ids``: the routine's step ids, kept with each step."""
+    first step (the giver's side, in partner mode, is :func:`calmlink.review.partner.partner_summary`).
+    ``step_ids``: the routine's step ids, kept with each step. ``settle_step``: the first step was a
+    settle step (an imported recording's is not)."""
     rows = [b for b in beats if b.role == Role.RECEIVER]
     steps = step_summaries(rows, step_names, step_ids)
     base = steps[0] if steps and steps[0].index == 0 else None
@@ -243,31 +240,7 @@ def summarize(beats: Iterable[Beat], step_names: list[str],
         mean_hr_bpm=overall.mean_hr_bpm if overall else None,
         rmssd_ms=overall.rmssd_ms if overall else None,
         clean_share=overall.clean_share if overall else None,
-        outcome=outcome_word(steps),
+        outcome=outcome_word(steps, settle_step),
         steps=steps,
-        observations=tuple(observations(steps)),
+        observations=tuple(observations(steps, settle_step)),
     )
-
-
-def observations(steps: Sequence[StepSummary]) -> list[str]:
-    """The session's pattern in one plain sentence ("Heart rate fell step by step, 10 bpm lower by
-    the end than while settling, with more beat-to-beat variation."); the table has the detail."""
-    later = [s for s in steps[1:] if s.delta_hr_bpm is not None]
-    if not later:
-        return []
-    hr = [s.delta_hr_bpm for s in later if s.delta_hr_bpm is not None]
-    last = round(hr[-1])
-    steady_fall = sum(b - a <= 0.5 for a, b in zip([0.0, *hr], hr, strict=False)) >= 2 * len(hr) / 3
-    if last <= -1:
-        sentence = (f"Heart rate fell{' step by step' if steady_fall else ''}, {-last} bpm lower by "
-                    "the end than while settling")
-    elif last >= 1:
-        sentence = f"Heart rate rose, {last} bpm higher by the end than while settling"
-    else:
-        sentence = "Heart rate ended about where it was while settling"
-    ln = later[-1].delta_ln_rmssd
-    if ln is not None and ln >= 0.1:
-        sentence += ", with more beat-to-beat variation"
-    elif ln is not None and ln <= -0.1:
-        sentence += ", with less beat-to-beat variation"
-    return [sentence + "."]

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 
 from calmlink.review.couples import couple_trends
+from calmlink.review.words import during_word
+from calmlink.store.db import instant
 from calmlink.store.step_id import stored_step_id
 
 MIN_SESSIONS = 5
@@ -107,6 +109,7 @@ def step_response(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "delta_hr_bpm": round(hr, 2),
                     "delta_ln_rmssd": None if ln is None else round(ln, 3),
                     "during_score": round(statistics.fmean(scores), 3) if scores else None,
+                    "during_word": during_word(statistics.fmean(scores)) if scores else None,
                     "during_se": round(statistics.stdev(scores) / math.sqrt(len(scores)), 3)
                     if len(scores) > 1 else None,
                     "against_usual_curve": usual is not None})
@@ -128,7 +131,7 @@ def _standout(response: list[dict[str, Any]]) -> str | None:
 
 
 def frequency(started: list[str], now: datetime | None = None) -> dict[str, Any]:
-    times = sorted(datetime.fromisoformat(s) for s in started)
+    times = sorted(instant(s) for s in started)
     if not times:
         return {"sessions": 0, "last_28_days": 0, "per_week": 0.0}
     ref = now or max(times[-1], datetime.now(times[-1].tzinfo))

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from calmlink.sensors.discovery import FoundDevice
 
 DEMO_ADDRESS = "demo"
+DEMO_GIVER_ADDRESS = "demo-giver"
+"""The demo finds two straps, so partner mode can be tried without hardware too."""
 DEMO_NAME = "calmlink demo strap"
 GIVER_DEMO_NAME = "calmlink demo strap (giver)"
 
@@ -52,6 +54,8 @@ class SourceFactory:
 
     def connect(self, target: str | None) -> HeartRateSource:
         """What the page's connect button asks for: the demo strap, or a strap found by a scan."""
+        if target == DEMO_GIVER_ADDRESS:
+            return self.demo(for_giver=True)
         if target == DEMO_ADDRESS or not self.bluetooth:
             return self.demo()
         return self.strap(target)
@@ -60,7 +64,8 @@ class SourceFactory:
         from calmlink.sensors.discovery import FoundDevice
 
         if not self.bluetooth:
-            return [FoundDevice(DEMO_NAME, DEMO_ADDRESS, -40)]
+            return [FoundDevice(DEMO_NAME, DEMO_ADDRESS, -40),
+                    FoundDevice(GIVER_DEMO_NAME, DEMO_GIVER_ADDRESS, -58)]
         from calmlink.sensors.discovery import scan
 
         return await scan(timeout)

@@ -29,8 +29,21 @@ T = TypeVar("T")
 
 
 def now_iso() -> str:
-    """Now, as the store writes times: UTC, ISO 8601, to the second."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """Now, as the store writes times: ISO 8601 to the second, with this machine's UTC offset at
+    that moment ("2026-10-25T21:00:00+01:00"), so a time keeps the wall clock it was lived on and
+    the instant it was. Sort by the instant (SQLite's ``julianday()`` reads the offset), never by
+    the string: two offsets make string order wrong."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def instant(stored: str) -> datetime:
+    """A stored time as an aware datetime. Times the store wrote always carry an offset; one
+    without (written by hand, or by an old test) is read as UTC, as SQLite's ``julianday()`` reads
+    it, so sorting and reading agree."""
+    when = datetime.fromisoformat(stored)
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
 WriteFn = Callable[[sqlite3.Connection], Any]
 
 

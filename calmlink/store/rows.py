@@ -47,6 +47,9 @@ def profile_id(c: sqlite3.Connection, name: str) -> int:
 
 
 def mark_interrupted(c: sqlite3.Connection) -> list[int]:
+    # a session a crash left before its first beat was never a session (as at a normal end)
+    c.execute("DELETE FROM sessions WHERE state='active' AND n_beats=0 "
+              "AND NOT EXISTS (SELECT 1 FROM beats b WHERE b.session_id = sessions.id)")
     ids = [r[0] for r in c.execute("SELECT id FROM sessions WHERE state='active'")]
     c.execute("UPDATE sessions SET state='interrupted', ended_at=COALESCE(ended_at, ?) "
               "WHERE state='active'", (now_iso(),))

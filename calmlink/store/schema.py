@@ -84,7 +84,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE sessions ADD COLUMN giver TEXT;
     CREATE INDEX sessions_by_couple ON sessions(profile_id, giver, started_at);
     """,
-    # issue 22 (self-contained): a session keeps the routine it ran (a JSON snapshot: editing or
+    # version 6: a session keeps the routine it ran (a JSON snapshot: editing or
     # deleting the routine never changes its review; NULL for sessions stored before) and what
     # the couple tried: one row per choice (hands, pressure, position, sound) and per free tag
     """
@@ -103,6 +103,15 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX session_tried_one_choice ON session_tried(session_id, kind)
         WHERE kind <> 'tag';
     CREATE INDEX session_tried_by_value ON session_tried(kind, value);
+    """,
+    # version 7: times carry the UTC offset they were lived at, so sessions sort by the instant they
+    # started (julianday() reads the offset; the UTC times stored before read as they always did)
+    """
+    DROP INDEX sessions_by_profile;
+    CREATE INDEX sessions_by_profile ON sessions(profile_id, julianday(started_at));
+    DROP INDEX sessions_by_couple;
+    CREATE INDEX sessions_by_couple ON sessions(profile_id, giver, julianday(started_at));
+    CREATE INDEX sessions_by_start ON sessions(julianday(started_at));
     """,
 ]
 

@@ -49,6 +49,8 @@ _SESSION_SELECT = (
     "s.state, s.notes, s.n_beats, s.duration_s, s.outcome, s.giver "
     "FROM sessions s JOIN profiles p ON p.id = s.profile_id"
 )
+_NEWEST_FIRST = "julianday(s.started_at) DESC, s.id DESC"
+"""By the instant a session started: stored times carry offsets, so their strings do not sort."""
 RATING_FIELDS = ("rating_receiver_before", "rating_receiver_after", "rating_giver_before",
                  "rating_giver_after")
 
@@ -210,11 +212,10 @@ class Store:
     async def list_sessions(self, profile: str | None = None, limit: int = 1000) -> list[SessionRow]:
         def fn(c: sqlite3.Connection) -> list[SessionRow]:
             if profile is None:
-                found = c.execute(f"{_SESSION_SELECT} ORDER BY s.started_at DESC, s.id DESC LIMIT ?",
-                                  (limit,))
+                found = c.execute(f"{_SESSION_SELECT} ORDER BY {_NEWEST_FIRST} LIMIT ?", (limit,))
             else:
                 found = c.execute(f"{_SESSION_SELECT} WHERE p.name=? "
-                                  "ORDER BY s.started_at DESC, s.id DESC LIMIT ?", (profile, limit))
+                                  f"ORDER BY {_NEWEST_FIRST} LIMIT ?", (profile, limit))
             out = [SessionRow(**dict(r)) for r in found]
             tried = read_tried(c, [r.id for r in out])
             return [replace(r, tried=as_dict(tried[r.id])) for r in out]
@@ -253,7 +254,7 @@ class Store:
             ids = [r[0] for r in c.execute(
                 "SELECT s.id FROM sessions s JOIN profiles p ON p.id = s.profile_id "
                 "WHERE p.name=? AND s.giver=? AND s.id<? AND s.state='completed' "
-                "ORDER BY s.started_at DESC, s.id DESC LIMIT ?", (profile, giver, before, limit))]
+                f"ORDER BY {_NEWEST_FIRST} LIMIT ?", (profile, giver, before, limit))]
             return [rows.beats(c, sid) for sid in ids]
         return await self.db.read(fn)
 
@@ -271,7 +272,8 @@ class Store:
             found = c.execute(
                 "SELECT s.id, s.started_at, s.state, s.summary, s.giver, s.duration_s, s.routine "
                 "FROM sessions s JOIN profiles p ON p.id = s.profile_id "
-                "WHERE p.name=? AND s.summary IS NOT NULL ORDER BY s.started_at, s.id", (profile,))
+                "WHERE p.name=? AND s.summary IS NOT NULL ORDER BY julianday(s.started_at), s.id",
+                (profile,))
             out = [{"id": r["id"], "started_at": r["started_at"], "state": r["state"],
                     "summary": json.loads(r["summary"]), "giver": r["giver"],
                     "duration_s": r["duration_s"], "routine": r["routine"]} for r in found]

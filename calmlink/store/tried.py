@@ -176,6 +176,6 @@ class TriedStore:
                 "SELECT t.value, COUNT(*), MAX(s.started_at) FROM session_tried t "
                 "JOIN sessions s ON s.id = t.session_id JOIN profiles p ON p.id = s.profile_id "
                 "WHERE p.name=? AND t.kind='tag' GROUP BY t.value "
-                "ORDER BY COUNT(*) DESC, MAX(s.started_at) DESC, t.value", (profile,))
+                "ORDER BY COUNT(*) DESC, MAX(julianday(s.started_at)) DESC, t.value", (profile,))
             return [TagUse(str(r[0]), int(r[1]), str(r[2])) for r in rows]
         return await self.db.read(fn)

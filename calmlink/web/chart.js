@@ -1,17 +1,20 @@
-// A small chart of the last minutes: the receiver's heart rate and gauge, and the giver's heart rate
-// when they wear a strap; pinned axes, sliding window. Roles have their own beat times, so each
-// point carries one role's values and lines span the other's.
+// A small chart of the last minutes: the receiver's heart rate and gauge, and the giver's heart
+// rate (dashed, its own colour) when they wear a strap; pinned axes with titles, sliding window,
+// and a legend of exactly the traces drawn. Roles have their own beat times, so each point
+// carries one role's values and lines span the other's.
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
-import { mmssAxis, palette } from "./common.js";
+import { mmssAxis, palette, showLegend } from "./common.js";
 
 const WINDOW_S = 300;
+const SERIES = ["hr", "gauge", "giver"];
 
-export function createChart(el) {
+export function createChart(el, legend) {
   const data = [[], [], [], []]; // t, receiver HR, gauge, giver HR
+  const seen = new Set();
   let plot = null;
 
   function size() {
-    return { width: Math.max(280, el.clientWidth || 320), height: 140 };
+    return { width: Math.max(200, el.clientWidth || 300), height: 160 };
   }
 
   function ensure() {
@@ -23,13 +26,13 @@ export function createChart(el) {
       cursor: { show: false },
       scales: { x: { time: false }, hr: { range: [40, 120] }, g: { range: [0, 100] } },
       axes: [
-        { stroke: c.muted, grid: { show: false }, values: mmssAxis },
-        { scale: "hr", stroke: c.muted, grid: { stroke: c.track } },
-        { scale: "g", side: 1, stroke: c.muted, grid: { show: false } },
+        { stroke: c.muted, grid: { show: false }, values: mmssAxis, label: "min:s", labelSize: 18, size: 34 },
+        { scale: "hr", stroke: c.muted, grid: { stroke: c.track }, label: "bpm", labelSize: 18, size: 36 },
+        { scale: "g", side: 1, stroke: c.muted, grid: { show: false }, label: "proxy 0–100", labelSize: 18, size: 36 },
       ],
       series: [{}, { scale: "hr", stroke: c.steady, width: 1.5, spanGaps: true },
-               { scale: "g", stroke: c.calm, width: 2, spanGaps: true },
-               { scale: "hr", stroke: c.giver, width: 1, spanGaps: true }],
+               { scale: "g", stroke: c.calm, width: 2.5, spanGaps: true },
+               { scale: "hr", stroke: c.giver, width: 1.5, dash: [6, 4], spanGaps: true }],
     }, data, el);
   }
 
@@ -37,7 +40,13 @@ export function createChart(el) {
     let i = data[0].length;
     while (i > 0 && data[0][i - 1] > t) i -= 1; // the other role's beats may arrive a little late
     data[0].splice(i, 0, t);
-    values.forEach((v, k) => data[k + 1].splice(i, 0, v));
+    values.forEach((v, k) => {
+      data[k + 1].splice(i, 0, v);
+      if (v !== null && v !== undefined && !seen.has(SERIES[k])) {
+        seen.add(SERIES[k]);
+        showLegend(legend, SERIES.filter((s) => seen.has(s)), el);
+      }
+    });
     while (data[0].length && data[0][0] < data[0][data[0].length - 1] - WINDOW_S) data.forEach((d) => d.shift());
     ensure();
     if (plot) plot.setData(data);
@@ -46,7 +55,12 @@ export function createChart(el) {
   return {
     push(t, hr, gauge) { add(t, [hr, gauge, null]); },
     pushGiver(t, hr) { add(t, [null, null, hr]); },
-    reset() { data.forEach((d) => d.splice(0)); if (plot) plot.setData(data); },
-    resize() { if (plot) plot.setSize(size()); },
+    reset() {
+      data.forEach((d) => d.splice(0));
+      seen.clear();
+      showLegend(legend, [], el);
+      if (plot) plot.setData(data);
+    },
+    resize() { if (plot) plot.setSize(size()); else ensure(); },
   };
 }

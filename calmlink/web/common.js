@@ -1,6 +1,8 @@
-// What every page shares: element lookup, text-only elements, numbers, the m:ss clock, requests that
-// show the server's own error, the palette from CSS variables, and the per-step table. Figures come
-// from the server; pages only draw them.
+// What every page shares: element lookup, text-only elements, numbers with their units, times in
+// the browser's own zone, requests that show the server's own error, the palette from CSS
+// variables, the per-step tables and the partner sentence. Figures and words come from the
+// server; pages only draw them (the partner sentence follows review/words.py's rule, held
+// together by a browser test).
 
 export const $ = (id) => document.getElementById(id);
 
@@ -15,7 +17,9 @@ export function el(tag, text = "", className = "") {
 // A number with its unit, "–" when there is none; signed puts "+" before a positive change.
 export function fmt(x, digits = 0, unit = "", signed = false) {
   if (x === null || x === undefined) return "–";
-  return `${signed && x > 0 ? "+" : ""}${x.toFixed(digits)}${unit}`;
+  const shown = x.toFixed(digits);
+  const zero = Number(shown) === 0;
+  return `${signed && x > 0 && !zero ? "+" : ""}${zero ? (0).toFixed(digits) : shown.replace("-", "−")}${unit}`;
 }
 
 // "1 session", "2 sessions".
@@ -29,12 +33,34 @@ export function mmss(seconds) {
 // uPlot axis values in m:ss.
 export const mmssAxis = (u, values) => values.map(mmss);
 
+// A stored time (ISO 8601 with its offset; one without is UTC, as the store sorts it) shown on
+// the browser's own clock and calendar.
+const WHEN = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short",
+  year: "numeric", hour: "2-digit", minute: "2-digit" });
+export const instant = (iso) => new Date(/([zZ]|[+-]\d\d:?\d\d)$/.test(iso) ? iso : `${iso}Z`);
+export const when = (iso) => WHEN.format(instant(iso));
+export function localDay(date) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+export function timeElement(iso) {
+  const t = el("time", when(iso));
+  t.dateTime = instant(iso).toISOString();
+  return t;
+}
+
 // The palette, read from the stylesheet's variables: colours live in CSS only.
 export function palette() {
   const css = getComputedStyle(document.documentElement);
   const read = (name) => css.getPropertyValue(name).trim();
   return { muted: read("--muted"), track: read("--track"), calm: read("--calm"), steady: read("--steady"),
            warn: read("--warn"), giver: read("--giver"), band: read("--band"), bandEdge: read("--band-edge") };
+}
+
+// Show exactly the legend entries of the traces a chart draws (data-series on each entry).
+export function showLegend(legend, shown, chartBox) {
+  for (const li of legend.querySelectorAll("li[data-series]")) li.hidden = !shown.includes(li.dataset.series);
+  chartBox.dataset.series = shown.join(" ");
 }
 
 // JSON in, JSON out; a refused request throws with the server's own explanation.
@@ -52,23 +78,71 @@ export async function request(method, path, body) {
 export const get = (path) => request("GET", path);
 export const post = (path, body = {}) => request("POST", path, body);
 
-// Partner mode's one sentence about the two heart rhythms, as the server worded it (with the steps
-// where they moved together, only when the whole session passed the test).
+// The partner sentence, case by case, first match wins: the same table as review/words.py's
+// TOGETHER_CASES (a new outcome of the test is one more row in both).
+function aboutMinutes(m) {
+  if (m < 0.25) return "a few seconds";
+  if (m < 0.75) return "half a minute";
+  const whole = Math.floor(m + 0.5);
+  return whole === 1 ? "1 minute" : `${whole} minutes`;
+}
+function togetherSentence(s) {
+  const [inStep, chance, total] = [s.in_step_s / 60, s.chance_in_step_s / 60, Math.floor(s.duration_s / 60 + 0.5)];
+  let shown = aboutMinutes(inStep);
+  let chanceText = aboutMinutes(chance);
+  if (shown === chanceText) [shown, chanceText] = [inStep.toFixed(1), `${chance.toFixed(1)} minutes`];
+  else if (inStep >= 0.75) shown = String(Math.floor(inStep + 0.5));
+  const part = /^\d/.test(shown) ? `${shown} of ${total} minutes` : `${shown} out of ${total} minutes`;
+  return `Your heart rates rose and fell together for about ${part}; chance alone gives about ${chanceText}.`;
+}
+const TOGETHER_CASES = [
+  [(s) => !s, () => "Too little of both heart rhythms to compare this time."],
+  [(s) => !s.passes, () => "Your heart rates did not clearly rise and fall together this time. " +
+    "That is common, and says nothing about how the massage went."],
+  [() => true, togetherSentence],
+];
 export function synchronySentence(sync) {
-  if (!sync) return "Too little of both heart rhythms to compare this time.";
-  const where = sync.passes && sync.steps_in_step.length ? ` (${sync.steps_in_step.join(", ")})` : "";
-  return `${sync.sentence[0].toUpperCase()}${sync.sentence.slice(1)}${where}.`;
+  return TOGETHER_CASES.find(([applies]) => applies(sync))[1](sync);
+}
+// The steps where it happened, a line of their own (only when the session passed the test).
+export function synchronySteps(sync) {
+  return sync && sync.passes && sync.steps_in_step.length
+    ? `Steps where it happened: ${sync.steps_in_step.join(", ")}.` : "";
 }
 
-// The per-step table of a session summary: heart rate and ln RMSSD against the settle step.
-export function fillStepsTable(tbody, steps) {
+// Beat-to-beat variation against settling, in percent: what a change of ln RMSSD means.
+export const variationPct = (dln) => (dln === null || dln === undefined ? null : 100 * Math.expm1(dln));
+
+function cell(text, label) {
+  const td = el("td", text);
+  td.dataset.label = label;
+  return td;
+}
+
+// The per-step table of a summary in plain words: heart rate, its change against settling, the
+// change of beat-to-beat variation in percent and the breathing pace. ``details`` (optional) gets
+// the technical names: RMSSD, the ln RMSSD change, the share of clean beats.
+export function fillStepsTable(tbody, steps, details = null) {
   tbody.replaceChildren(...steps.map((s) => {
     const tr = el("tr");
-    tr.append(el("td", s.name), el("td", fmt(s.mean_hr_bpm, 0, " bpm")),
-      el("td", s.index === 0 ? "baseline" : fmt(s.delta_hr_bpm, 1, " bpm", true)),
-      el("td", s.index === 0 ? "baseline" : fmt(s.delta_ln_rmssd, 2, "", true)),
-      el("td", s.breathing_bpm === null || s.breathing_bpm === undefined ? "–" : `${Math.round(s.breathing_bpm)} a minute`),
-      el("td", s.clean_share === null || s.clean_share === undefined ? "–" : `${Math.round(s.clean_share * 100)}%`));
+    const first = s.index === 0;
+    const name = el("th", s.name);
+    name.scope = "row";
+    tr.append(name, cell(fmt(s.mean_hr_bpm, 0, " bpm"), "Heart rate"),
+      cell(first ? "starting point" : fmt(s.delta_hr_bpm, 0, " bpm", true), "Against settling"),
+      cell(first ? "starting point" : fmt(variationPct(s.delta_ln_rmssd), 0, "%", true), "Beat-to-beat variation"),
+      cell(s.breathing_bpm === null || s.breathing_bpm === undefined ? "not clear"
+        : `${Math.round(s.breathing_bpm)} breaths a minute`, "Breathing"));
+    return tr;
+  }));
+  if (!details) return;
+  details.replaceChildren(...steps.map((s) => {
+    const tr = el("tr");
+    const name = el("th", s.name);
+    name.scope = "row";
+    tr.append(name, cell(fmt(s.rmssd_ms, 0, " ms"), "RMSSD"),
+      cell(s.index === 0 ? "reference" : fmt(s.delta_ln_rmssd, 2, "", true), "ln RMSSD change"),
+      cell(s.clean_share === null || s.clean_share === undefined ? "–" : `${Math.round(s.clean_share * 100)}%`, "Clean beats"));
     return tr;
   }));
 }

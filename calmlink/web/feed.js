@@ -1,10 +1,13 @@
 // The live feed: one WebSocket that reconnects by itself and resumes from the last seq it saw,
-// so no message is shown twice and none is missed while the server keeps its history.
+// so no message is shown twice and none is missed while the server keeps its history. Its state
+// is "connecting" until the first open, "open", then "reconnecting" only after a connection was
+// lost (never before one existed).
 export function openFeed(onMessage, onState) {
   let seq = null;
   let epoch = null;
   let delay = 300;
   let socket = null;
+  let opened = false;
 
   function connect() {
     const params = new URLSearchParams();
@@ -14,7 +17,7 @@ export function openFeed(onMessage, onState) {
     }
     const proto = location.protocol === "https:" ? "wss:" : "ws:";
     socket = new WebSocket(`${proto}//${location.host}/ws/live?${params}`);
-    socket.addEventListener("open", () => { delay = 300; onState("open"); });
+    socket.addEventListener("open", () => { delay = 300; opened = true; onState("open"); });
     socket.addEventListener("message", (ev) => {
       const msg = JSON.parse(ev.data);
       if (msg.type === "snapshot") {
@@ -27,12 +30,13 @@ export function openFeed(onMessage, onState) {
       onMessage(msg);
     });
     socket.addEventListener("close", () => {
-      onState("closed");
+      onState(opened ? "reconnecting" : "connecting");
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 3000);
     });
   }
 
+  onState("connecting");
   connect();
   return { get seq() { return seq; }, get epoch() { return epoch; } };
 }

@@ -1,4 +1,5 @@
 // The semicircle gauge. CSS eases each move over about a second (none with reduced motion).
+// Withheld (no data yet, calibrating, signal paused) it draws only its track: no dots.
 export function createGauge(svg, fill) {
   return {
     set(value) {

@@ -1,66 +1,108 @@
-// Review: the session list and one session's charts, steps, notes and ratings. Figures come from
-// the server; the page only draws them.
+// Review: the session list and one session's chart, steps, notes and ratings. Figures and words
+// come from the server; the page only draws them, times on the browser's own clock.
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
-import { $, el, fillStepsTable, fmt, get, mmssAxis, palette, request, synchronySentence } from "./common.js";
+import { $, el, fillStepsTable, fmt, get, mmss, mmssAxis, palette, request, showLegend,
+         synchronySentence, synchronySteps, timeElement, when } from "./common.js";
 
 const RATINGS = [
   ["rating_receiver_before", "Receiver, before"], ["rating_receiver_after", "Receiver, after"],
   ["rating_giver_before", "Giver, before"], ["rating_giver_after", "Giver, after"],
 ];
+const SCALE = { 1: "1, not at all", 2: "2", 3: "3", 4: "4", 5: "5, very" };
 let current = null;
 let plot = null;
+
+function cell(content, label) {
+  const td = el("td");
+  td.dataset.label = label;
+  td.append(content);
+  return td;
+}
 
 async function showList() {
   $("list-view").hidden = false;
   $("session-view").hidden = true;
   const sessions = await get("/api/sessions");
   $("empty").hidden = sessions.length > 0;
+  $("sessions-table").hidden = sessions.length === 0;
   $("sessions").replaceChildren(...sessions.map((s) => {
     const tr = el("tr");
-    const link = el("a", s.started_at.replace("T", " ").slice(0, 16));
+    const link = el("a");
+    link.append(timeElement(s.started_at));
     link.href = `#session-${s.id}`;
-    tr.append(el("td"), el("td", s.profile), el("td", fmt((s.duration_s || 0) / 60, 1)),
-              el("td", s.state === "completed" ? (s.outcome || "") : s.state));
-    tr.firstChild.append(link);
+    const head = el("th");
+    head.scope = "row";
+    head.append(link);
+    const outcome = s.state === "interrupted" ? "interrupted" : (s.outcome || "not compared");
+    tr.append(head, cell(s.profile, "Receiver"),
+              cell(`${Math.max(0, Math.round((s.duration_s || 0) / 60))} min`, "Length"),
+              cell(outcome, "Outcome"));
     return tr;
   }));
   document.body.dataset.loaded = "list";
 }
 
-function drawChart(beats, steps) {
+// Thin lines where each step begins, drawn on the chart itself.
+function stepLines(starts, colour) {
+  return { hooks: { draw: [(u) => {
+    const { ctx } = u;
+    ctx.save();
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 1;
+    ctx.setLineDash([]);
+    for (const t of starts.slice(1)) {
+      const x = Math.round(u.valToPos(t, "x", true));
+      ctx.beginPath();
+      ctx.moveTo(x, u.bbox.top);
+      ctx.lineTo(x, u.bbox.top + u.bbox.height);
+      ctx.stroke();
+    }
+    ctx.restore();
+  }] } };
+}
+
+function drawChart(beats, steps, names) {
   const box = $("session-chart");
   box.replaceChildren();
   const c = palette();
-  const t = [], hr = [], gauge = [], rmssd = [], giver = [];
+  const t = [], hr = [], gauge = [], giver = [];
   for (const b of beats) { // beats come in the order they were scored: sort the two roles' times
     const clean = b.artifact ? null : b.hr_bpm;
     t.push(b.t);
-    if (b.role === "giver") { hr.push(null); gauge.push(null); rmssd.push(null); giver.push(clean); }
-    else { hr.push(clean); gauge.push(b.gauge); rmssd.push(b.rmssd_ms); giver.push(null); }
+    if (b.role === "giver") { hr.push(null); gauge.push(null); giver.push(clean); }
+    else { hr.push(clean); gauge.push(b.gauge); giver.push(null); }
   }
   const order = t.map((_, i) => i).sort((a, b) => t[a] - t[b]);
   const sorted = (xs) => order.map((i) => xs[i]);
+  const has = (xs) => xs.some((v) => v !== null && v !== undefined);
+  showLegend($("session-legend"), ["hr", "gauge", "giver"].filter((_, i) => has([hr, gauge, giver][i])), box);
   plot = new uPlot({
-    width: Math.max(300, box.clientWidth || 600), height: 220,
+    width: Math.max(200, box.clientWidth || 600), height: 220,
     legend: { show: false }, cursor: { show: false },
     scales: { x: { time: false }, g: { range: [0, 100] } },
     axes: [
-      { stroke: c.muted, grid: { show: false }, values: mmssAxis },
-      { scale: "hr", stroke: c.muted, grid: { stroke: c.track } },
-      { scale: "g", side: 1, stroke: c.muted, grid: { show: false } },
+      { stroke: c.muted, grid: { show: false }, values: mmssAxis, label: "min:s", labelSize: 18, size: 34 },
+      { scale: "hr", stroke: c.muted, grid: { stroke: c.track }, label: "bpm", labelSize: 18, size: 36 },
+      { scale: "g", side: 1, stroke: c.muted, grid: { show: false }, label: "proxy 0–100", labelSize: 18, size: 36 },
     ],
     series: [{}, { scale: "hr", stroke: c.steady, width: 1.5 },
-             { scale: "g", stroke: c.calm, width: 2 },
-             { scale: "hr", stroke: c.warn, width: 1, dash: [4, 4] },
-             { scale: "hr", stroke: c.giver, width: 1 }].map((s, i) => (i ? { ...s, spanGaps: true } : s)),
-  }, [sorted(t), sorted(hr), sorted(gauge), sorted(rmssd), sorted(giver)], box);
-  const total = beats.length ? beats[beats.length - 1].t - beats[0].t : 1;
-  $("step-bands").replaceChildren(...steps.map((s) => {
-    const li = el("li", s.name);
-    li.dataset.width = String(Math.max(4, Math.round(100 * (s.duration_s || 0) / Math.max(total, 1))));
-    li.style.flexGrow = li.dataset.width;
-    return li;
-  }));
+             { scale: "g", stroke: c.calm, width: 2.5 },
+             { scale: "hr", stroke: c.giver, width: 1.5, dash: [6, 4] }].map((s, i) => (i ? { ...s, spanGaps: true } : s)),
+    plugins: [stepLines(steps.map((s) => s.start_s || 0), c.bandEdge)],
+  }, [sorted(t), sorted(hr), sorted(gauge), sorted(giver)], box);
+  $("step-bands").replaceChildren(...steps.map((s) => el("li", `${mmss(s.start_s || 0)} ${names[s.index] || s.name}`)));
+}
+
+function ratingField(key, label, value) {
+  const wrap = el("label", label, "field");
+  const select = el("select");
+  select.id = key;
+  const none = el("option", "not rated");
+  none.value = "";
+  select.append(none, ...Object.entries(SCALE).map(([n, text]) => { const o = el("option", text); o.value = n; return o; }));
+  select.value = value ? String(value) : "";
+  wrap.append(select);
+  return wrap;
 }
 
 async function showSession(id) {
@@ -68,32 +110,36 @@ async function showSession(id) {
   current = s;
   $("list-view").hidden = true;
   $("session-view").hidden = false;
-  $("session-title").textContent = `${s.profile}, ${s.started_at.replace("T", " ").slice(0, 16)}`;
+  $("session-title").replaceChildren(`${s.profile} · `, timeElement(s.started_at));
+  document.title = `calmlink · ${s.profile}, ${when(s.started_at)}`;
   const summary = s.summary || { steps: [], observations: [] };
-  $("session-meta").textContent = `${s.routine} · ${fmt((s.duration_s || 0) / 60, 1)} min · ` +
-    `${s.n_beats} beats · ${s.state}${summary.outcome ? ` · ${summary.outcome}` : ""}` +
-    (s.device ? ` · ${s.device}` : ""); // the strap, or the file and sensor it was imported from
-  $("session-observations").replaceChildren(...(summary.observations || []).map((o) => el("li", o)));
-  fillStepsTable($("session-steps"), summary.steps);
   const partner = summary.partner;
+  const word = s.state === "interrupted" ? "interrupted" : summary.outcome;
+  $("session-meta").textContent = [s.routine, `${fmt((s.duration_s || 0) / 60, 0)} minutes`, word,
+    s.device].filter(Boolean).join(" · "); // the strap, or the file and sensor it was imported from
+  const mine = summary.n_beats ?? s.n_beats;
+  $("session-beats").textContent = partner
+    ? `${mine} beats from ${s.profile}, ${partner.n_beats ?? s.n_beats - mine} from ${partner.giver}.`
+    : `${mine} beats.`;
+  $("legend-hr").textContent = partner ? `${s.profile}'s heart rate (bpm)` : "heart rate (bpm)";
+  if (partner) $("legend-giver").textContent = `${partner.giver}'s heart rate (bpm)`;
+  $("session-observations").replaceChildren(...(summary.observations || []).map((o) => el("li", o)));
+  fillStepsTable($("session-steps"), summary.steps, $("session-steps-details"));
   $("partner-review").hidden = !partner;
   if (partner) {
     $("review-sync").textContent = synchronySentence(partner.synchrony);
+    $("review-sync-steps").textContent = synchronySteps(partner.synchrony);
+    $("review-sync-steps").hidden = !$("review-sync-steps").textContent;
     $("review-partner-sentences").replaceChildren(...partner.step_sentences.map((o) => el("li", o)));
+    $("giver-caption").textContent = `${partner.giver}, the giver, step by step against their own settling`;
+    $("receiver-caption").textContent = `${s.profile}, the receiver, step by step against settling`;
     fillStepsTable($("giver-steps"), partner.steps);
   }
   $("notes").value = s.notes || "";
-  $("ratings").replaceChildren(...RATINGS.map(([key, label]) => {
-    const wrap = el("label", `${label} `);
-    const select = el("select");
-    select.id = key;
-    select.append(el("option", "–"), ...[1, 2, 3, 4, 5].map((n) => el("option", String(n))));
-    select.value = s.ratings[key] ? String(s.ratings[key]) : "–";
-    wrap.append(select);
-    return wrap;
-  }));
-  for (const fmtName of ["csv", "json", "rr"]) $(`export-${fmtName}`).href = `/api/sessions/${id}/export?format=${fmtName}`;
-  drawChart(s.beats, summary.steps);
+  $("ratings").querySelectorAll("label").forEach((l) => l.remove());
+  $("ratings").append(...RATINGS.map(([key, label]) => ratingField(key, label, s.ratings[key])));
+  for (const kind of ["csv", "json", "rr"]) $(`export-${kind}`).href = `/api/sessions/${id}/export?format=${kind}`;
+  drawChart(s.beats, summary.steps, s.step_names || []);
   document.body.dataset.loaded = "session";
 }
 
@@ -103,7 +149,7 @@ $("notes-form").addEventListener("submit", async (ev) => {
   const body = { notes: $("notes").value };
   for (const [key] of RATINGS) {
     const v = $(key).value;
-    if (v !== "–") body[key] = Number(v);
+    if (v) body[key] = Number(v);
   }
   try { await request("PATCH", `/api/sessions/${current.id}`, body); $("saved").textContent = "Saved."; }
   catch (err) { $("saved").textContent = err.message; }

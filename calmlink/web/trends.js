@@ -1,41 +1,95 @@
-// Trends per receiver: baselines against the personal normal range, response per step, frequency.
+// Trends per receiver: where each session started against their normal range, what each step
+// does, how often. Only what is drawn is named; the axes fit what there is (a single session
+// sits in the middle of a few days, not at the edge of years).
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
-import { $, el, fmt, get, palette, plural, request } from "./common.js";
+import { $, el, fmt, get, instant, localDay, palette, plural, request, showLegend,
+         variationPct } from "./common.js";
 
-function chart(box, rows, label) {
+const DAY_S = 86400;
+const DAY = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" }); // the reader's own
+const dayTicks = (u, ticks) => ticks.map((t) => DAY.format(new Date(t * 1000)));
+const quiet = { show: false };
+
+function padded(min, max, least) {
+  const pad = Math.max(least, (max - min) * 0.08);
+  return [min - pad, max + pad];
+}
+
+const plots = new Map();
+window.addEventListener("resize", () => {
+  for (const [box, plot] of plots) if (box.clientWidth) plot.setSize({ width: box.clientWidth, height: 180 });
+});
+
+function chart(box, legend, rows, toShown, unitPad) {
   box.replaceChildren();
+  plots.delete(box);
   if (!rows.length) return;
   const c = palette();
-  const x = rows.map((r) => Date.parse(r.started_at) / 1000); // sessions on their dates
-  const pick = (k) => rows.map((r) => (r[k] === undefined ? null : r[k]));
+  const x = rows.map((r) => instant(r.started_at).getTime() / 1000); // sessions on their dates
+  const pick = (k) => rows.map((r) => (r[k] === undefined || r[k] === null ? null : toShown(r[k])));
+  const value = pick("value");
+  const rolling = rows.length >= 3 ? pick("rolling") : rows.map(() => null);
+  const [high, low] = [pick("normal_high"), pick("normal_low")];
+  const band = high.some((v) => v !== null);
+  showLegend(legend, ["value", rolling.some((v) => v !== null) && "rolling", band && "band"].filter(Boolean), box);
+  const ys = [...value, ...rolling, ...high, ...low].filter((v) => v !== null);
+  const xRange = padded(Math.min(...x), Math.max(...x), 1.5 * DAY_S);
   const plot = new uPlot({
-    width: Math.max(300, box.clientWidth || 600), height: 180,
+    width: Math.max(200, box.clientWidth || 600), height: 180,
     legend: { show: false }, cursor: { show: false },
-    scales: { x: { time: true } },
-    axes: [{ stroke: c.muted, grid: { show: false } },
-           { stroke: c.muted, grid: { stroke: c.track }, label }],
-    series: [{}, { stroke: c.calm, width: 0, points: { show: true, size: 7, fill: c.calm } },
-             { stroke: c.steady, width: 2 },
-             { stroke: c.bandEdge, width: 1 },
-             { stroke: c.bandEdge, width: 1 }],
-    bands: [{ series: [3, 4], fill: c.band }],
-  }, [x, pick("value"), pick("rolling"), pick("normal_high"), pick("normal_low")], box);
+    scales: { x: { time: true, range: () => xRange },
+              y: { range: () => padded(Math.min(...ys), Math.max(...ys), unitPad) } },
+    axes: [{ stroke: c.muted, grid: { show: false }, label: "date", labelSize: 18, size: 34,
+             values: dayTicks },
+           { stroke: c.muted, grid: { stroke: c.track }, label: box.dataset.unit, labelSize: 18, size: 40 }],
+    series: [{}, { stroke: c.calm, width: 0, points: { show: true, size: 8, fill: c.calm } },
+             { stroke: c.steady, width: 2, points: quiet },
+             { stroke: c.bandEdge, width: 1, points: quiet },
+             { stroke: c.bandEdge, width: 1, points: quiet }],
+    bands: band ? [{ series: [3, 4], fill: c.band }] : [],
+  }, [x, value, rolling, high, low], box);
+  plots.set(box, plot);
   // what the axis spans, for the tests that read it (the canvas itself cannot be read back)
-  const [from, to] = [x[0], x[x.length - 1]].map((v) => new Date(v * 1000).toISOString().slice(0, 10));
-  Object.assign(box.dataset, { axis: plot.scales.x.time ? "date" : "index", from, to });
+  const day = (s) => localDay(new Date(s * 1000));
+  Object.assign(box.dataset, { axis: plot.scales.x.time ? "date" : "index", from: day(x[0]),
+                               to: day(x[x.length - 1]), min: day(xRange[0]), max: day(xRange[1]) });
+}
+
+function startText(t) {
+  const banded = t.baseline_hr_bpm.some((r) => r.normal_low !== undefined);
+  return `Each dot is one session's settle step. ${banded
+    ? "The shaded band is your normal range, from your earlier sessions."
+    : `After ${plural(t.sessions_needed_for_normal_range, "more session")} a shaded band shows your normal range.`}`;
+}
+
+function cell(text, label) {
+  const td = el("td", text);
+  td.dataset.label = label;
+  return td;
 }
 
 async function show(profile) {
   const t = await get(`/api/trends?profile=${encodeURIComponent(profile)}`);
-  $("message").textContent = t.message;
-  $("headline").textContent = t.headline || "";
-  chart($("ln-chart"), t.baseline_ln_rmssd, "ln RMSSD");
-  chart($("hr-chart"), t.baseline_hr_bpm, "bpm");
+  $("has-sessions").hidden = t.sessions === 0;
+  $("message").textContent = t.sessions === 0 ? `${profile} has no session to show yet.`
+    : `${plural(t.sessions, "session")} so far. ${t.message[0].toUpperCase()}${t.message.slice(1)}.`;
+  if (t.sessions === 0) { document.body.dataset.loaded = "trends"; return; }
+  $("start-text").textContent = startText(t);
+  $("ln-chart").dataset.unit = "ms";
+  $("hr-chart").dataset.unit = "bpm";
+  chart($("ln-chart"), $("ln-legend"), t.baseline_ln_rmssd, Math.exp, 5);
+  chart($("hr-chart"), $("hr-legend"), t.baseline_hr_bpm, (v) => v, 3);
+  $("headline").textContent = t.headline ? `${t.headline}.`
+    : "No step stands out yet: that needs three sessions with each step, and one step clearly ahead of the others.";
+  $("headline").classList.toggle("quiet", !t.headline);
   $("steps").replaceChildren(...t.step_response.map((s) => {
     const tr = el("tr");
-    tr.append(el("td", s.step), el("td", plural(s.sessions, "session")), el("td", fmt(s.delta_hr_bpm, 1, " bpm", true)),
-              el("td", fmt(s.delta_ln_rmssd, 2, "", true)),
-              el("td", s.during_score === null ? "–" : s.during_score > 0.05 ? "settling" : s.during_score < -0.05 ? "picking up" : "steady"));
+    const name = el("th", s.step);
+    name.scope = "row";
+    tr.append(name, cell(plural(s.sessions, "session"), "Sessions"),
+              cell(fmt(s.delta_hr_bpm, 0, " bpm", true), "Heart rate against settling"),
+              cell(fmt(variationPct(s.delta_ln_rmssd), 0, "%", true), "Beat-to-beat variation"),
+              cell(s.during_word || "too few beats to say", "While it lasted"));
     return tr;
   }));
   $("couples").hidden = !t.couples.length;
@@ -46,7 +100,7 @@ async function show(profile) {
     return li;
   }));
   const f = t.frequency;
-  $("frequency").textContent = f.sessions ? `${plural(f.sessions, "session")} in all; ${f.last_28_days} in the last four weeks (${f.per_week} a week).` : "";
+  $("frequency").textContent = f.sessions ? `${plural(f.sessions, "session")} in all; ${f.last_28_days} in the last four weeks.` : "";
   document.body.dataset.loaded = "trends";
 }
 
@@ -55,8 +109,12 @@ async function init() {
   const select = $("profile");
   select.replaceChildren(...profiles.map((p) => { const o = el("option", p); o.value = p; return o; }));
   select.addEventListener("change", () => show(select.value));
+  $("profile-label").hidden = profiles.length === 0;
   if (profiles.length) await show(profiles[0]);
-  else { $("message").textContent = "No sessions yet."; document.body.dataset.loaded = "trends"; }
+  else {
+    $("message").textContent = "No sessions yet. Run one from the live page, and its starting point shows here.";
+    document.body.dataset.loaded = "trends";
+  }
 }
 
 $("delete-profile").addEventListener("click", async () => {

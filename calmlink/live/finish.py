@@ -1,0 +1,54 @@
+"""A session's beginning and end in the store: its row with the routine's snapshot and what was
+tried; at the end its summary (the receiver's, and the partner result when the giver wore a strap
+too), computed off the event loop and stored with the session. A session that never received a
+beat is not kept."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from calmlink.live.live_session import LiveSession
+from calmlink.live.routine import Routine, snapshot
+from calmlink.live.step_clock import StepClock
+from calmlink.review.partner import partner_summary
+from calmlink.review.summary import SessionSummary, summarize
+from calmlink.store.beat import Role
+from calmlink.store.store import Store
+from calmlink.store.tried import Tried
+
+
+async def begin(store: Store, routine: Routine, profile: str, giver: str | None, *,
+                device: str | None, source_kind: str, tried: Tried | None, now: float
+                ) -> LiveSession:
+    """Store a new session's row and return its live state, its step clock starting at ``now``."""
+    session_id = await store.start_session(
+        profile, routine.name, device, source_kind, steps=[st.name for st in routine.steps],
+        giver=giver, snapshot=snapshot(routine), tried=tried)
+    return LiveSession(session_id, profile, routine,
+                       StepClock(tuple(st.duration_s for st in routine.steps), now), now,
+                       giver=giver)
+
+
+async def finish(store: Store, s: LiveSession, state: str) -> SessionSummary:
+    """Summarise the ended session ``s`` and store the summary with its final ``state``; a session
+    without a single beat (the routine ran without readings) is deleted instead."""
+    if s.n_beats == 0:
+        await store.delete_session(s.id)
+        return SessionSummary.empty(s.profile, s.routine.name, state)
+    names = [st.name for st in s.routine.steps]
+    ids = [st.id for st in s.routine.steps]
+    giver = s.giver or "Giver"
+    partnered = any(b.role == Role.GIVER for b in s.beats)
+    earlier = await store.couple_beats(s.profile, giver, before=s.id) if partnered else []
+
+    def work() -> SessionSummary:  # numpy work: off the event loop
+        mine = summarize(s.beats, names, ids)
+        return replace(mine, session_id=s.id, profile=s.profile, routine=s.routine.name,
+                       state=state, partner=partner_summary(s.beats, names, giver, earlier,
+                                                            receiver_steps=mine.steps))
+
+    summary = await asyncio.to_thread(work)
+    await store.finish_session(s.id, state, summary.to_dict(),
+                               giver=giver if summary.partner is not None else None)
+    return summary

@@ -1,0 +1,205 @@
+"""Words that match the numbers beside them: every outcome and trend word, and the sentences made
+from them, each by one written rule (docs/words.md), from the numbers only. Pure.
+
+The page draws these words; it never makes its own (the one exception, the partner sentence, is
+built by web/common.js from the same numbers by the same rule, and a browser test holds the two
+together).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from calmlink.signal.gauge import settling_score
+
+if TYPE_CHECKING:
+    from calmlink.review.summary import StepSummary
+
+
+END_STEPS = 2
+"""'By the end' is the mean of the last this-many later steps (docs/words.md)."""
+STEP_BY_STEP_MIN = 3
+"""'Step by step' needs at least this many later steps, each at or below the one before."""
+
+
+@dataclass(frozen=True, slots=True)
+class EndChange:
+    """How the session ended against its settle step: the numbers every end word is made from."""
+
+    hr_bpm: float
+    ln_rmssd: float | None
+    later: tuple[float, ...]
+    """Each later step's heart rate against settling, in order."""
+
+    @property
+    def score(self) -> float:
+        return settling_score(self.hr_bpm, self.ln_rmssd)
+
+    @property
+    def variation_pct(self) -> float | None:
+        """The change of beat-to-beat variation (RMSSD) in percent: what ln RMSSD means to people."""
+        return None if self.ln_rmssd is None else 100.0 * math.expm1(self.ln_rmssd)
+
+
+def end_change(steps: Sequence[StepSummary]) -> EndChange | None:
+    """The last ``END_STEPS`` later steps against the settle step; None when no later step has a
+    heart rate (or there is no settle step: index 0)."""
+    if not steps or steps[0].index != 0:
+        return None
+    later = [s for s in steps[1:] if s.delta_hr_bpm is not None]
+    if not later:
+        return None
+    tail = later[-END_STEPS:]
+    hr = sum(s.delta_hr_bpm for s in tail if s.delta_hr_bpm is not None) / len(tail)
+    ln = [s.delta_ln_rmssd for s in tail if s.delta_ln_rmssd is not None]
+    return EndChange(hr, sum(ln) / len(ln) if ln else None,
+                     tuple(s.delta_hr_bpm for s in later if s.delta_hr_bpm is not None))
+
+
+def outcome_word(steps: Sequence[StepSummary], settle_step: bool = True) -> str | None:
+    """One word for the session list (docs/words.md): ``settled`` when the end's settling score
+    is above 0.5 and heart rate did not rise; ``lively`` when it is below -0.5 and heart rate did
+    not fall; else ``steady``; ``short`` with no later step. None without a settle step to compare
+    with (an imported recording's first minute is only a reference)."""
+    if not settle_step:
+        return None
+    end = end_change(steps)
+    if end is None:
+        return "short"
+    if end.score > 0.5 and end.hr_bpm <= 0.5:
+        return "settled"
+    if end.score < -0.5 and end.hr_bpm >= -0.5:
+        return "lively"
+    return "steady"
+
+
+def fell_step_by_step(later: Sequence[float]) -> bool:
+    """At least ``STEP_BY_STEP_MIN`` later steps, each at or below the one before it (within half
+    a beat a minute), the first at or below settling."""
+    return len(later) >= STEP_BY_STEP_MIN and all(
+        b - a <= 0.5 for a, b in zip([0.0, *later], later, strict=False))
+
+
+def reference(settle_step: bool) -> str:
+    """What later steps are compared with: the settle step, or an imported recording's first
+    minute (which is only a reference, not a settle step)."""
+    return "while settling" if settle_step else "in the first minute"
+
+
+def observations(steps: Sequence[StepSummary], settle_step: bool = True) -> list[str]:
+    """What changed, in one plain sentence from the same numbers as the outcome word ("Heart rate
+    fell step by step, 10 bpm lower by the end than while settling, with about 30% more
+    beat-to-beat variation."); the step table has the detail (docs/words.md)."""
+    end = end_change(steps)
+    than = reference(settle_step)
+    if end is None:
+        return [f"Too short to compare with {'settling' if settle_step else 'the first minute'}: "
+                "it ended during the first step."] if steps and steps[0].index == 0 else []
+    change = math.floor(end.hr_bpm + 0.5)  # decide on what people read
+    if change <= -1:
+        sentence = (f"Heart rate fell{' step by step' if fell_step_by_step(end.later) else ''}, "
+                    f"{-change} bpm lower by the end than {than}")
+    elif change >= 1:
+        sentence = f"Heart rate rose, {change} bpm higher by the end than {than}"
+    else:
+        sentence = f"Heart rate ended about where it was {than}"
+    pct = end.variation_pct
+    if pct is not None and end.ln_rmssd is not None and abs(end.ln_rmssd) >= 0.1:
+        sentence += (f", with about {abs(round(pct / 5) * 5):.0f}% "
+                     f"{'more' if pct > 0 else 'less'} beat-to-beat variation")
+    return [sentence + "."]
+
+
+# -- trends: what happens while a step lasts ---------------------------------------------------
+
+DURING_THRESHOLD = 0.05
+"""Settling score per minute (second half of a step against its first) beyond which it moved."""
+
+
+def during_word(score: float | None) -> str | None:
+    """The trends table's word for what happens while a step lasts. It describes the step's
+    second half against its first, never the step's level against settling, so it says
+    "kept settling", "held steady" or "eased back a little", never "picking up" (that word is
+    the live trend's, beside the live heart rate)."""
+    if score is None:
+        return None
+    if score > DURING_THRESHOLD:
+        return "kept settling"
+    if score < -DURING_THRESHOLD:
+        return "eased back a little"
+    return "held steady"
+
+
+# -- partner mode -------------------------------------------------------------------------------
+
+def bpm_change(delta: int) -> str:
+    """'6 bpm lower', '3 bpm higher', 'about the same'."""
+    if delta == 0:
+        return "about the same"
+    return f"{abs(delta)} bpm {'lower' if delta < 0 else 'higher'}"
+
+
+def both_sentence(name: str, receiver: float | None, giver: float | None,
+                  settle_step: bool = True) -> str:
+    """One later step for two people, against each one's own settling: "you both slowed down"
+    only when both are at least 1 bpm lower (as rounded for reading), "you both picked up" only
+    when both are at least 1 bpm higher."""
+    if receiver is None or giver is None:
+        return f"{name}: not enough beats from both to compare."
+    r, g = math.floor(receiver + 0.5), math.floor(giver + 0.5)
+    numbers = f"receiver {bpm_change(r)}, giver {bpm_change(g)} than {reference(settle_step)}"
+    if r <= -1 and g <= -1:
+        return f"{name}: you both slowed down ({numbers})."
+    if r >= 1 and g >= 1:
+        return f"{name}: you both picked up ({numbers})."
+    return f"{name}: {numbers}."
+
+
+def about_minutes(minutes: float) -> str:
+    """A stretch of time as people say it: 'a few seconds', 'half a minute', '1 minute', '8 minutes'."""
+    if minutes < 0.25:
+        return "a few seconds"
+    if minutes < 0.75:
+        return "half a minute"
+    whole = math.floor(minutes + 0.5)
+    return "1 minute" if whole == 1 else f"{whole} minutes"
+
+
+@dataclass(frozen=True, slots=True)
+class Together:
+    """The numbers the partner sentence is made from (a synchrony report's, in minutes)."""
+
+    in_step_min: float
+    chance_min: float
+    duration_min: float
+    passes: bool
+
+
+def _together_sentence(t: Together) -> str:
+    total = math.floor(t.duration_min + 0.5)
+    shown, chance = about_minutes(t.in_step_min), about_minutes(t.chance_min)
+    if shown == chance:  # rounding must not hide the difference the test found
+        shown, chance = f"{t.in_step_min:.1f}", f"{t.chance_min:.1f} minutes"
+    elif t.in_step_min >= 0.75:
+        shown = str(math.floor(t.in_step_min + 0.5))
+    part = f"{shown} of {total} minutes" if shown[0].isdigit() else f"{shown} out of {total} minutes"
+    return (f"Your heart rates rose and fell together for about {part}; chance alone gives "
+            f"about {chance}.")
+
+
+NO_CLEAR_LINK = ("Your heart rates did not clearly rise and fall together this time. That is "
+                 "common, and says nothing about how the massage went.")
+TOGETHER_CASES: tuple[tuple[Callable[[Together], bool], Callable[[Together], str]], ...] = (
+    (lambda t: not t.passes, lambda t: NO_CLEAR_LINK),
+    (lambda t: True, _together_sentence),
+)
+"""The partner sentence, case by case, first match wins (web/common.js has the same table): a new
+outcome of the test is one more row."""
+
+
+def together_sentence(t: Together) -> str:
+    """What a couple reads about their two heart rates (docs/words.md)."""
+    return next(words(t) for applies, words in TOGETHER_CASES if applies(t))

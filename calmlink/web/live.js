@@ -1,0 +1,168 @@
+// The live view: the gauge, heart rate, trend and breathing from each beat; the step, its timer
+// and the controls. Stop takes a second tap within a few seconds, and sits apart from Next step.
+import { audio } from "./audio.js";
+import { voice } from "./voice.js";
+import { createChart } from "./chart.js";
+import { createGauge } from "./gauge.js";
+import { $, el, mmss, post } from "./common.js";
+
+const TREND = { slowing: ["slowing down", "↓"], steady: ["steady", "→"], rising: ["picking up", "↑"] };
+const STOP_ARMED_MS = 4000;
+const gauge = createGauge($("gauge"), $("gauge-fill"));
+export const chart = createChart($("chart"), $("live-legend"));
+// ?measure=1 records when each beat was painted (epoch ms), for `make bench`.
+const paints = new URLSearchParams(location.search).has("measure") ? (window.calmlinkPaints = []) : null;
+
+// Set text only when it changes, so a screen reader is not told the same thing every beat.
+export function setText(id, text) {
+  const node = $(id);
+  if (node.textContent !== String(text)) node.textContent = text;
+}
+
+function setGaugeLabel(spoken) {
+  if ($("gauge").getAttribute("aria-label") !== spoken) $("gauge").setAttribute("aria-label", spoken);
+}
+
+// Before any beat of this session: nothing drawn, and a word on why.
+export function resetLive(state) {
+  gauge.set(null);
+  setText("gauge-value", "");
+  const waiting = state.withoutReadings ? "no readings: the routine only" : "waiting for the first heartbeats";
+  setText("gauge-label", waiting);
+  setGaugeLabel(`relaxation proxy: ${waiting}`);
+  setText("trend", "");
+  setText("trend-arrow", "");
+  $("hr-box").hidden = true;
+  $("breathing").hidden = true;
+  $("giver-line").hidden = true;
+  state.lastTrend = null;
+  chart.reset();
+}
+
+export function showStep(state, s, previous) {
+  const step = s.step;
+  $("step-name").textContent = step.name;
+  $("step-cue").textContent = step.cue;
+  state.stepDeadline = performance.now() + (step.remaining_s / state.clockRate) * 1000;
+  $("pause").textContent = s.state === "paused" ? "Resume" : "Pause";
+  if (s.state === "paused") setText("step-timer", `paused · ${mmss(step.remaining_s)}`);
+  $("live-view").dataset.paused = String(s.state === "paused");
+  $("progress").replaceChildren(...s.routine.steps.map((st, i) => {
+    const where = i < step.index ? "done" : i === step.index ? "current" : "";
+    const li = el("li");
+    li.title = st.name;
+    li.className = where;
+    li.append(el("span", `${st.name}${where ? `, ${where === "done" ? "done" : "now"}` : ""}`, "visually-hidden"));
+    if (where === "current") li.setAttribute("aria-current", "step");
+    return li;
+  }));
+  const paused = s.state === "paused";
+  const sameSession = previous && previous.id === s.id;
+  if (sameSession && previous.step.index !== step.index) audio.stepTone();
+  if (!sameSession || previous.step.index !== step.index) voice.step(step, paused);
+  if (paused && !(sameSession && previous.state === "paused")) voice.pause();
+}
+
+function showGiverBeat(b) {
+  if (b.session_id === null || b.session_id === undefined) {
+    setText("giver-connect-hr", `· ${Math.round(b.hr_bpm)} bpm`);
+    return;
+  }
+  $("giver-line").hidden = false;
+  setText("giver-hr", Math.round(b.hr_bpm));
+  setText("giver-trend", (TREND[b.trend] || ["settling in"])[0]);
+  if (!b.artifact && b.rr_ms !== null) chart.pushGiver(b.t, b.hr_bpm);
+}
+
+// One quiet line, only when the rhythm shows a breathing pace; "slowing" when it eased by a breath
+// a minute or more over the last minute.
+const breaths = [];
+function showBreathing(t, pace) {
+  if (pace === null || pace === undefined) { $("breathing").hidden = true; breaths.length = 0; return; }
+  breaths.push([t, pace]);
+  while (breaths.length && breaths[0][0] < t - 60) breaths.shift();
+  const slowing = breaths.length > 1 && t - breaths[0][0] > 45 && breaths[0][1] - pace >= 1;
+  setText("breathing", `breathing about ${Math.round(pace)} breaths a minute${slowing ? ", slowing" : ""}`);
+  $("breathing").hidden = false;
+}
+
+export function showBeat(state, b) {
+  if (b.role === "giver") { showGiverBeat(b); return; }
+  if (b.role !== "receiver") return;
+  setText("contact", b.contact === false ? "no skin contact: wet the electrodes"
+    : b.contact === true ? "skin contact good" : "");
+  if (b.session_id === null || b.session_id === undefined) {
+    setText("connect-hr", Math.round(b.hr_bpm));
+    $("connect-unit").hidden = false;
+    return;
+  }
+  if (!b.artifact) { // a beat set aside as an artifact would show a heart rate that never was
+    $("hr-box").hidden = false;
+    setText("hr", Math.round(b.hr_bpm));
+  }
+  gauge.set(b.gauge);
+  setText("gauge-value", b.gauge === null ? "" : Math.round(b.gauge));
+  setText("gauge-label", b.gauge === null ? (b.reason || "calibrating") : "relaxation proxy, of 100");
+  const [word, arrow] = TREND[b.trend] || ["settling in", ""];
+  setText("trend", word);
+  setText("trend-arrow", arrow);
+  setGaugeLabel(b.gauge === null ? `relaxation proxy: ${b.reason || "calibrating"}`
+    : `relaxation proxy ${Math.round(b.gauge)}, ${word}`);
+  setText("quality", b.quality === "good" || b.quality === "fair" ? "" : (b.reason || b.quality));
+  showBreathing(b.t, b.breathing_bpm);
+  $("quality").dataset.quality = b.quality;
+  if (b.trend === "slowing" && state.lastTrend !== "slowing" && $("chime").checked) audio.chime();
+  state.lastTrend = b.trend;
+  if (typeof b.step_remaining_s === "number" && !b.paused) {
+    state.stepDeadline = performance.now() + (b.step_remaining_s / state.clockRate) * 1000;
+  }
+  chart.push(b.t, b.artifact ? null : b.hr_bpm, b.gauge);
+  if (paints) requestAnimationFrame(() => paints.push([b.beat_seq, performance.timeOrigin + performance.now()]));
+}
+
+function disarmStop(state) {
+  clearTimeout(state.stopTimer);
+  state.stopTimer = null;
+  $("stop").dataset.armed = "false";
+  $("stop").textContent = "Stop session";
+  setText("stop-hint", "");
+}
+
+export function setupLive(state) {
+  const act = async (path) => {
+    try { await post(path); } catch (err) { $("quality").textContent = err.message; }
+  };
+  $("next").addEventListener("click", () => act("/api/session/next"));
+  $("previous").addEventListener("click", () => act("/api/session/previous"));
+  $("pause").addEventListener("click", () => act(state.session && state.session.state === "paused"
+    ? "/api/session/resume" : "/api/session/pause"));
+  $("stop").addEventListener("click", () => {
+    if ($("stop").dataset.armed === "true") { disarmStop(state); act("/api/session/stop"); return; }
+    $("stop").dataset.armed = "true";
+    $("stop").textContent = "Tap again to stop";
+    setText("stop-hint", "Stop ends the session for everyone watching.");
+    state.stopTimer = setTimeout(() => disarmStop(state), STOP_ARMED_MS);
+  });
+  $("sound").addEventListener("click", () => {
+    const on = audio.toggle();
+    $("sound").textContent = on ? "Sound on" : "Sound off";
+    $("sound").setAttribute("aria-pressed", String(on));
+  });
+  const showVoice = () => {
+    $("voice").textContent = voice.enabled ? "Voice on" : "Voice off";
+    $("voice").setAttribute("aria-pressed", String(voice.enabled));
+  };
+  $("voice").addEventListener("click", () => { voice.toggle(); showVoice(); });
+  $("voice-test").addEventListener("click", () => voice.test(state.session && state.session.step));
+  if (!voice.available) {
+    $("voice").disabled = $("voice-test").disabled = true;
+    $("voice-status").textContent = "this browser cannot speak";
+  }
+  showVoice();
+  setInterval(() => {
+    if (state.stepDeadline === null || !state.session || state.session.state === "paused") return;
+    const left = Math.max(0, Math.round((state.stepDeadline - performance.now()) / 1000 * state.clockRate));
+    setText("step-timer", mmss(left));
+  }, 250);
+  return { disarmStop: () => disarmStop(state) };
+}

@@ -1,0 +1,211 @@
+"""Every view on a phone and a laptop, in the real Chromium (tests/views.py: reflow at 320 px,
+nothing clipped, targets, axe with WCAG 2.2 AA, text spacing, 200% text, plain words): the
+connect view with no strap, one strap found and two, the question when Start finds no strap, the
+live view with no data yet, one strap and paused, the end view; the review list and sessions; trends
+with 0, 1, 3 and 12 sessions; pairing and help. (Partner mode's live and end views:
+test_browser_partner.py.) One server and one page per family of views, resized, never reloaded."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_browser_live import shot
+from views import AXE_WIDTHS, resize, sweep
+
+from calmlink.testing.seed import seed_partner_session, seed_store
+
+pytestmark = pytest.mark.browser
+NUMBER = "() => /^\\d+$/.test(document.getElementById('{}').textContent)"
+HOSTILE = "<b>Alex</b>"
+ONE_FOUND = [{"name": "Polar H10 A1B2C3D4", "address": "C0:FF:EE:00:00:01", "rssi": -71}]
+
+
+def test_connect_live_and_end_views(start_server: Any, page: Any, console_errors: list[str]) -> None:
+    server = start_server(strap=False, speed=20.0)
+    problems: list[str] = []
+    page.goto(server.url + "/")
+    page.wait_for_selector("body[data-view='connect'][data-feed='open']")
+    assert page.locator("#connection").text_content() == "no strap connected"
+    problems += sweep(page, "connect, no strap", main=("#find", "#start"))
+
+    page.click("#start")  # no strap: the care points first, then the question
+    page.wait_for_selector("#care:not([hidden])")
+    assert page.locator("#care-done").text_content() == "Got it, start the session"
+    page.click("#care-done")
+    page.wait_for_selector("#no-strap[open]")
+    problems += sweep(page, "connect, no strap: asked", main=("#connect-first", "#without-readings"),
+                      large_text=False, axe_widths=(320,))
+    page.click("#without-readings")
+    page.wait_for_selector("body[data-view='live']")
+    assert page.locator("#gauge").get_attribute("data-withheld") == "true"
+    assert page.evaluate("getComputedStyle(document.getElementById('gauge-fill')).visibility")\
+        == "hidden"  # only the track: no dots
+    assert page.locator("#gauge-value").text_content() == ""
+    assert page.locator("#gauge-label").text_content() == "no readings: the routine only"
+    assert page.locator("#live-legend li:not([hidden])").count() == 0  # nothing drawn, none named
+    problems += sweep(page, "live, no data yet", main=("#pause", "#next"))
+    page.click("#stop")  # one tap arms it; the session goes on
+    assert page.locator("#stop").text_content() == "Tap again to stop"
+    assert page.evaluate("document.body.dataset.view") == "live"
+    page.click("#stop")
+    page.wait_for_selector("body[data-view='end']")
+    assert page.locator("#end-title").text_content() == "Routine finished"
+    assert "nothing was kept" in (page.locator("#end-headline").text_content() or "")
+    assert page.request.get(server.url + "/api/sessions").json() == []  # no beat: no session
+    page.click("#new-session")
+    page.wait_for_selector("body[data-view='connect']")
+
+    page.route("**/api/devices?*", lambda route: route.fulfill(json=ONE_FOUND))
+    page.click("#find")
+    page.wait_for_selector("#devices li")
+    assert "strong" not in (page.locator("#devices").text_content() or "")  # -71 dBm: fair
+    problems += sweep(page, "connect, one strap found", main=("#find", "#start"), large_text=False,
+                      axe_widths=(320,))
+    page.unroute("**/api/devices?*")
+    page.click("#find")
+    page.wait_for_function("() => document.querySelectorAll('#devices li').length === 2")
+    page.locator("#devices li").nth(0).get_by_text("Receiver wears it").click()
+    page.locator("#devices li").nth(1).get_by_text("Giver wears it").click()
+    page.wait_for_function(NUMBER.format("connect-hr"))
+    page.wait_for_function("() => document.getElementById('contact').textContent === "
+                           "'skin contact good' && document.getElementById('connection')"
+                           ".textContent.includes('battery 87%')")
+    page.wait_for_function("() => /\\d+ bpm/.test(document.getElementById('giver-connect-hr')"
+                           ".textContent)")
+    assert page.locator("#devices .worn").all_text_contents() == ["worn by the receiver",
+                                                                 "worn by the giver"]
+    problems += sweep(page, "connect, two straps found and worn", main=("#find", "#start"))
+
+    page.click("#giver-disconnect")  # one strap for the session
+    page.wait_for_selector("#giver-now", state="hidden")
+    page.fill("#profile", "Sam")
+    page.click("#start")
+    page.wait_for_selector("body[data-view='live']")
+    page.click("#sound")  # the one tap that allows sound
+    assert page.locator("#step-name").text_content() == "Settle"
+    page.wait_for_function(NUMBER.format("gauge-value"), timeout=20_000)  # the settle minute passed
+    page.wait_for_function("() => document.getElementById('step-name').textContent === 'Forehead'")
+    page.wait_for_function("() => Number(document.body.dataset.tones || 0) >= 1")  # a soft tone
+    for width, name in ((390, "phone"), (1280, "laptop")):
+        resize(page, width)
+        shot(page, f"live-{name}")
+    label = page.locator("#gauge").get_attribute("aria-label") or ""
+    assert label.startswith("relaxation proxy ") and label.split(", ")[-1] in (
+        "slowing down", "steady", "picking up", "settling in"), label
+    assert page.locator("#chart").get_attribute("data-series") == "hr gauge"  # no giver named
+    problems += sweep(page, "live, one strap", main=("#pause", "#next"))
+    page.click("#pause")
+    page.wait_for_function("() => document.getElementById('pause').textContent === 'Resume'")
+    problems += sweep(page, "live, paused", main=("#pause", "#next"), large_text=False,
+                      axe_widths=(320,))
+    page.click("#pause")
+    resize(page, 390)
+    box = {k: page.locator(k).bounding_box() for k in ("#next", "#stop")}
+    assert box["#stop"] and box["#next"]
+    assert box["#stop"]["y"] > box["#next"]["y"] + box["#next"]["height"] + 100  # well apart
+    assert box["#stop"]["height"] < box["#next"]["height"]  # and smaller
+    page.click("#next")
+    page.wait_for_function("() => document.getElementById('step-name').textContent === 'Temples'")
+    page.click("#stop")
+    page.click("#stop")
+    page.wait_for_selector("body[data-view='end']")
+    assert (page.locator("#end-headline").text_content() or "").startswith("Sam, ")
+    assert page.locator("#steps-body tr").count() >= 2
+    shot(page, "end-phone")
+    problems += sweep(page, "end, one strap", main=("#new-session",))
+    assert problems == [], "\n".join(problems)
+    assert console_errors == []
+
+
+@pytest.fixture
+def seeded(start_server: Any, tmp_path: Path) -> tuple[Any, dict[str, int]]:
+    """Sam: one partner session with Alex, with notes; Robin: 3 sessions; Kim: 12; a receiver
+    whose name is markup: 1."""
+    db = tmp_path / "seeded.sqlite3"
+    ids = {"Sam": seed_partner_session(db, notes="Temples felt good; the neck a little firm.")}
+    ids["Robin"] = seed_store(db, profiles=("Robin",), sessions=3, seed=2)[-1]
+    seed_store(db, profiles=("Kim",), sessions=12, seed=3, with_gauge=False)
+    seed_store(db, profiles=(HOSTILE,), sessions=1, seed=4, with_gauge=False)
+    return start_server(source=None, db=db), ids
+
+
+def test_review_and_trends_views(seeded: tuple[Any, dict[str, int]], start_server: Any, page: Any,
+                                 console_errors: list[str]) -> None:
+    server, ids = seeded
+    problems: list[str] = []
+    page.goto(server.url + "/review")
+    page.wait_for_selector("body[data-loaded='list']")
+    assert page.locator("#sessions tr").count() == 17
+    assert page.locator("#sessions b").count() == 0  # a name that is markup stays text
+    assert page.get_by_text(HOSTILE).count() > 0
+    problems += sweep(page, "review list")
+    page.goto(f"{server.url}/review#session-{ids['Robin']}")
+    page.wait_for_selector("body[data-loaded='session']")
+    page.fill("#notes", "Warm oil, slow. " * 20 + "<script>alert(1)</script>")
+    page.select_option("#rating_receiver_after", "5")
+    page.click("#notes-form button[type=submit]")
+    page.wait_for_function("() => document.getElementById('saved').textContent === 'Saved.'")
+    page.reload()
+    page.wait_for_selector("body[data-loaded='session']")
+    assert page.input_value("#notes").endswith("<script>alert(1)</script>")
+    assert page.locator("#rating_receiver_after option:checked").text_content() == "5, very"
+    assert page.locator("#rating_receiver_before option").nth(1).text_content() == "1, not at all"
+    assert page.locator("#session-chart canvas").count() >= 1
+    assert page.locator("#session-chart").get_attribute("data-series") == "hr gauge"
+    assert page.locator("#session-steps tr").count() == 7
+    assert (page.locator("#session-meta").text_content() or "").endswith(" · seeded")  # its source
+    problems += sweep(page, "review, one strap, with notes")
+    page.goto(f"{server.url}/review#session-{ids['Sam']}")
+    page.wait_for_function(f"() => document.body.dataset.loaded === 'session' && "
+                           f"location.hash === '#session-{ids['Sam']}' && "
+                           "!document.getElementById('partner-review').hidden")
+    assert page.locator("#session-chart").get_attribute("data-series") == "hr gauge giver"
+    problems += sweep(page, "review, partner session, with notes")
+
+    page.goto(server.url + "/trends")
+    for profile, sessions in (("Sam", 1), ("Robin", 3), ("Kim", 12)):
+        page.select_option("#profile", profile)
+        page.wait_for_function(f"() => document.getElementById('message').textContent"
+                               f".startsWith('{sessions} session')")
+        chart = page.locator("#hr-chart")
+        assert chart.get_attribute("data-axis") == "date"  # sessions on their dates
+        first, last, low, high = (chart.get_attribute(f"data-{k}") or "" for k in
+                                  ("from", "to", "min", "max"))
+        assert low < first <= last < high  # the axis fits what there is, with room around it
+        if sessions == 1:  # a day and a half each side, not years
+            assert (date.fromisoformat(high) - date.fromisoformat(low)).days <= 4
+        assert chart.get_attribute("data-series") == {1: "value", 3: "value rolling"}.get(
+            sessions, "value rolling band")  # the legend names only what is drawn
+        text = page.locator("main").inner_text()
+        assert ("shaded band is your normal range" in text) == (sessions == 12)
+        assert page.locator("#steps tr").count() == 6
+        problems += sweep(page, f"trends, {sessions} session(s)", large_text=sessions == 1,
+                          axe_widths=AXE_WIDTHS if sessions == 12 else (320,))
+    empty = start_server(source=None, db=Path(str(server.settings.db) + "-empty.sqlite3"))
+    page.goto(empty.url + "/trends")
+    page.wait_for_selector("body[data-loaded='trends']")
+    assert page.locator("#has-sessions").is_hidden() and page.locator("#profile").is_hidden()
+    problems += sweep(page, "trends, no session", axe_widths=(320,))
+    assert problems == [], "\n".join(problems)
+    assert console_errors == []
+
+
+def test_pairing_and_help_views(start_server: Any, page: Any, console_errors: list[str]) -> None:
+    server = start_server(source=None, lan=True)
+    problems: list[str] = []
+    page.goto(server.url + "/")
+    page.wait_for_selector("#pairing:not([hidden])")
+    page.click("#care-done")
+    page.click("#pair-start")
+    page.wait_for_selector("#pair-code:not([hidden])")
+    problems += sweep(page, "connect, pairing a phone", main=("#find", "#start"), large_text=False)
+    for path, view in (("/pair", "pairing"), ("/docs", "help")):
+        page.goto(server.url + path)
+        assert page.locator("header a.brand").get_attribute("href") == "/"  # a way back
+        problems += sweep(page, view)
+    assert page.locator("a[href='/docs/api']").count() == 1  # the API reference, one link away
+    assert problems == [], "\n".join(problems)
+    assert console_errors == []

@@ -1,0 +1,151 @@
+"""Words that match the numbers beside them (docs/words.md): each rule tested from numbers, with
+the cases the first release got wrong ("picking up" beside a heart rate that fell, "step by step"
+after one step, a headline that said nothing, an imported rest called "lively")."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from calmlink.review.summary import StepSummary, summarize
+from calmlink.review.trends import step_response
+from calmlink.review.words import (
+    NO_CLEAR_LINK,
+    Together,
+    about_minutes,
+    both_sentence,
+    during_word,
+    fell_step_by_step,
+    observations,
+    outcome_word,
+    together_sentence,
+)
+from calmlink.store.beat import Beat, Role
+
+NAMES = ["Settle", "Forehead", "Temples", "Scalp", "Base of the skull", "Neck", "Stillness"]
+
+
+def steps(hr: list[float], ln: list[float | None] | None = None) -> list[StepSummary]:
+    """A settle step and one later step per ``hr`` (heart rate against settling, bpm)."""
+    ln = ln if ln is not None else [0.0] * len(hr)
+    out = [StepSummary(0, NAMES[0], 60, 1.0, 70.0, 40.0, 3.7, 50.0, 60.0, None, None)]
+    for i, (h, d) in enumerate(zip(hr, ln, strict=True), start=1):
+        out.append(StepSummary(i, NAMES[i], 60, 1.0, 70.0 + h, 40.0, None if d is None else 3.7 + d,
+                               50.0, 60.0, h, d))
+    return out
+
+
+def test_step_by_step_only_when_it_held_over_three_steps() -> None:
+    assert "step by step" not in observations(steps([-10.0]))[0]  # one step is not "step by step"
+    assert "step by step" not in observations(steps([-3.0, -6.0]))[0]
+    assert "step by step" in observations(steps([-3.0, -6.0, -8.0]))[0]
+    assert "step by step" not in observations(steps([-3.0, -1.0, -8.0]))[0]  # it went back up
+    assert "step by step" in observations(steps([-3.0, -2.6, -8.0]))[0]  # within half a beat
+    assert not fell_step_by_step([1.0, -2.0, -3.0])  # the first later step rose
+
+
+def test_the_sentence_says_what_changed_from_the_same_numbers_as_the_word() -> None:
+    said = observations(steps([-4.0, -9.0, -11.0], [0.05, 0.2, 0.3]))[0]
+    assert said == ("Heart rate fell step by step, 10 bpm lower by the end than while settling, "
+                    "with about 30% more beat-to-beat variation.")  # the last two steps: -10, +0.25
+    assert outcome_word(steps([-4.0, -9.0, -11.0], [0.05, 0.2, 0.3])) == "settled"
+    assert observations(steps([2.0, 3.0], [-0.2, -0.3]))[0] == (
+        "Heart rate rose, 3 bpm higher by the end than while settling, with about 20% less "
+        "beat-to-beat variation.")
+    assert observations(steps([0.2, -0.3]))[0] == "Heart rate ended about where it was while settling."
+    assert observations(steps([]))[0] == "Too short to compare with settling: it ended during the first step."
+    assert observations([]) == []
+
+
+@given(st.lists(st.floats(-20, 20), min_size=1, max_size=6),
+       st.lists(st.floats(-1, 1), min_size=6, max_size=6))
+def test_the_word_never_contradicts_the_heart_rate_beside_it(hr: list[float], ln: list[float]) -> None:
+    s = steps(hr, ln[:len(hr)])
+    word, sentence = outcome_word(s), observations(s)[0]
+    if word == "settled":
+        assert "Heart rate rose" not in sentence
+    if word == "lively":
+        assert "Heart rate fell" not in sentence
+    assert word in ("settled", "steady", "lively")
+
+
+def test_outcome_words_from_the_settling_score_of_the_end() -> None:
+    assert outcome_word(steps([-3.0, -6.0])) == "settled"  # score 1.2
+    assert outcome_word(steps([3.0, 6.0])) == "lively"
+    assert outcome_word(steps([-1.0, -1.0])) == "steady"  # score 0.2
+    assert outcome_word(steps([1.0], [0.5])) == "steady"  # score 1.05, but heart rate rose
+    assert outcome_word(steps([-1.0], [-0.5])) == "steady"  # score -1.05, but heart rate fell
+    assert outcome_word(steps([])) == "short"
+    assert outcome_word(steps([-8.0]), settle_step=False) is None
+
+
+def _rest(minutes: float) -> list[Beat]:
+    """An imported resting recording whose heart rate creeps up a little after its first minute."""
+    out, t, k = [], 0.0, 0
+    while t < minutes * 60:
+        rr = 1000.0 - (30.0 if t > 60 else 0.0) + 20 * math.sin(k / 2)
+        t += rr / 1000
+        out.append(Beat(k, Role.RECEIVER, t, rr, 60000 / rr, False, False, 0 if t < 60 else 1,
+                        None, None, "good"))
+        k += 1
+    return out
+
+
+def test_an_imported_recording_gets_no_outcome_word_and_no_settling_to_compare_with() -> None:
+    summary = summarize(_rest(16), ["Baseline", "Recording"], settle_step=False)
+    assert summary.outcome is None
+    assert summary.observations[0].startswith("Heart rate rose, 2 bpm higher by the end than in "
+                                              "the first minute")
+    live = summarize(_rest(16), ["Settle", "Temples"])
+    assert live.outcome == "steady" and "while settling" in live.observations[0]
+
+
+def test_trend_table_words_describe_the_step_itself_never_picking_up() -> None:
+    assert during_word(0.2) == "kept settling"
+    assert during_word(-0.2) == "eased back a little"
+    assert during_word(0.01) == "held steady"
+    assert during_word(None) is None
+    fell = {"id": 1, "started_at": "2026-11-01T20:00:00+01:00", "state": "completed", "summary": {
+        "steps": [{"name": "Settle", "delta_hr_bpm": None},
+                  {"name": "Neck", "delta_hr_bpm": -9.0, "delta_ln_rmssd": 0.3, "start_s": 60.0,
+                   "duration_s": 60.0, "within_score_per_min": -0.4}]}}
+    [row] = step_response([fell])
+    assert row["delta_hr_bpm"] < 0 and row["during_word"] == "eased back a little"
+    assert "picking up" not in str(row)
+
+
+def test_both_of_you_only_when_both_moved_as_read() -> None:
+    assert both_sentence("Temples", -6.2, -2.6) == (
+        "Temples: you both slowed down (receiver 6 bpm lower, giver 3 bpm lower than while settling).")
+    assert both_sentence("Neck", -6.0, 0.4) == (
+        "Neck: receiver 6 bpm lower, giver about the same than while settling.")
+    assert both_sentence("Scalp", 1.5, 2.0) == (
+        "Scalp: you both picked up (receiver 2 bpm higher, giver 2 bpm higher than while settling).")
+    assert both_sentence("Recording", -3.0, -1.0, settle_step=False).endswith(
+        "than in the first minute).")
+    assert "not enough beats" in both_sentence("Neck", None, -2.0)
+
+
+@pytest.mark.parametrize(("minutes", "said"), [
+    (0.1, "a few seconds"), (0.4, "half a minute"), (0.9, "1 minute"), (1.4, "1 minute"),
+    (1.5, "2 minutes"), (8.3, "8 minutes")])
+def test_minutes_as_people_say_them(minutes: float, said: str) -> None:
+    assert about_minutes(minutes) == said
+
+
+def test_the_partner_sentence_a_couple_reads() -> None:
+    assert together_sentence(Together(0.9, 0.4, 8.3, True)) == (
+        "Your heart rates rose and fell together for about 1 of 8 minutes; chance alone gives "
+        "about half a minute.")
+    assert together_sentence(Together(0.5, 0.1, 8.0, True)) == (
+        "Your heart rates rose and fell together for about half a minute out of 8 minutes; chance "
+        "alone gives about a few seconds.")
+    # rounding never makes what the test found look like chance
+    assert together_sentence(Together(1.2, 0.9, 8.0, True)) == (
+        "Your heart rates rose and fell together for about 1.2 of 8 minutes; chance alone gives "
+        "about 0.9 minutes.")
+    assert together_sentence(Together(3.0, 0.4, 8.0, False)) == NO_CLEAR_LINK
+    assert "(" not in together_sentence(Together(3.0, 0.4, 8.0, True))
