@@ -74,5 +74,5 @@ def test_the_live_view_says_the_breathing_pace_quietly(start_server: Any, page: 
     server = start_server(SimulatedStrap(speed=30.0, physiology=steady), speed=30.0, autostart=True)
     page.goto(server.url + "/")
     page.wait_for_selector("#breathing:not([hidden])", timeout=20_000)
-    assert page.locator("#breathing").text_content().startswith("breathing about 12 a minute")
+    assert page.locator("#breathing").text_content().startswith("breathing about 12 breaths a minute")
     assert console_errors == []
