@@ -10,6 +10,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 PYTEST_ARGS ?=
+# worker processes for the suite: most tests wait on a server, browser or subprocess
+PYTEST_WORKERS ?= 3
 
 .PHONY: demo test lint bench fuzz clean
 
@@ -27,7 +29,7 @@ demo: $(STAMP)
 
 # pytest exits 5 when it collected no tests: treat that as a failure, never as a pass.
 test: $(STAMP)
-	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	@$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: the suite is broken" >&2; exit 1; fi; \
 	exit $$rc
 
