@@ -11,13 +11,14 @@ BIN = Path(sys.executable).parent
 MAX_LINES = 300
 
 # Called by a framework, by name or through serialisation, never from Python: route handlers (by
-# decorator), the app's exception handler, typer's root callback, sqlite's row_factory, the flag
+# decorator), the app's exception handler, typer's root callback, the CLI's commands (looked up by
+# name in calmlink.cli.COMMANDS: only `import_` has no namesake), sqlite's row_factory, the flag
 # uvicorn's protocol reads (handshake_complete), and fields that only the page or stored JSON reads.
 FRAMEWORK_NAMES = ["http_error", "_root", "row_factory", "elapsed_s", "calibrating", "created_at",
                    "revoked_at", "baseline_hr_bpm", "baseline_ln_rmssd", "n_segments", "artifacts",
                    "rating_*", "options", "pseudo_pairs", "sentence", "steps_in_step",
                    "step_sentences", "handshake_complete", "within_score_per_min",
-                   "rmssd_uncorrected_ms", "__getattr__"]
+                   "rmssd_uncorrected_ms", "__getattr__", "import_"]
 
 
 def test_layer_contracts_hold() -> None:

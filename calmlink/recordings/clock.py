@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from calmlink.recordings.series import RRSeries, from_times
+from calmlink.recordings.series import RRSeries, from_times, median
 
 UNITS = ((1.0, "s"), (1e3, "ms"), (1e6, "µs"), (1e9, "ns"))
 """Ticks per second of the time units files use."""
@@ -41,7 +41,7 @@ def clock_unit(t: NDArray[np.float64], rr_ms: NDArray[np.float64]) -> tuple[floa
     steps = steps[steps > 0]
     if steps.size == 0 or rr_ms.size < 2:
         return 1.0, "s", 1.0
-    ratio = float(np.median(steps)) / (float(np.median(rr_ms)) / 1000.0)
+    ratio = median(steps) / (median(rr_ms) / 1000.0)
     if not math.isfinite(ratio) or ratio <= 0:
         return 1.0, "s", 1.0
     k = min(range(len(UNITS)), key=lambda i: abs(math.log10(ratio) - math.log10(UNITS[i][0])))

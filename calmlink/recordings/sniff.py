@@ -34,13 +34,17 @@ def sniff_binary(head: bytes, path: str) -> str | None:
 
 
 def _first_lines(text: str, n: int = 5) -> list[str]:
+    """The first ``n`` non-blank lines, stripped; reads no further (a file can be 100,000 lines)."""
     out: list[str] = []
-    for line in text.splitlines():
-        if line.strip():
-            out.append(line.strip())
-            if len(out) == n:
-                break
-    return out
+    pos = 0
+    while len(out) < n and pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        for line in text[pos:end].splitlines():  # a lone \r (old Mac line ends) splits too
+            if line.strip():
+                out.append(line.strip())
+        pos = end + 1
+    return out[:n]
 
 
 def _refuse(path: str, what: str, instead: str) -> RRFileError:
