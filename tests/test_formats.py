@@ -68,8 +68,8 @@ def test_calmlink_export_round_trip() -> None:
 
 @pytest.mark.parametrize(("text", "line", "words"), [
     ("800\n810\nabc\n", 3, "expected one RR interval"),
-    ("800\n-5\n", 2, "positive number"),
-    ("t_s,rr_ms\n1.0,800\n2.0,oops\n", 3, "expected 2 fields"),
+    ("-5\n0\n", 1, "positive number"),
+    ("t_s,rr_ms\n1.0,oops\n2.0,nan\n", 2, "got 'oops'"),
     ("", None, "no RR intervals"),
 ])
 def test_bad_files_name_the_line(text: str, line: int | None, words: str) -> None:

@@ -127,8 +127,8 @@ def import_(
     file: Annotated[Path, typer.Argument(help="A recording in any format calmlink analyze reads.")],
     profile: Annotated[str, typer.Option(help="The receiver it belongs to.")],
     date: Annotated[str | None, typer.Option(
-        help="When it was recorded (ISO 8601; default: the recording's own start when the file "
-        "has one, else the file's modification time).")] = None,
+        help="When it was recorded (ISO 8601, local time unless it names a zone; default: the "
+        "recording's own start when the file has one, else the file's modification time).")] = None,
     giver_file: Annotated[Path | None, typer.Option(
         help="The giver's recording of the same session, on the same clock (a format with its "
         "own clock): imports one partner session.")] = None,
@@ -171,8 +171,8 @@ def import_(
         for warning in series.warnings:
             print(f"calmlink import: warning: {warning}", file=sys.stderr)
         started = override or series.start or modified
-        if started.tzinfo is None:
-            started = started.replace(tzinfo=UTC)
+        if started.tzinfo is None:  # a time without a zone is local time (the recording's, yours)
+            started = started.astimezone()
         beats, summary = formats.imported_beats(series, theirs, giver_name)
         ended = started + timedelta(seconds=max(series.duration_s, beats[-1].t if beats else 0.0))
         planned.append(ImportedSession(

@@ -34,7 +34,9 @@ class RRSeries:
     gap_before: NDArray[np.bool_]
     format: str
     start: datetime | None = None
-    """When the recording began, from the file itself (aware), or None when the file does not say."""
+    """When the recording began, from the file itself, or None when the file does not say: aware
+    when the file names its zone (or writes Unix time), naive when it writes local time without
+    one (Polar HRM, a date in a file name): the recording's own wall clock, never taken for UTC."""
     flagged: NDArray[np.bool_] | None = None
     """Intervals the sensor itself marked unreliable (Polar's PPI blocker): artifacts, whatever
     their value."""
@@ -88,12 +90,12 @@ def median(x: NDArray[np.float64]) -> float:
     if a.size % 2:
         return float(np.partition(a, k)[k])
     low, high = np.partition(a, [k - 1, k])[k - 1:k + 1]
-    return float((low + high) / 2.0)
+    return float(low / 2.0 + high / 2.0)  # (low + high) / 2 to the bit, never overflowing
 
 
 def as_ms(values: NDArray[np.float64]) -> NDArray[np.float64]:
     """Intervals in ms, whether the file wrote ms or s (seconds when the median of the values that
-    could be intervals is under 10); values that cannot be are left for :func:`check_rr` to name."""
+    could be intervals is under 10); values that cannot be are left for :mod:`.screen` to judge."""
     plausible = values[np.isfinite(values) & (values > 0)]
     if plausible.size and median(plausible) < 10.0:
         with np.errstate(over="ignore"):
@@ -108,16 +110,6 @@ NON_FINITE = ("nan", "inf", "infinity")
 def show(value: float) -> str:
     """A value as the file wrote it, near enough: -5, 812.5, nan."""
     return f"{float(value):g}"
-
-
-def check_rr(rr: NDArray[np.float64], path: str, first_line: int, lines: list[int] | None) -> None:
-    """Refuse any value that cannot be an interval, naming its line."""
-    bad = np.flatnonzero(~np.isfinite(rr) | (rr <= 0) | (rr > 60000))
-    if bad.size:
-        k = int(bad[0])
-        line = lines[k] if lines is not None else first_line + k
-        raise RRFileError(path, line, f"an RR interval must be a positive number of ms or s "
-                          f"(at most a minute), got {show(rr[k])}")
 
 
 def check_clock(t: NDArray[np.float64], path: str, lines: list[int]) -> None:

@@ -45,7 +45,7 @@ def median(x: Floats) -> float:
     if a.size % 2:
         return float(np.partition(a, k)[k])
     low, high = np.partition(a, [k - 1, k])[k - 1:k + 1]
-    return float((low + high) / 2.0)
+    return float(low / 2.0 + high / 2.0)  # (low + high) / 2 to the bit, never overflowing
 
 
 def windows(x: NDArray[Any], width: int) -> NDArray[Any]:
