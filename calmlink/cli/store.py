@@ -80,11 +80,15 @@ def export(
     all_sessions: Annotated[bool, typer.Option("--all", help="Every session as one zip archive.")]
     = False,
     out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
     db: DbOpt = None,
 ) -> None:
     """Export a session (or --all of them) in an open format."""
     from calmlink.store import export as formats
 
+    if out is not None and out.exists() and not force:
+        print(f"calmlink export: {out} exists; give --force to overwrite it", file=sys.stderr)
+        raise typer.Exit(2)
     if format not in ("csv", "json", "rr"):
         print(f"calmlink export: --format must be csv, json or rr, not {format!r}", file=sys.stderr)
         raise typer.Exit(2)
@@ -174,6 +178,8 @@ def import_(
         if started.tzinfo is None:  # a time without a zone is local time (the recording's, yours)
             started = started.astimezone()
         beats, summary = formats.imported_beats(series, theirs, giver_name)
+        if summary.unreliable_reason is not None:
+            print(f"calmlink import: warning: {summary.unreliable_reason}", file=sys.stderr)
         ended = started + timedelta(seconds=max(series.duration_s, beats[-1].t if beats else 0.0))
         planned.append(ImportedSession(
             name, started.isoformat(timespec="seconds"), ended.isoformat(timespec="seconds"),

@@ -2,9 +2,10 @@
 together more than chance would give, said the only ways it may be said.
 
 Wording (../shared/DESIGN.md): only when the session test passes, "in step for N of M minutes; by
-chance alone about K", with the steps where it happened; otherwise "no clear link this time; that is
-common and says nothing about how the massage went". Never a bare percentage, never a verdict on
-the couple, never a comparison between couples. The lag is stored, not shown.
+chance alone about K", with the steps where it happened; when too little clean signal was left to
+test, that, with the minutes that were usable; otherwise "no clear link this time; that is common
+and says nothing about how the massage went". Never a bare percentage, never a verdict on the
+couple, never a comparison between couples. The lag is stored, not shown.
 """
 
 from __future__ import annotations
@@ -142,7 +143,8 @@ def _report(beats: Sequence[Beat], names: list[str], earlier: Sequence[Sequence[
         chance_in_step_s=round(s.chance_in_step_s, 1), duration_s=s.duration_s,
         lag_s=_num(s.lag_s, 2), windows=s.windows, windows_skipped=s.windows_skipped,
         passes=passes, sentence=synchrony_sentence(s, passes),
-        steps_in_step=_steps_in_step(s, today, names) if passes else ())
+        steps_in_step=_steps_in_step(s, today, names) if passes else (),
+        testable=s.testable, usable_min=round(s.usable_s / 60.0, 1))
 
 
 def _minutes(seconds: float) -> str:
@@ -152,6 +154,11 @@ def _minutes(seconds: float) -> str:
 def synchrony_sentence(s: Synchrony, passes: bool | None = None) -> str:
     """What people read. ``passes`` overrides the session test alone (the pseudo-pair test must
     pass too once a couple has earlier sessions)."""
+    if not s.testable:
+        total_min = (s.windows + s.windows_skipped) * DEFAULT_SYNCHRONY.step_s / 60.0
+        return (f"too little clean signal to test this time: {_minutes(s.usable_s)} of "
+                f"{total_min:.1f} minutes could be used (a loose strap or a wrist sensor drops "
+                "beats), too few to tell whether your heart rhythms moved together")
     if not (s.passes if passes is None else passes):
         return NO_CLEAR_LINK
     return (f"your heart rhythms moved together more than chance would give: in step for "

@@ -53,6 +53,14 @@ class SynchronyConfig:
 
 
 DEFAULT_SYNCHRONY = SynchronyConfig()
+MIN_TESTABLE_WINDOWS = 36
+"""Fewer counted windows (3 minutes of usable signal at one window every 5 s) cannot test: there
+the test finds the simulator's coupling (0.5, the giver 2 s behind) in only half the pairs, so its
+"no clear link" would mostly mean "too little signal" (benchmarks/bench_synchrony.py measures it;
+docs/partner.md has the table)."""
+MIN_TESTABLE_SHARE = 0.25
+"""Nor can a session where fewer than a quarter of the windows could be counted: an answer would
+speak for too little of it."""
 PSEUDO_SPREAD_S = 30.0
 PSEUDO_STEP_S = 5.0
 
@@ -86,17 +94,30 @@ class Synchrony:
     surrogate_statistics: Floats
 
     @property
-    def passes(self) -> bool:
-        return math.isfinite(self.p_value) and self.p_value <= 0.05
+    def usable_s(self) -> float:
+        """Usable signal: the time the counted windows step over."""
+        return self.duration_s
 
-    def to_json(self) -> dict[str, float | int | None]:
+    @property
+    def testable(self) -> bool:
+        """Enough clean signal for the test to find a coupling (:data:`MIN_TESTABLE_WINDOWS`,
+        :data:`MIN_TESTABLE_SHARE`); below it nothing is claimed either way."""
+        total = self.windows + self.windows_skipped
+        return self.windows >= MIN_TESTABLE_WINDOWS and self.windows >= MIN_TESTABLE_SHARE * total
+
+    @property
+    def passes(self) -> bool:
+        return self.testable and math.isfinite(self.p_value) and self.p_value <= 0.05
+
+    def to_json(self) -> dict[str, float | int | bool | None]:
         def num(x: float | None) -> float | None:
             return None if x is None or not math.isfinite(x) else round(float(x), 4)
 
         return {"statistic": num(self.statistic), "p_value": num(self.p_value),
                 "in_step_s": num(self.in_step_s), "chance_in_step_s": num(self.chance_in_step_s),
                 "duration_s": num(self.duration_s), "lag_s": num(self.lag_s),
-                "windows": self.windows, "windows_skipped": self.windows_skipped}
+                "windows": self.windows, "windows_skipped": self.windows_skipped,
+                "testable": self.testable, "usable_min": round(self.usable_s / 60.0, 1)}
 
 
 def heart_rate_grid(t_s: Floats, rr_ms: Floats, clean: NDArray[np.bool_], start_s: float,

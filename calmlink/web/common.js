@@ -53,9 +53,14 @@ export const get = (path) => request("GET", path);
 export const post = (path, body = {}) => request("POST", path, body);
 
 // Partner mode's one sentence about the two heart rhythms, as the server worded it (with the steps
-// where they moved together, only when the whole session passed the test).
+// where they moved together, only when the whole session passed the test). Too little clean signal
+// to test is never "no clear link": the usable minutes are said instead.
 export function synchronySentence(sync) {
   if (!sync) return "Too little of both heart rhythms to compare this time.";
+  if (sync.testable === false) {
+    const said = sync.sentence || `too little clean signal to test this time: ${fmt(sync.usable_min, 1)} usable minutes`;
+    return `${said[0].toUpperCase()}${said.slice(1)}.`;
+  }
   const where = sync.passes && sync.steps_in_step.length ? ` (${sync.steps_in_step.join(", ")})` : "";
   return `${sync.sentence[0].toUpperCase()}${sync.sentence.slice(1)}${where}.`;
 }

@@ -73,7 +73,10 @@ async function showSession(id) {
   $("session-meta").textContent = `${s.routine} · ${fmt((s.duration_s || 0) / 60, 1)} min · ` +
     `${s.n_beats} beats · ${s.state}${summary.outcome ? ` · ${summary.outcome}` : ""}` +
     (s.device ? ` · ${s.device}` : ""); // the strap, or the file and sensor it was imported from
-  $("session-observations").replaceChildren(...(summary.observations || []).map((o) => el("li", o)));
+  const reason = summary.reliable === false ? summary.unreliable_reason : null; // first, when set
+  $("session-observations").replaceChildren(
+    ...(reason ? [el("li", `${reason[0].toUpperCase()}${reason.slice(1)}.`, "unreliable")] : []),
+    ...(summary.observations || []).map((o) => el("li", o)));
   fillStepsTable($("session-steps"), summary.steps);
   const partner = summary.partner;
   $("partner-review").hidden = !partner;
