@@ -18,7 +18,7 @@ FRAMEWORK_NAMES = ["http_error", "_root", "row_factory", "elapsed_s", "calibrati
                    "revoked_at", "baseline_hr_bpm", "baseline_ln_rmssd", "n_segments", "artifacts",
                    "rating_*", "options", "pseudo_pairs", "sentence", "steps_in_step",
                    "step_sentences", "handshake_complete", "within_score_per_min",
-                   "rmssd_uncorrected_ms", "__getattr__", "import_"]
+                   "rmssd_uncorrected_ms", "__getattr__", "import_", "usable_min", "reliable"]
 
 
 def test_layer_contracts_hold() -> None:

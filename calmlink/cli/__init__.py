@@ -25,10 +25,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sessions": ("store", "sessions"),
     "export": ("store", "export"),
     "import": ("store", "import_"),
+    "backup": ("backup", "backup"),
+    "restore": ("backup", "restore"),
 }
 """Each command's module in calmlink.cli and its function, in the order help lists them."""
 
-ONE_THREAD = frozenset({"analyze", "sync", "sessions", "export", "import"})
+ONE_THREAD = frozenset({"analyze", "sync", "sessions", "export", "import", "backup", "restore"})
 """Commands that work through files on one thread: numpy's BLAS need not start its thread pool
 (a third of numpy's import here, 40 ms); a person's own OPENBLAS_NUM_THREADS still wins."""
 

@@ -144,7 +144,7 @@ def _report(beats: Sequence[Beat], names: list[str], earlier: Sequence[Sequence[
         lag_s=_num(s.lag_s, 2), windows=s.windows, windows_skipped=s.windows_skipped,
         passes=passes, sentence=synchrony_sentence(s, passes),
         steps_in_step=_steps_in_step(s, today, names) if passes else (),
-        testable=s.testable, usable_min=round(s.usable_s / 60.0, 1))
+        testable=s.testable, usable_min=round(s.duration_s / 60.0, 1))
 
 
 def _minutes(seconds: float) -> str:
@@ -156,7 +156,7 @@ def synchrony_sentence(s: Synchrony, passes: bool | None = None) -> str:
     pass too once a couple has earlier sessions)."""
     if not s.testable:
         total_min = (s.windows + s.windows_skipped) * DEFAULT_SYNCHRONY.step_s / 60.0
-        return (f"too little clean signal to test this time: {_minutes(s.usable_s)} of "
+        return (f"too little clean signal to test this time: {_minutes(s.duration_s)} of "
                 f"{total_min:.1f} minutes could be used (a loose strap or a wrist sensor drops "
                 "beats), too few to tell whether your heart rhythms moved together")
     if not (s.passes if passes is None else passes):

@@ -54,13 +54,10 @@ class SynchronyConfig:
 
 DEFAULT_SYNCHRONY = SynchronyConfig()
 MIN_TESTABLE_WINDOWS = 36
-"""Fewer counted windows (3 minutes of usable signal at one window every 5 s) cannot test: there
-the test finds the simulator's coupling (0.5, the giver 2 s behind) in only half the pairs, so its
-"no clear link" would mostly mean "too little signal" (benchmarks/bench_synchrony.py measures it;
-docs/partner.md has the table)."""
+"""Fewer counted windows (3 minutes of usable signal) cannot test: there the test finds the
+simulator's coupling in only half the pairs (docs/partner.md, benchmarks/bench_synchrony.py)."""
 MIN_TESTABLE_SHARE = 0.25
-"""Nor can a session where fewer than a quarter of the windows could be counted: an answer would
-speak for too little of it."""
+"""Nor can a session where under a quarter of its windows count: too little of it to speak for."""
 PSEUDO_SPREAD_S = 30.0
 PSEUDO_STEP_S = 5.0
 
@@ -83,7 +80,7 @@ class Synchrony:
     in_step_s: float
     chance_in_step_s: float
     duration_s: float
-    """Time covered by the windows that counted."""
+    """Time covered by the windows that counted: the usable signal."""
     lag_s: float | None
     """Median lag of the windows; positive when the giver follows the receiver."""
     windows: int
@@ -94,14 +91,8 @@ class Synchrony:
     surrogate_statistics: Floats
 
     @property
-    def usable_s(self) -> float:
-        """Usable signal: the time the counted windows step over."""
-        return self.duration_s
-
-    @property
     def testable(self) -> bool:
-        """Enough clean signal for the test to find a coupling (:data:`MIN_TESTABLE_WINDOWS`,
-        :data:`MIN_TESTABLE_SHARE`); below it nothing is claimed either way."""
+        """Enough clean signal to test (:data:`MIN_TESTABLE_WINDOWS`, :data:`MIN_TESTABLE_SHARE`)."""
         total = self.windows + self.windows_skipped
         return self.windows >= MIN_TESTABLE_WINDOWS and self.windows >= MIN_TESTABLE_SHARE * total
 
@@ -117,7 +108,7 @@ class Synchrony:
                 "in_step_s": num(self.in_step_s), "chance_in_step_s": num(self.chance_in_step_s),
                 "duration_s": num(self.duration_s), "lag_s": num(self.lag_s),
                 "windows": self.windows, "windows_skipped": self.windows_skipped,
-                "testable": self.testable, "usable_min": round(self.usable_s / 60.0, 1)}
+                "testable": self.testable, "usable_min": round(self.duration_s / 60.0, 1)}
 
 
 def heart_rate_grid(t_s: Floats, rr_ms: Floats, clean: NDArray[np.bool_], start_s: float,

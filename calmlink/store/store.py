@@ -18,6 +18,7 @@ from typing import Any
 
 from calmlink.store.beat import BEAT_FIELDS, Beat
 from calmlink.store.db import Database, now_iso
+from calmlink.store.schema import NEW_UID
 from calmlink.store.viewer_tokens import ViewerTokens
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER range: larger ids cannot exist, so never reach the database
@@ -121,7 +122,7 @@ class Store:
             pid = _profile_id(c, profile)
             cur = c.execute(
                 "INSERT INTO sessions(profile_id, routine, device, source, started_at, state, steps, "
-                "giver) VALUES (?, ?, ?, ?, ?, 'active', ?, ?)",
+                f"giver, uid) VALUES (?, ?, ?, ?, ?, 'active', ?, ?, {NEW_UID})",
                 (pid, routine, device, source, started_at or now_iso(), json.dumps(steps or []),
                  giver))
             return int(cur.lastrowid or 0)
@@ -149,9 +150,9 @@ class Store:
                 pid = _profile_id(c, s.profile)
                 cur = c.execute(
                     "INSERT INTO sessions(profile_id, routine, device, source, started_at, "
-                    "ended_at, state, steps, n_beats, duration_s, summary, outcome, giver) "
+                    "ended_at, state, steps, n_beats, duration_s, summary, outcome, giver, uid) "
                     "VALUES (?, 'imported recording', ?, 'imported', ?, ?, 'completed', ?, ?, ?, ?, "
-                    "?, ?)",
+                    f"?, ?, {NEW_UID})",
                     (pid, s.device, s.started_at, s.ended_at, json.dumps(s.steps), len(s.beats),
                      s.beats[-1].t if s.beats else 0.0, json.dumps(s.summary),
                      s.summary.get("outcome"), s.giver))
