@@ -27,6 +27,7 @@ from calmlink.recordings.apple_health import read_apple_health
 from calmlink.recordings.calmlink_csv import read_csv
 from calmlink.recordings.clock import start_from_name
 from calmlink.recordings.empatica import read_e4_ibi
+from calmlink.recordings.fast_column import parse_column
 from calmlink.recordings.fit import read_fit
 from calmlink.recordings.kubios import read_kubios_report
 from calmlink.recordings.lists import read_list, read_measurements
@@ -68,10 +69,12 @@ def _plain(text: str, path: str) -> RRSeries:
 
 def _plain_fast(text: str, path: str) -> RRSeries | None:
     """The common case, a bare column of numbers, in one numpy call; None to fall back."""
-    try:
-        rr = np.array(text.split(), dtype=np.float64)
-    except ValueError:
-        return None
+    rr = parse_column(text)
+    if rr is None:
+        try:
+            rr = np.array(text.split(), dtype=np.float64)
+        except ValueError:
+            return None
     if rr.size == 0 or text.count("\n") + 1 < rr.size:  # several numbers on a line: not plain
         return None
     rr = as_ms(rr)
@@ -159,18 +162,21 @@ def read_recordings(path: Path | str,
         found = read_apple_health(p)
     else:
         raw = _read_all(p, progress)
-        if binary == "fit":
-            found = [read_fit(raw, name)]
-        else:
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                line = raw[: exc.start].count(b"\n") + 1
-                raise RRFileError(name, line, "expected text (UTF-8), found binary data that is no "
-                                  "recording calmlink knows") from None
-            found = parse_recordings(text, name)
+        found = [read_fit(raw, name)] if binary == "fit" else parse_recordings(_text(raw, name), name)
     named = start_from_name(name)
     return [r if r.start is not None or named is None else replace(r, start=named) for r in found]
+
+
+def _text(raw: bytes, name: str) -> str:
+    """The file as text: UTF-8, or a spreadsheet's Windows/Latin-1 text (its numbers read the
+    same); a file with NUL bytes is binary, and a binary file has no lines to name."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if b"\0" in raw:
+            raise RRFileError(name, None, "binary data that is no recording calmlink knows (not "
+                              "text, not a FIT file)") from None
+        return raw.decode("cp1252", errors="replace")
 
 
 def _read_all(p: Path, progress: Callable[[int, int], None] | None) -> bytes:

@@ -88,7 +88,8 @@ def _by_level(x: Floats, w: int, qs: tuple[float, ...]) -> list[Floats] | None:
     """The quantiles from running counts at each distinct value, or None when more than
     :data:`MAX_LEVELS` values must be tried."""
     padded = _padded(x, w)
-    levels = np.unique(padded)
+    ordered = np.sort(x)  # the distinct values, as np.unique (which imports numpy.ma) would give
+    levels = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
     n = x.size
     ranks = sorted({k for q in qs for k in _positions(w, q)[:2]})
     if levels.size > MAX_LEVELS:  # a sample of windows says early whether sorting is cheaper
