@@ -84,6 +84,10 @@ def test_any_time_of_day_reads_back(t: float, style: str) -> None:
     ("812,0\n798,1\n805,0\n810,0\n", [812, 798, 805, 810], [0, 1, 0, 0], "columns"),
     ("0,812\n1,798\n0,805\n0,810\n", [812, 798, 805, 810], [0, 1, 0, 0], "columns"),
     ("0.812 0.812\n1.610 0.798\n2.415 0.805\n", [812, 798, 805], None, "kubios"),
+    ("Zeit (s);RR-Intervall (ms);Artefakt\n0,812;812,5;0\n1,610;797,5;1\n2,425;815,0;0\n",
+     [812.5, 797.5, 815.0], [0, 1, 0], "time-rr"),  # a German spreadsheet's decimal commas
+    ("Average,RRData\n72.1,812 798\n71.9,805\n72.0,810 790 801\n", [812, 798, 805, 810, 790, 801],
+     None, "time-rr"),  # a strap's packet: several intervals in one cell
 ])
 def test_columns_chosen_by_name_and_value_with_the_files_own_marks(
         text: str, kept: list[float], flagged: list[int] | None, fmt: str) -> None:

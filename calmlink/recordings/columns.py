@@ -20,10 +20,11 @@ from calmlink.recordings.series import NUMBER, median
 
 RR_NAMES = (r"^rr[_ -]?ms$", r"rr[-_ ]?interval", r"^rr$", r"^rr[ _]?[\[(]", r"^rrdata$",
             r"pp[-_ ]?interval", r"^ibi", r"inter[-_ ]?beat", r"^nn[-_ ]?interval", r"^interval",
-            r"^r-r")
+            r"^r-r", r"^rr[-_ ]?(abstand|abstände|intervall|intervalle|intervalo)")
 """Column names an RR column goes by, most specific first (never a bare prefix: ``rr_code`` is an ID)."""
-TIME_NAMES = (r"^t$", r"^t_s$", r"time_ns", r"timestamp", r"time", r"^t_", r"^offset")
-MARK_NAMES = (r"artifact", r"artefact", r"^flag", r"ectopic", r"^bad$", r"noise", r"reject",
+TIME_NAMES = (r"^t$", r"^t_s$", r"time_ns", r"timestamp", r"time", r"^t_", r"^offset",
+              r"^(zeit|tiempo|temps|tempo|tid|aika)\b")
+MARK_NAMES = (r"artifact", r"artefact", r"artefakt", r"^flag", r"ectopic", r"^bad$", r"noise", r"reject",
               r"exclu", r"^marked")
 """Marks that say a beat is unreliable when set."""
 GOOD_NAMES = (r"^valid", r"^good$", r"^ok$", r"^clean$", r"accept")

@@ -53,13 +53,25 @@ def split_rows(lines: list[str], delimiter: str | None, path: str, first_line: i
     """Cells of each line: CSV quoting for a delimiter, white space otherwise (a header's units,
     "Time (s)  RR (s)", stay with their names)."""
     if delimiter is None or delimiter == WHITE_SPACE:
-        return [_with_units(line.split()) for line in lines]
+        return [[_decimal_point(c) for c in _with_units(line.split())] for line in lines]
     reader = csv.reader(lines, delimiter=delimiter)
     try:
-        return list(reader)
+        rows = list(reader)
     except csv.Error as exc:
         raise RRFileError(path, first_line - 1 + reader.line_num,
                           f"not a readable CSV line ({exc})") from None
+    if delimiter == ",":
+        return rows
+    return [[_decimal_point(c) for c in row] for row in rows]
+
+
+DECIMAL_COMMA = re.compile(r"\s*[+-]?\d+,\d+\s*")
+
+
+def _decimal_point(cell: str) -> str:
+    """A number written with a decimal comma ("812,5", as spreadsheets in much of Europe save
+    them, with ; or tabs between cells) in the form Python reads."""
+    return cell.replace(",", ".") if DECIMAL_COMMA.fullmatch(cell) else cell
 
 
 def table_delimiter(lines: list[str]) -> str | None:
@@ -118,9 +130,14 @@ def read_table(text: str, path: str, delimiter: str | None, fmt: str, skip: int 
             if cols.rr < len(row) and row[cols.rr].strip() != ""]  # a heart-rate-only reading
     if not kept:
         raise RRFileError(path, None, "no RR intervals found")
-    lines = [line for line, _ in kept]
-    kept_rows = [row for _, row in kept]
-    raw = np.array([_number(r[cols.rr]) for r in kept_rows])
+    # a packet's several intervals in one cell ("812 798", as a strap sends them) are beats each
+    beats = [(line, row, cell) for line, row in kept
+             for cell in (row[cols.rr].split() if delimiter not in (None, WHITE_SPACE)
+                          else [row[cols.rr]])]
+    lines = [line for line, _, _ in beats]
+    kept_rows = [row for _, row, _ in beats]
+    cells = [cell for _, _, cell in beats]
+    raw = np.array([_number(cell) for cell in cells])
     with np.errstate(over="ignore", invalid="ignore"):  # an absurd value: inf, screened out
         rr = as_ms(raw * (1000.0 if rr_unit_s else 1.0))
     check_not_bpm(rr, path, f"the values in {shown}")
@@ -130,7 +147,7 @@ def read_table(text: str, path: str, delimiter: str | None, fmt: str, skip: int 
         t = np.array([c[0] for c in clock])
         zone_known = all(c[1] for c in clock)
         rr = np.where(np.isfinite(t), rr, np.nan)  # a row without a time cannot be placed
-    screened = screen(rr, path, lines, [r[cols.rr] for r in kept_rows])
+    screened = screen(rr, path, lines, cells)
     keep = screened.keep
     rr, lines = rr[keep], [line for line, k in zip(lines, keep.tolist(), strict=True) if k]
     kept_rows = [r for r, k in zip(kept_rows, keep.tolist(), strict=True) if k]
