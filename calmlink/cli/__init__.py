@@ -70,4 +70,20 @@ def main() -> None:
     asked = sys.argv[1] if len(sys.argv) > 1 else None
     if asked in ONE_THREAD:
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    if _plain_analyze(sys.argv[1:]):
+        from pathlib import Path
+
+        from calmlink.cli.analyze import run_analyze
+
+        raise SystemExit(run_analyze(Path(sys.argv[2]), json_out=len(sys.argv) == 4, correct=True,
+                                     window=None))
     build([asked] if asked in COMMANDS else COMMANDS)()
+
+
+def _plain_analyze(args: list[str]) -> bool:
+    """`calmlink analyze FILE` or `calmlink analyze FILE --json`, nothing else: the commonest
+    command, run without building the command line (typer's import is a tenth of a 24-hour file's
+    whole analysis). Anything else, help included, goes through typer; tests/test_cli.py checks
+    that both ways print the same."""
+    return (len(args) in (2, 3) and args[0] == "analyze" and not args[1].startswith("-")
+            and args[2:] in ([], ["--json"]))
