@@ -245,3 +245,24 @@ def test_any_table_reads_its_good_rows_and_says_what_it_left_out(
     if header:
         assert series.flagged is not None
         assert series.flagged.astype(int).tolist() == [marks[k] for k in good]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(450, 1300), min_size=5, max_size=80), st.data())
+def test_any_e4_ibi_reads_its_good_beats_and_says_what_it_left_out(rr: list[int],
+                                                                   data: st.DataObject) -> None:
+    bad = data.draw(st.dictionaries(st.integers(0, len(rr) - 1),
+                                    st.sampled_from(["0.000000", "-0.5", "nan", "x", "75.0"]),
+                                    max_size=len(rr) // 3))
+    t = 5.0 + np.cumsum(rr) / 1000.0
+    rows = [f"{t[k]:.6f},{bad.get(k, f'{v / 1000:.6f}')}" for k, v in enumerate(rr)]
+    text = f"{E4_START:.6f}, IBI\n" + "\n".join(rows) + "\n"
+    try:
+        series = parse_rr_text(text, "IBI.csv")
+    except RRFileError as exc:
+        assert len(bad) == len(rr) and exc.line is not None
+        return
+    good = [v for k, v in enumerate(rr) if k not in bad]
+    np.testing.assert_allclose(series.rr_ms, good, atol=0.001)
+    if bad:
+        assert any(w.startswith(f"{len(bad)} value(s)") for w in series.warnings)

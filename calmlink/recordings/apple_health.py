@@ -90,7 +90,10 @@ def _record(elem: ET.Element, path: str) -> RRSeries | None:
                           f"{elem.get('startDate')!r} that cannot be read ({exc})") from None
     with np.errstate(divide="ignore"):
         rr = 60000.0 / bpm
-    screened = screen(rr, path, None)  # an XML file read as a stream: its lines are not kept
+    try:
+        screened = screen(rr, path, None)  # an XML file read as a stream: its lines are not kept
+    except RRFileError:
+        return None  # a record with no usable beat is no measurement (as one with under two)
     t, rr = t[screened.keep], rr[screened.keep]
     series = with_screening(clocked_series(t, rr, "apple-health", absolute=True), screened)
     missing = np.zeros(rr.size, dtype=bool)
