@@ -218,3 +218,18 @@ def test_a_damaged_or_foreign_file_is_refused_and_writes_nothing(
     assert "\n" not in out.stderr.strip() and "Traceback" not in out.stderr
     assert not new.db.exists() and not new.routines.exists() and not new.strap.exists()
     assert not (tmp_path / "evil.toml").exists()
+
+
+def test_a_backup_from_before_sessions_had_a_uid_restores_once(tmp_path: Path) -> None:
+    from test_store import make_old_file
+
+    old, new = Home(tmp_path / "old"), Home(tmp_path / "new")
+    old.root.mkdir()
+    make_old_file(old.db, 5)  # a store as schema 5 left it, never opened by this calmlink
+    archive = tmp_path / "old.calmlink"
+    assert old.cli("backup", str(archive)).returncode == 0
+    with zipfile.ZipFile(archive) as zf:
+        assert json.loads(zf.read("manifest.json"))["schema_version"] == 5
+    first, second = new.cli("restore", str(archive)), new.cli("restore", str(archive))
+    assert "1 sessions added (50 beats)" in first.stdout, first.stdout + first.stderr
+    assert "0 sessions added" in second.stdout and "1 already here" in second.stdout

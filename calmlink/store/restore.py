@@ -1,7 +1,8 @@
 """A backup (:mod:`calmlink.store.backup`) read back into a store: everything checked first, then
 merged in one transaction, so a damaged, truncated or foreign file writes nothing.
 
-Sessions are matched by their ``uid``: a session the store already holds is kept as it is (a copy
+Sessions are matched by their ``uid`` (a backup from before uids, by receiver, start, source and
+routine): a session the store already holds is kept as it is (a copy
 the store holds unfinished, fewer beats and not completed, is replaced by the backup's fuller one);
 the rest are added with their beats. Profiles are matched by name, paired viewers by their token's
 hash. Into an empty store every row keeps its id, so the store is the backup's, row for row. Config
@@ -31,7 +32,7 @@ from calmlink.store.backup import (
     config_name,
 )
 from calmlink.store.db import connect
-from calmlink.store.schema import SCHEMA_VERSION, migrate
+from calmlink.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +139,7 @@ def restore(archive: Path, db_path: Path, config_targets: dict[str, Path]) -> Re
     (``{"routines": …/routines, "last_device.json": …/last_device.json}``); a config file with
     no target is left in the archive."""
     with tempfile.TemporaryDirectory() as tmp:
-        _, snapshot, config = read_archive(archive, Path(tmp))
+        manifest, snapshot, config = read_archive(archive, Path(tmp))
         staged: dict[str, tuple[Path, Path]] = {}
         try:
             for name, data in config.items():
@@ -148,7 +149,7 @@ def restore(archive: Path, db_path: Path, config_targets: dict[str, Path]) -> Re
                     partial = target.with_name(f".{target.name}.restoring")
                     partial.write_bytes(data)
                     staged[name] = (partial, target)
-            result = _merge(snapshot, db_path)
+            result = _merge(snapshot, db_path, manifest["schema_version"] >= UID_SCHEMA)
         except BaseException:
             for partial, _ in staged.values():
                 partial.unlink(missing_ok=True)
@@ -173,7 +174,7 @@ def _target(name: str, targets: dict[str, Path]) -> Path | None:
     return targets[folder] / rest if rest and folder in targets else None
 
 
-def _merge(snapshot: Path, db_path: Path) -> Restored:
+def _merge(snapshot: Path, db_path: Path, uids: bool) -> Restored:
     """The snapshot's rows the store lacks, added in one transaction (all, or nothing)."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     conn = connect(db_path)
@@ -182,7 +183,7 @@ def _merge(snapshot: Path, db_path: Path) -> Restored:
         conn.execute("ATTACH DATABASE ? AS b", (str(snapshot),))
         conn.execute("BEGIN IMMEDIATE")
         try:
-            result = _copy(conn)
+            result = _copy(conn, uids)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -212,13 +213,15 @@ def _insert(conn: sqlite3.Connection, table: str, row_id: int | None, values: di
     return int(cur.lastrowid or 0)
 
 
+UID_SCHEMA = 1 + next(k for k, m in enumerate(MIGRATIONS) if "ADD COLUMN uid" in m)
+"""The schema from which sessions carry their uid."""
 NATURAL_KEY = "SELECT s.id, s.state, s.n_beats FROM main.sessions s JOIN main.profiles p ON " \
     "p.id = s.profile_id WHERE p.name=? AND s.started_at=? AND s.source=? AND s.routine=?"
-"""A session the store holds under another uid: one written before sessions had one (a backup
-of an older calmlink gets fresh uids each time it is read)."""
+"""A backup from before uids gets fresh ones each time it is read: its sessions are matched by
+receiver, start, source and routine instead."""
 
 
-def _copy(conn: sqlite3.Connection) -> Restored:
+def _copy(conn: sqlite3.Connection, uids: bool) -> Restored:
     profiles: dict[int, int] = {}
     added_profiles = 0
     for row in conn.execute("SELECT id, name, created_at FROM b.profiles ORDER BY id").fetchall():
@@ -235,7 +238,7 @@ def _copy(conn: sqlite3.Connection) -> Restored:
     for row in conn.execute("SELECT s.*, p.name AS profile_name FROM b.sessions s "
                             "JOIN b.profiles p ON p.id = s.profile_id ORDER BY s.id").fetchall():
         have = conn.execute("SELECT id, state, n_beats FROM main.sessions WHERE uid=?",
-                            (row["uid"],)).fetchone() or conn.execute(
+                            (row["uid"],)).fetchone() if uids else conn.execute(
             NATURAL_KEY, (row["profile_name"], row["started_at"], row["source"], row["routine"])
         ).fetchone()
         if have is not None:
