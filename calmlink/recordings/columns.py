@@ -60,13 +60,18 @@ def numbers(rows: list[list[str]], k: int) -> NDArray[np.float64]:
     return np.array(out, dtype=np.float64)
 
 
-def looks_like_rr(values: NDArray[np.float64]) -> bool:
-    """Mostly intervals in ms or s, going up and down (not a clock, not marks)."""
+def in_rr_range(values: NDArray[np.float64]) -> bool:
+    """Mostly 250-2,000 ms or 0.25-2 s, and not marks."""
     if values.size < 2 or is_marks_values(values):
         return False
     mid = median(values)
     scaled = mid * 1000.0 if mid < 10.0 else mid
-    return PLAUSIBLE_MS[0] <= scaled <= PLAUSIBLE_MS[1] and not bool(np.all(np.diff(values) >= 0))
+    return PLAUSIBLE_MS[0] <= scaled <= PLAUSIBLE_MS[1]
+
+
+def looks_like_rr(values: NDArray[np.float64]) -> bool:
+    """Intervals in ms or s, not a clock (which only goes forward)."""
+    return in_rr_range(values) and not is_clock(values)
 
 
 def is_marks_values(values: NDArray[np.float64]) -> bool:

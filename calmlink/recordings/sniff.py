@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 
 from calmlink.recordings.calmlink_csv import is_calmlink_csv
-from calmlink.recordings.columns import choose
+from calmlink.recordings.columns import choose, in_rr_range
+from calmlink.recordings.columns import numbers as column_numbers
 from calmlink.recordings.empatica import sniff_e4
 from calmlink.recordings.kubios import is_kubios_report
 from calmlink.recordings.lists import SEPARATORS, list_column
@@ -136,6 +137,10 @@ def _table(text: str, head: list[str], path: str) -> str:
         rows = split_rows(_first_lines(text, SAMPLE_LINES)[1:], delimiter, path, 2)
         return _with_rr_column(header, rows, path)
     if delimiter is not None and all(first_cells_are_numbers(h) for h in head):
+        rows = split_rows(_first_lines(text, SAMPLE_LINES), delimiter, path, 1)
+        width = len(rows[0])
+        if choose(None, rows) is None and all(in_rr_range(column_numbers(rows, k)) for k in range(width)):
+            return "list"  # every column intervals, none alone: a list wrapped over lines
         return "columns"  # rows of a few numbers each, no header: judged column by column
     numbers = [p for p in SEPARATORS.split(head[0]) if p] if head else []
     if len(numbers) > 2 and all(NUMBER.match(p) for p in numbers):
