@@ -11,7 +11,8 @@ BIN = Path(sys.executable).parent
 MAX_LINES = 300
 
 # Called by a framework, by name or through serialisation, never from Python: route handlers (by
-# decorator), the app's exception handler, typer's root callback, sqlite's row_factory, the flag
+# decorator), the app's exception handler, typer's root callback, the CLI's commands (looked up by
+# name in calmlink.cli.COMMANDS: only `import_` has no namesake), sqlite's row_factory, the flag
 # uvicorn's protocol reads (handshake_complete), and fields that only the page or stored JSON reads.
 FRAMEWORK_NAMES = ["http_error", "_root", "row_factory", "elapsed_s", "calibrating", "created_at",
                    "revoked_at", "baseline_hr_bpm", "baseline_ln_rmssd", "n_segments", "artifacts",
@@ -20,7 +21,7 @@ FRAMEWORK_NAMES = ["http_error", "_root", "row_factory", "elapsed_s", "calibrati
                    "rmssd_uncorrected_ms", "__getattr__",
                    # what was tried, read by its kind's name (getattr), and API fields the page reads
                    "hands", "pressure", "sound", "in_use", "min_each", "against_usual_curve",
-                   "comparisons", "week_of"]
+                   "comparisons", "week_of", "import_", "usable_min", "reliable"]
 
 
 def test_layer_contracts_hold() -> None:

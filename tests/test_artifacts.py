@@ -10,16 +10,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calmlink.signal.artifacts import (
+    C1,
+    C2,
     GAP_RR_MS,
+    KINDS,
     _rolling_threshold,
-    _sorted_quantile,
-    _windows,
     correct_segment,
     detect_artifacts,
     rolling_median,
     split_segments,
 )
 from calmlink.signal.metrics import time_domain
+from calmlink.signal.order_stats import _by_level, _by_sorting, median
+from calmlink.signal.order_stats import sorted_quantile as _sorted_quantile
+from calmlink.signal.order_stats import windows as _windows
 from conftest import DATA
 
 RR = DATA / "rr"
@@ -110,6 +114,80 @@ def test_rolling_quantiles_equal_float64_sorting_exactly(values: list[float], wi
                           np.maximum(5.2 * (_sorted_quantile(rows, 0.75)
                                             - _sorted_quantile(rows, 0.25)) / 2.0, 1e-6))
     assert np.array_equal(rolling_median(x, width), rows[:, w // 2] if x.size else x)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 60).map(lambda k: k * 7.8125), min_size=1, max_size=300),
+       st.sampled_from([(0.25, 0.75), (0.5,), (0.1, 0.9)]))
+def test_quantiles_by_level_equal_sorting_exactly(values: list[float], qs: tuple[float, ...]
+                                                  ) -> None:
+    """A series on a grid (a Holter's 1/128 s) takes the level route; its answer is sorting's."""
+    x = np.array(values)
+    w = min(91, max(1, x.size) | 1)
+    by_level = _by_level(x, w, qs)
+    assert by_level is not None
+    for ours, theirs in zip(by_level, _by_sorting(x, w, qs), strict=True):
+        assert np.array_equal(ours, theirs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6), max_size=40))
+def test_median_equals_numpy(values: list[float]) -> None:
+    x = np.array(values)
+    assert median(x) == np.median(x) if x.size else np.isnan(median(x))
+
+
+def _classified_by_loop(rr: np.ndarray) -> dict[str, np.ndarray]:
+    """Lipponen & Tarvainen's classification as their loop walks it, beat by beat (the reference
+    the vectorised detector must equal)."""
+    n = rr.size
+    drrs = np.empty(n)
+    drrs[1:] = np.diff(rr)
+    drrs[0] = drrs[1:].mean()
+    d = drrs / _rolling_threshold(drrs, 91)
+    pad = np.pad(d, 2, mode="reflect")
+    prev_, next_, next2 = pad[1:-3], pad[3:-1], pad[4:]
+    s12 = np.where(d > 0, np.maximum(prev_, next_), np.minimum(prev_, next_))
+    s22 = np.where(d >= 0, np.minimum(next_, next2), np.maximum(next_, next2))
+    medrr = rolling_median(rr)
+    mrrs = rr - medrr
+    mrrs[mrrs < 0] *= 2.0
+    th2 = _rolling_threshold(mrrs, 91)
+    m = mrrs / th2
+    masks = {k: np.zeros(n, dtype=bool) for k in KINDS}
+    skip_until = -1
+    for i in [i for i in range(n - 2) if abs(d[i]) > 1 or abs(m[i]) > 3]:
+        if i <= skip_until:
+            continue
+        if (d[i] > 1 and s12[i] < -C1 * d[i] - C2) or (d[i] < -1 and s12[i] > -C1 * d[i] + C2):
+            masks["ectopic"][i] = True
+            continue
+        for j in [i, i + 1] if abs(d[i + 1]) < abs(d[i + 2]) else [i]:
+            is_long, is_short = d[j] > 1 and s22[j] < -1, d[j] < -1 and s22[j] > 1
+            off_median = abs(m[j]) > 3
+            if not (is_long or is_short or off_median):
+                continue
+            if is_short and abs(rr[j] + rr[j + 1] - medrr[j]) < th2[j]:
+                masks["extra"][j] = True
+            elif is_long and abs(rr[j] / 2 - medrr[j]) < th2[j]:
+                masks["missed"][j] = True
+            elif is_long or (off_median and rr[j] > medrr[j]):
+                masks["long"][j] = True
+            else:
+                masks["short"][j] = True
+            skip_until = max(skip_until, j)
+    masks["short"] |= rr < 250.0
+    return masks
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.integers(250, 2000).map(float),
+                          st.integers(500, 1100).map(float)), min_size=4, max_size=250))
+def test_vectorised_detection_equals_the_papers_loop(values: list[float]) -> None:
+    rr = np.array(values)
+    report = detect_artifacts(rr)
+    for kind, expected in _classified_by_loop(rr).items():
+        assert np.array_equal(getattr(report, kind), expected), kind
 
 
 def _segments_by_loop(rr: np.ndarray, gap: np.ndarray) -> list[slice]:

@@ -53,3 +53,20 @@ def test_the_demo_can_pair_a_phone(tmp_path: Path) -> None:
         demo.terminate()
         out, _ = demo.communicate(timeout=15)
     assert "pair each phone from the page on this computer first" in out
+
+
+def test_the_plain_analyze_fast_path_says_what_typer_says(tmp_path: Path) -> None:
+    """`calmlink analyze FILE [--json]` skips building the command line; the same command through
+    typer (an option typer must read: --window over the whole file) prints the same."""
+    f = tmp_path / "rr.txt"
+    f.write_text("".join(f"{800 + 30 * ((k * 7) % 5)}\n" for k in range(400)))
+    for extra in ([], ["--json"]):
+        fast = subprocess.run([sys.executable, "-m", "calmlink.cli", "analyze", str(f), *extra],
+                              capture_output=True, text=True, timeout=60)
+        typed = subprocess.run([sys.executable, "-m", "calmlink.cli", "analyze", str(f), *extra,
+                                "--window", "0", "100000"], capture_output=True, text=True, timeout=60)
+        assert fast.returncode == typed.returncode == 0
+        assert fast.stdout == typed.stdout and fast.stderr == typed.stderr
+    missing = subprocess.run([sys.executable, "-m", "calmlink.cli", "analyze", str(tmp_path / "no")],
+                             capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 2 and "cannot read" in missing.stderr

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calmlink.recordings import RRFileError, parse_rr_text, read_rr_file
+from calmlink.recordings.fast_column import parse_column
 from conftest import DATA
 
 
@@ -68,8 +69,8 @@ def test_calmlink_export_round_trip() -> None:
 
 @pytest.mark.parametrize(("text", "line", "words"), [
     ("800\n810\nabc\n", 3, "expected one RR interval"),
-    ("800\n-5\n", 2, "positive number"),
-    ("t_s,rr_ms\n1.0,800\n2.0,oops\n", 3, "expected 2 fields"),
+    ("-5\n0\n", 1, "positive number"),
+    ("t_s,rr_ms\n1.0,oops\n2.0,nan\n", 2, "got 'oops'"),
     ("", None, "no RR intervals"),
 ])
 def test_bad_files_name_the_line(text: str, line: int | None, words: str) -> None:
@@ -79,11 +80,15 @@ def test_bad_files_name_the_line(text: str, line: int | None, words: str) -> Non
     assert words in str(err.value)
 
 
-def test_binary_file_is_refused_clearly(tmp_path: Path) -> None:
+def test_binary_file_is_refused_clearly_without_a_line(tmp_path: Path) -> None:
     bad = tmp_path / "x.rr"
     bad.write_bytes(b"800\n\xff\xfe\x00\x01")
-    with pytest.raises(RRFileError, match="line 2: expected text"):
+    with pytest.raises(RRFileError, match="binary data that is no recording") as caught:
         read_rr_file(bad)
+    assert caught.value.line is None and "line" not in str(caught.value)
+    latin = tmp_path / "Messung.csv"  # a spreadsheet's Windows text: its numbers read the same
+    latin.write_bytes("Zeit (s);RR-Abstände (ms)\n0.8;800\n1.59;790\n2.41;820\n".encode("cp1252"))
+    assert read_rr_file(latin).rr_ms.tolist() == [800, 790, 820]
 
 
 @settings(max_examples=300, deadline=None)
@@ -95,6 +100,27 @@ def test_any_text_parses_or_raises_rr_file_error(text: str) -> None:
         return
     assert series.rr_ms.size > 0
     assert np.all(series.rr_ms > 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.tuples(st.integers(0, 10**12), st.integers(0, 8)).map(
+                              lambda p: f"{p[0] / 10**p[1]:.{p[1]}f}"),
+                          st.floats(0, 1e6).map(repr), st.integers(0, 10**15).map(str),
+                          st.sampled_from(["1.", ".5", "1..2", "-1", "1e3", "x", "١٢"])),
+                min_size=1, max_size=30),
+       st.sampled_from(["\n", " ", "\r\n", "\t", "  \n"]))
+def test_the_fast_column_reader_gives_floats_bits_or_steps_aside(cells: list[str], sep: str) -> None:
+    text = sep.join(cells)
+    fast = parse_column(text)
+    if fast is None:
+        return
+    assert fast.tolist() == [float(c) for c in text.split()]
+
+
+def test_the_fast_column_reader_reads_a_holter_column() -> None:
+    text = "695.3125\n710.9375\n1000.0000\n7.8125\n"
+    fast = parse_column(text)
+    assert fast is not None and fast.tolist() == [695.3125, 710.9375, 1000.0, 7.8125]
 
 
 def test_cli_bad_file_exits_2_with_one_line(tmp_path: Path) -> None:

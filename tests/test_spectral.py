@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from calmlink.signal.spectral import (
     FS_HZ,
     detrend_linear,
-    natural_cubic_spline_batch,
     spectrum,
     welch_psd,
 )
+from calmlink.signal.spline import natural_cubic_spline_batch
 from conftest import DATA
 
 

@@ -50,9 +50,9 @@ def test_sync_says_no_clear_link_plainly(tmp_path: Path) -> None:
 def test_sync_refuses_a_bad_file_with_its_line(tmp_path: Path) -> None:
     receiver, _ = write_pair(tmp_path, 3, 0.5, 2.0)
     bad = tmp_path / "bad.csv"
-    bad.write_text("t_s,rr_ms\n1,800\n2,eight hundred\n")
+    bad.write_text("t_s,rr_ms\n1,eight hundred\n2,eight hundred and ten\n")
     out = cli("sync", str(receiver), str(bad))
-    assert out.returncode == 2 and "line 3" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode == 2 and "line 2" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_import_a_pair_as_one_partner_session(tmp_path: Path) -> None:

@@ -75,7 +75,9 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., str]]:
     """The command line in this process, as a machine whose system zone is ``tz`` runs it."""
     from typer.testing import CliRunner
 
-    from calmlink.cli import app
+    from calmlink.cli import build
+
+    app = build()
 
     def run(tz: str, *args: str) -> str:
         monkeypatch.setenv("TZ", tz)

@@ -114,11 +114,11 @@ def run_analyze(path: Path, *, json_out: bool, correct: bool,
     for series in recordings:
         summary = analyze_rr(series.rr_ms, series.gap_before, correct=correct,
                              duration_s=series.duration_s, flagged=series.flagged)
+        warnings = [*series.warnings, *summary.notes]
         results.append({"file": str(path), "format": series.format, "measurement": series.label,
                         "start": series.start.isoformat() if series.start else None,
-                        "optical": series.optical, "warnings": list(series.warnings),
-                        **summary.to_json()})
-        for warning in series.warnings:
+                        "optical": series.optical, "warnings": warnings, **summary.to_json()})
+        for warning in warnings:
             where = f" ({series.label})" if series.label else ""
             print(f"calmlink analyze: warning{where}: {warning}", file=sys.stderr)
     if json_out:
@@ -129,17 +129,30 @@ def run_analyze(path: Path, *, json_out: bool, correct: bool,
     return 0
 
 
+FIGURE_NAMES = {"sdnn_ms": "SDNN", "rmssd_ms": "RMSSD", "rmssd_uncorrected_ms": "RMSSD as recorded",
+                "ln_rmssd": "ln RMSSD", "pnn50_pct": "pNN50", "sd1_ms": "SD1", "sd2_ms": "SD2",
+                "hf_ms2": "HF", "resp_rate_bpm": "breathing rate", "lf_hf": "LF/HF",
+                "lf_ms2": "LF", "vlf_ms2": "VLF"}
+
+
 def _text(path: Path, out: dict[str, Any]) -> str:
     name = f"{path.name}, {out['measurement']}" if out["measurement"] else path.name
     lines = [
         f"{name} ({out['format']}): {out['n_beats']} beats over {_fmt(out['duration_s'], ' s', 0)}"
-        f", {out['n_corrected']} corrected, {out['n_segments']} segment(s)",
+        f", {out['n_corrected']} corrected ({_fmt(out['corrected_pct'], '%', 0)}), "
+        f"{out['n_segments']} segment(s)",
         f"  mean RR {_fmt(out['mean_rr_ms'], ' ms')}   mean HR {_fmt(out['mean_hr_bpm'], ' bpm')}",
-        f"  SDNN {_fmt(out['sdnn_ms'], ' ms')}   RMSSD {_fmt(out['rmssd_ms'], ' ms')}"
-        f"   ln RMSSD {_fmt(out['ln_rmssd'], '', 2)}   pNN50 {_fmt(out['pnn50_pct'], ' %')}",
     ]
+    if not out["reliable"]:
+        lines.append("  HRV figures: not reliable for this recording (correction changed "
+                     f"{out['corrected_pct']:.0f}% of the beats; see the warning); as computed:")
+    lines.append(f"  SDNN {_fmt(out['sdnn_ms'], ' ms')}   RMSSD {_fmt(out['rmssd_ms'], ' ms')}"
+                 f"   ln RMSSD {_fmt(out['ln_rmssd'], '', 2)}   pNN50 {_fmt(out['pnn50_pct'], ' %')}")
+    from calmlink.signal.analysis import NOTE_SHARE
+
     raw, fixed = out["rmssd_uncorrected_ms"], out["rmssd_ms"]
-    if raw is not None and fixed is not None and abs(raw - fixed) > UNCORRECTED_NOTE * fixed:
+    if raw is not None and fixed is not None and (
+            abs(raw - fixed) > UNCORRECTED_NOTE * fixed or out["corrected_pct"] > 100 * NOTE_SHARE):
         lines.append(f"  RMSSD as recorded {_fmt(raw, ' ms')}: {out['n_corrected']} beat(s) "
                      "corrected as artifacts change it (docs/analyze.md; --no-correction keeps "
                      "every interval)")
@@ -149,6 +162,12 @@ def _text(path: Path, out: dict[str, Any]) -> str:
         f"   HF {_fmt(out['hf_ms2'], ' ms²', 0)}   LF/HF {_fmt(out['lf_hf'], '', 2)}",
         f"  breathing rate from RSA {_fmt(out['resp_rate_bpm'], ' /min')}",
     ]
+    if out["withheld"]:
+        needs = {why: [k for k, w in out["withheld"].items() if w == why]
+                 for why in out["withheld"].values()}
+        lines.append("  too short for " + "; ".join(
+            f"{', '.join(FIGURE_NAMES.get(k, k) for k in keys)} ({why})"
+            for why, keys in needs.items()))
     if out["optical"]:
         lines.append("  optical pulse sensor: pulse-to-pulse intervals, less exact than a chest "
                      "strap's beat-to-beat ones; the sensor's own unreliable marks count as artifacts")

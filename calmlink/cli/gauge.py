@@ -64,8 +64,14 @@ def run_gauge_cmd(path: Path, *, json_out: bool, baseline: tuple[float, float] |
     start, duration = baseline if baseline is not None else (None, 60.0)
     run = run_gauge(series.t_s, series.rr_ms, series.gap_before, baseline_start_s=start,
                     baseline_duration_s=duration, flagged=series.flagged)
+    last = float(series.t_s[-1]) if series.t_s.size else 0.0
+    short = last < run.baseline_start_s + run.baseline_duration_s
+    warnings = [*series.warnings] + ([
+        f"this recording is shorter than its baseline: it ends {last - run.baseline_start_s:.0f} s "
+        f"into the {run.baseline_duration_s:.0f}-s baseline the gauge is measured against, so the "
+        "gauge is never shown; give a recording of at least two minutes"] if short else [])
     out: dict[str, Any] = {
-        "file": str(path), "format": series.format,
+        "file": str(path), "format": series.format, "warnings": warnings,
         "baseline": {"start": run.baseline_start_s, "duration": run.baseline_duration_s,
                      "hr_bpm": None if run.baseline is None else round(run.baseline.hr_bpm, 2),
                      "ln_rmssd": None if run.baseline is None or run.baseline.ln_rmssd is None
@@ -80,14 +86,16 @@ def run_gauge_cmd(path: Path, *, json_out: bool, baseline: tuple[float, float] |
             mean = means[label]
             out["conditions"].append({"label": label, "start_s": a, "end_s": b,
                                       "mean_gauge": None if mean is None else round(mean, 1)})
+    for warning in warnings:
+        print(f"calmlink analyze: warning: {warning}", file=sys.stderr)
     if json_out:
         print(json.dumps(out))
         return 0
-    _print_text(path, out, run.results)
+    _print_text(path, out, run.results, short)
     return 0
 
 
-def _print_text(path: Path, out: dict[str, Any], results: list[BeatResult]) -> None:
+def _print_text(path: Path, out: dict[str, Any], results: list[BeatResult], short: bool) -> None:
     from rich.console import Console
 
     console = Console(highlight=False)
@@ -100,7 +108,10 @@ def _print_text(path: Path, out: dict[str, Any], results: list[BeatResult]) -> N
     if shown:
         console.print(f"gauge shown for {100 * len(shown) / len(results):.0f}% of beats, "
                       f"mean {sum(shown) / len(shown):.0f}")
-    reasons = Counter(r.reason for r in results if r.gauge is None and r.reason)
+    if short:
+        console.print("too short for the gauge: the recording ends before its baseline does")
+    reasons = Counter(r.reason for r in results if r.gauge is None and r.reason) if not short \
+        else Counter[str]()
     for reason, n in reasons.most_common(3):
         console.print(f"withheld for {100 * n / len(results):.0f}% of beats: {reason}")
     for cond in out.get("conditions", []):

@@ -92,11 +92,15 @@ def export(
     all_sessions: Annotated[bool, typer.Option("--all", help="Every session as one zip archive.")]
     = False,
     out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
     db: DbOpt = None,
 ) -> None:
     """Export a session (or --all of them) in an open format."""
     from calmlink.store import export as formats
 
+    if out is not None and out.exists() and not force:
+        print(f"calmlink export: {out} exists; give --force to overwrite it", file=sys.stderr)
+        raise typer.Exit(2)
     if format not in ("csv", "json", "rr"):
         print(f"calmlink export: --format must be csv, json or rr, not {format!r}", file=sys.stderr)
         raise typer.Exit(2)
@@ -139,9 +143,8 @@ def import_(
     file: Annotated[Path, typer.Argument(help="A recording in any format calmlink analyze reads.")],
     profile: Annotated[str, typer.Option(help="The receiver it belongs to.")],
     date: Annotated[str | None, typer.Option(
-        help="When it was recorded (ISO 8601; without a zone it is this machine's local time; "
-        "default: the recording's own start when the file has one, else the file's modification "
-        "time).")] = None,
+        help="When it was recorded (ISO 8601, local time unless it names a zone; default: the "
+        "recording's own start when the file has one, else the file's modification time).")] = None,
     giver_file: Annotated[Path | None, typer.Option(
         help="The giver's recording of the same session, on the same clock (a format with its "
         "own clock): imports one partner session.")] = None,
@@ -184,9 +187,11 @@ def import_(
         for warning in series.warnings:
             print(f"calmlink import: warning: {warning}", file=sys.stderr)
         started = override or series.start or modified
-        if started.tzinfo is None:  # a time without a zone is a local one (a naive datetime's
-            started = started.astimezone()  # astimezone() reads it on this machine's clock)
+        if started.tzinfo is None:  # a time without a zone is local time (the recording's, yours)
+            started = started.astimezone()
         beats, summary = formats.imported_beats(series, theirs, giver_name)
+        if summary.unreliable_reason is not None:
+            print(f"calmlink import: warning: {summary.unreliable_reason}", file=sys.stderr)
         ended = started + timedelta(seconds=max(series.duration_s, beats[-1].t if beats else 0.0))
         planned.append(ImportedSession(
             name, started.isoformat(timespec="seconds"), ended.isoformat(timespec="seconds"),

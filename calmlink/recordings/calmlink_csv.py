@@ -74,4 +74,4 @@ def read_csv(text: str, path: str) -> RRSeries:
         kept = [lines[0]] + [ln if (ln.split(",")[col:col + 1] or [""])[0] in ("receiver", "")
                              else "" for ln in lines[1:]]
         text = "\n".join(kept)
-    return read_table(text, path, ",", "calmlink")
+    return read_table(text, path, ",", "calmlink", ignore=("artifact",))

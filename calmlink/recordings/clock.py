@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from calmlink.recordings.series import RRSeries, from_times
+from calmlink.recordings.series import RRSeries, from_times, median
 
 UNITS = ((1.0, "s"), (1e3, "ms"), (1e6, "µs"), (1e9, "ns"))
 """Ticks per second of the time units files use."""
@@ -41,7 +41,7 @@ def clock_unit(t: NDArray[np.float64], rr_ms: NDArray[np.float64]) -> tuple[floa
     steps = steps[steps > 0]
     if steps.size == 0 or rr_ms.size < 2:
         return 1.0, "s", 1.0
-    ratio = float(np.median(steps)) / (float(np.median(rr_ms)) / 1000.0)
+    ratio = median(steps) / (median(rr_ms) / 1000.0)
     if not math.isfinite(ratio) or ratio <= 0:
         return 1.0, "s", 1.0
     k = min(range(len(UNITS)), key=lambda i: abs(math.log10(ratio) - math.log10(UNITS[i][0])))
@@ -51,9 +51,11 @@ def clock_unit(t: NDArray[np.float64], rr_ms: NDArray[np.float64]) -> tuple[floa
 
 def clocked_series(t_raw: NDArray[np.float64], rr_ms: NDArray[np.float64], fmt: str,
                    header_unit: str | None = None, absolute: bool = False,
-                   beat_clock: bool = True) -> RRSeries:
+                   beat_clock: bool = True, zone_known: bool = True) -> RRSeries:
     """A series on the file's own clock, whatever unit it is in; a clock past 2000 in seconds (or
-    ``absolute``, for dates) is a wall clock and gives the recording's start."""
+    ``absolute``, for dates) is a wall clock and gives the recording's start. Dates written
+    without a zone (``zone_known`` False, placed on the clock as if UTC) give a start without
+    one: the recording's own local time, never UTC."""
     scale, unit, per_beat = clock_unit(t_raw, rr_ms)
     warnings: list[str] = []
     if abs(math.log10(per_beat)) > math.log10(UNIT_SLACK):
@@ -66,6 +68,8 @@ def clocked_series(t_raw: NDArray[np.float64], rr_ms: NDArray[np.float64], fmt: 
     start: datetime | None = None
     if absolute or float(t[0]) > EPOCH_2000_S:
         start = datetime.fromtimestamp(float(t[0]) - float(rr_ms[0]) / 1000.0, UTC)
+        if not zone_known:
+            start = start.replace(tzinfo=None)
         t = t - t[0]
     elif scale != 1.0:  # a counter (nanoseconds since boot…): time since the first beat
         t = t - t[0]
@@ -86,12 +90,13 @@ def with_gap_warning(series: RRSeries, warnings: list[str] | None = None) -> RRS
 
 
 def start_from_name(path: str) -> datetime | None:
-    """The recording's start from its file name, read as local time; None when it holds no date."""
-    m = FILE_NAME_DATE.search(Path(path).name)
-    if m is None:
-        return None
-    try:
-        y, mo, d, h, mi, sec = (int(g) for g in m.groups())
-        return datetime(y, mo, d, h, mi, sec).astimezone()
-    except ValueError:
-        return None
+    """The recording's start from its file name: the local time of the phone that named it (no
+    zone); None when the name holds no date and time."""
+    for m in FILE_NAME_DATE.finditer(Path(path).name):
+        try:
+            y, mo, d, h, mi, sec = (int(g) for g in m.groups())
+            if 1990 <= y <= 2100:
+                return datetime(y, mo, d, h, mi, sec)
+        except ValueError:
+            continue
+    return None

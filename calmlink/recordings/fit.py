@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 import numpy as np
 
 from calmlink.recordings.clock import with_gap_warning
-from calmlink.recordings.series import GAP_SLACK_S, RRFileError, RRSeries, check_rr
+from calmlink.recordings.screen import screen, with_screening
+from calmlink.recordings.series import GAP_SLACK_S, RRFileError, RRSeries
 
 NO_HRV = ("this FIT file has no beat-to-beat data: turn on HRV logging (\"Log HRV\" / heart rate "
           "variability recording) on the watch or bike computer before the next activity")
@@ -50,10 +51,11 @@ def read_fit(data: bytes, path: str) -> RRSeries:
     if not rr_s:
         raise RRFileError(path, None, NO_HRV)
     rr = np.array(rr_s) * 1000.0
-    check_rr(rr, path, 1, None)
-    series = _on_arrival_clock(rr, np.array(stamps))
-    first = series.t_s[0] - rr[0] / 1000.0
-    t0 = start or (datetime.fromtimestamp(stamps[0], UTC) if np.isfinite(stamps[0]) else None)
+    s = screen(rr, path, None)  # a binary file: no line to name
+    arrivals = np.array(stamps)[s.keep]
+    series = with_screening(_on_arrival_clock(rr[s.keep], arrivals), s)
+    first = series.t_s[0] - series.rr_ms[0] / 1000.0
+    t0 = start or (datetime.fromtimestamp(arrivals[0], UTC) if np.isfinite(arrivals[0]) else None)
     return with_gap_warning(replace(series, t_s=series.t_s - first, start=t0))
 
 

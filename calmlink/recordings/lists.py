@@ -17,7 +17,8 @@ from datetime import datetime
 
 import numpy as np
 
-from calmlink.recordings.series import NUMBER, RRFileError, RRSeries, as_ms, check_rr, from_rr
+from calmlink.recordings.screen import bent_from_rr
+from calmlink.recordings.series import NUMBER, RRFileError, RRSeries, as_ms
 
 SEPARATORS = re.compile(r"[\s,;]+")
 MIN_LIST = 3
@@ -34,6 +35,7 @@ def numbers_in(cell: str) -> list[str] | None:
 
 def read_list(text: str, path: str) -> RRSeries:
     values: list[str] = []
+    lines: list[int] = []
     for line, raw in enumerate(text.splitlines(), start=1):
         s = raw.strip()
         if not s or s.startswith("#"):
@@ -44,11 +46,10 @@ def read_list(text: str, path: str) -> RRSeries:
             raise RRFileError(path, line, f"expected RR intervals (numbers) separated by spaces "
                               f"or commas, got {bad[:40]!r}")
         values += parts
+        lines += [line] * len(parts)
     if not values:
         raise RRFileError(path, None, "no RR intervals found")
-    rr = as_ms(np.array(values, dtype=np.float64))
-    check_rr(rr, path, 1, None)
-    return from_rr(rr, "list")
+    return bent_from_rr(as_ms(np.array(values, dtype=np.float64)), "list", path, lines)
 
 
 def _as_date(cell: str) -> datetime | None:
@@ -81,12 +82,12 @@ def read_measurements(text: str, path: str) -> list[RRSeries]:
         if parts is None:
             raise RRFileError(path, line, f"expected a list of RR intervals in column "
                               f"{rows[0][rr_col]!r}, got {(row[rr_col] if rr_col < len(row) else '')[:40]!r}")
-        rr = as_ms(np.array(parts, dtype=np.float64))
-        check_rr(rr, path, line, [line] * rr.size)
+        series = bent_from_rr(as_ms(np.array(parts, dtype=np.float64)), "measurements", path,
+                              [line] * len(parts))
         when = _as_date(row[date_col]) if date_col is not None and date_col < len(row) else None
         label = f"measurement {len(out) + 1}" + (f", {when:%Y-%m-%d %H:%M}" if when else "")
-        out.append(replace(from_rr(rr, "measurements"), label=label,
-                           start=when.astimezone() if when else None))
+        out.append(replace(series, label=label,
+                           start=when))  # as written: a date without a zone stays local time
     if not out:
         raise RRFileError(path, None, "no measurements found")
     return out

@@ -2,7 +2,8 @@
 
 Only R-R mode holds beat-to-beat intervals: ``Interval=238`` in ``[Params]``, one interval in ms
 per ``[HRData]`` line (first column). Any other ``Interval`` is heart rate sampled every so many
-seconds, named and refused. ``Date`` and ``StartTime`` give the recording's start (local time).
+seconds, named and refused. ``Date`` and ``StartTime`` give the recording's start: the watch's
+local time, kept without a zone (the file names none).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from datetime import datetime
 
 import numpy as np
 
-from calmlink.recordings.series import NUMBER, RRFileError, RRSeries, check_rr, from_rr
+from calmlink.recordings.screen import bent_from_rr
+from calmlink.recordings.series import NUMBER, RRFileError, RRSeries
 
 RR_MODE = "238"
 
@@ -34,7 +36,7 @@ def _start(params: dict[str, str]) -> datetime | None:
         day = datetime.strptime(params["date"], "%Y%m%d")
         h, m, sec = params["starttime"].split(":")
         return day.replace(hour=int(h), minute=int(m), second=int(float(sec)),
-                           microsecond=round(float(sec) % 1 * 1e6)).astimezone()
+                           microsecond=round(float(sec) % 1 * 1e6))  # local time: no zone
     except (KeyError, ValueError):
         return None
 
@@ -61,6 +63,4 @@ def read_polar_hrm(text: str, path: str) -> RRSeries:
         lines.append(line)
     if not values:
         raise RRFileError(path, None, "a Polar HRM file with no [HRData] intervals")
-    rr = np.array(values)
-    check_rr(rr, path, 0, lines)
-    return replace(from_rr(rr, "polar-hrm"), start=_start(params))
+    return replace(bent_from_rr(np.array(values), "polar-hrm", path, lines), start=_start(params))

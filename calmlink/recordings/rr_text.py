@@ -26,22 +26,24 @@ import numpy as np
 from calmlink.recordings.apple_health import read_apple_health
 from calmlink.recordings.calmlink_csv import read_csv
 from calmlink.recordings.clock import start_from_name
+from calmlink.recordings.empatica import read_e4_ibi
+from calmlink.recordings.fast_column import parse_column
 from calmlink.recordings.fit import read_fit
+from calmlink.recordings.kubios import read_kubios_report
 from calmlink.recordings.lists import read_list, read_measurements
 from calmlink.recordings.polar_hrm import read_polar_hrm
+from calmlink.recordings.screen import MAX_RR_MS, bent_from_rr
 from calmlink.recordings.series import (
     NON_FINITE,
     NUMBER,
     RRFileError,
     RRSeries,
     as_ms,
-    check_clock,
-    check_rr,
     from_rr,
-    from_times,
 )
 from calmlink.recordings.sniff import sniff_binary, sniff_text
-from calmlink.recordings.tables import read_table
+from calmlink.recordings.tables import read_table, table_delimiter
+from calmlink.recordings.verdicts import check_not_bpm
 
 
 def _plain(text: str, path: str) -> RRSeries:
@@ -61,42 +63,25 @@ def _plain(text: str, path: str) -> RRSeries:
     if not numbers:
         raise RRFileError(path, None, "no RR intervals found")
     rr = as_ms(np.array(numbers, dtype=np.float64))
-    check_rr(rr, path, 0, line_no)
-    return from_rr(rr, "plain")
+    check_not_bpm(rr, path)
+    return bent_from_rr(rr, "plain", path, line_no)
 
 
 def _plain_fast(text: str, path: str) -> RRSeries | None:
     """The common case, a bare column of numbers, in one numpy call; None to fall back."""
-    try:
-        rr = np.array(text.split(), dtype=np.float64)
-    except ValueError:
-        return None
+    rr = parse_column(text)
+    if rr is None:
+        try:
+            rr = np.array(text.split(), dtype=np.float64)
+        except ValueError:
+            return None
     if rr.size == 0 or text.count("\n") + 1 < rr.size:  # several numbers on a line: not plain
         return None
     rr = as_ms(rr)
-    if not (np.all(np.isfinite(rr)) and np.all(rr > 0) and np.all(rr <= 60000)):
-        return None  # let the slow path name the line
+    if not (np.all(np.isfinite(rr)) and np.all(rr > 0) and np.all(rr <= MAX_RR_MS)):
+        return None  # let the slow path name the lines
+    check_not_bpm(rr, path)
     return from_rr(rr, "plain")
-
-
-def _kubios(text: str, path: str) -> RRSeries:
-    rows: list[tuple[float, float]] = []
-    lines: list[int] = []
-    for line, raw in enumerate(text.splitlines(), start=1):
-        parts = raw.split()
-        if len(parts) != 2 or not all(NUMBER.match(p) for p in parts):
-            if rows:
-                raise RRFileError(path, line, f"expected two numbers (time and RR), got {raw[:40]!r}")
-            continue
-        rows.append((float(parts[0]), float(parts[1])))
-        lines.append(line)
-    if not rows:
-        raise RRFileError(path, None, "no RR intervals found")
-    arr = np.array(rows)
-    rr = as_ms(arr[:, 1])
-    check_rr(rr, path, 1, lines)
-    check_clock(arr[:, 0], path, lines)
-    return from_times(arr[:, 0], rr, "kubios")
 
 
 def _movesense(text: str, path: str) -> RRSeries:
@@ -104,20 +89,26 @@ def _movesense(text: str, path: str) -> RRSeries:
     return read_table(text, path, ",", "movesense", skip=1)
 
 
+def _table(text: str, path: str, fmt: str, has_header: bool = True) -> RRSeries:
+    delimiter = table_delimiter([line for line in text.splitlines() if line.strip()][:5])
+    return read_table(text, path, delimiter, fmt, has_header=has_header)
+
+
 READERS: dict[str, Callable[[str, str], RRSeries]] = {
     "plain": _plain,
     "list": read_list,
-    "time-rr": lambda text, path: read_table(text, path, ",", "time-rr"),
+    "time-rr": lambda text, path: _table(text, path, "time-rr"),
+    "columns": lambda text, path: _table(text, path, "columns", has_header=False),
+    "e4-ibi": read_e4_ibi,
     "hrv-logger": lambda text, path: read_table(text, path, ",", "hrv-logger"),
     "calmlink": read_csv,
     "polar": lambda text, path: read_table(text, path, ";", "polar"),
     "polar-ppi": lambda text, path: read_table(text, path, ";", "polar-ppi"),
     "polar-hrm": read_polar_hrm,
     "movesense": _movesense,
-    "kubios": _kubios,
 }
-"""Text formats holding one recording. ``measurements`` (several), ``fit`` (binary) and
-``apple-health`` (streamed) are read by :func:`read_recordings`."""
+"""Text formats holding one recording. ``measurements`` and ``kubios-report`` (several), ``fit``
+(binary) and ``apple-health`` (streamed) are read by :func:`read_recordings`."""
 
 
 def parse_recordings(text: str, path: str = "<text>") -> list[RRSeries]:
@@ -125,6 +116,8 @@ def parse_recordings(text: str, path: str = "<text>") -> list[RRSeries]:
     fmt = sniff_text(text, path)
     if fmt == "measurements":
         return read_measurements(text, path)
+    if fmt == "kubios-report":
+        return read_kubios_report(text, path)
     if fmt == "apple-health":
         raise RRFileError(path, None, "an Apple Health export is read from its file "
                           "(calmlink analyze export.xml), never from pasted text")
@@ -169,18 +162,21 @@ def read_recordings(path: Path | str,
         found = read_apple_health(p)
     else:
         raw = _read_all(p, progress)
-        if binary == "fit":
-            found = [read_fit(raw, name)]
-        else:
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                line = raw[: exc.start].count(b"\n") + 1
-                raise RRFileError(name, line, "expected text (UTF-8), found binary data that is no "
-                                  "recording calmlink knows") from None
-            found = parse_recordings(text, name)
+        found = [read_fit(raw, name)] if binary == "fit" else parse_recordings(_text(raw, name), name)
     named = start_from_name(name)
     return [r if r.start is not None or named is None else replace(r, start=named) for r in found]
+
+
+def _text(raw: bytes, name: str) -> str:
+    """The file as text: UTF-8, or a spreadsheet's Windows/Latin-1 text (its numbers read the
+    same); a file with NUL bytes is binary, and a binary file has no lines to name."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if b"\0" in raw:
+            raise RRFileError(name, None, "binary data that is no recording calmlink knows (not "
+                              "text, not a FIT file)") from None
+        return raw.decode("cp1252", errors="replace")
 
 
 def _read_all(p: Path, progress: Callable[[int, int], None] | None) -> bytes:

@@ -10,10 +10,14 @@ from __future__ import annotations
 import csv
 
 from calmlink.recordings.calmlink_csv import is_calmlink_csv
+from calmlink.recordings.columns import choose, in_rr_range
+from calmlink.recordings.columns import numbers as column_numbers
+from calmlink.recordings.empatica import sniff_e4
+from calmlink.recordings.kubios import is_kubios_report
 from calmlink.recordings.lists import SEPARATORS, list_column
 from calmlink.recordings.series import NUMBER, RRFileError
-
-NO_BEATS = "it holds no beat-to-beat intervals"
+from calmlink.recordings.tables import split_rows, table_delimiter
+from calmlink.recordings.verdicts import NO_BEATS, first_cells_are_numbers, table_without_rr
 
 
 def sniff_binary(head: bytes, path: str) -> str | None:
@@ -34,13 +38,17 @@ def sniff_binary(head: bytes, path: str) -> str | None:
 
 
 def _first_lines(text: str, n: int = 5) -> list[str]:
+    """The first ``n`` non-blank lines, stripped; reads no further (a file can be 100,000 lines)."""
     out: list[str] = []
-    for line in text.splitlines():
-        if line.strip():
-            out.append(line.strip())
-            if len(out) == n:
-                break
-    return out
+    pos = 0
+    while len(out) < n and pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        for line in text[pos:end].splitlines():  # a lone \r (old Mac line ends) splits too
+            if line.strip():
+                out.append(line.strip())
+        pos = end + 1
+    return out[:n]
 
 
 def _refuse(path: str, what: str, instead: str) -> RRFileError:
@@ -106,13 +114,45 @@ def sniff_text(text: str, path: str) -> str:
         return "calmlink"
     if len(head) > 1 and "," not in first and "rrdata" in head[1].lower().replace(" ", ""):
         return "movesense"
-    if "," in first and not NUMBER.match(first.split(",")[0].strip()):
+    if is_kubios_report(head):
+        return "kubios-report"
+    return sniff_e4(head, path) or _table(text, head, path)
+
+
+def _table(text: str, head: list[str], path: str) -> str:
+    """A table with a header (its columns judged by name and values), a table of numbers, a list
+    on one line, or one interval a line."""
+    if head and "," in head[0] and not NUMBER.match(head[0].split(",")[0].strip()):
         header = next(csv.reader([head[0]]))
-        return _hrv_logger(header, path) or (
-            "measurements" if list_column(list(csv.reader(head[:2]))) is not None else "time-rr")
+        found = _hrv_logger(header, path)
+        if found is not None:
+            return found
+        if list_column(list(csv.reader(head[:2]))) is not None:
+            return "measurements"
+        return _with_rr_column(header, split_rows(_first_lines(text, SAMPLE_LINES)[1:], ",",
+                                                  path, 2), path)
+    delimiter = table_delimiter(head)
+    if delimiter is not None and not NUMBER.match(split_rows([head[0]], delimiter, path, 1)[0][0]):
+        header = split_rows([head[0]], delimiter, path, 1)[0]
+        rows = split_rows(_first_lines(text, SAMPLE_LINES)[1:], delimiter, path, 2)
+        return _with_rr_column(header, rows, path)
+    if delimiter is not None and all(first_cells_are_numbers(h) for h in head):
+        rows = split_rows(_first_lines(text, SAMPLE_LINES), delimiter, path, 1)
+        width = len(rows[0])
+        if choose(None, rows) is None and all(in_rr_range(column_numbers(rows, k)) for k in range(width)):
+            return "list"  # every column intervals, none alone: a list wrapped over lines
+        return "columns"  # rows of a few numbers each, no header: judged column by column
     numbers = [p for p in SEPARATORS.split(head[0]) if p] if head else []
     if len(numbers) > 2 and all(NUMBER.match(p) for p in numbers):
         return "list"
-    if len(head) > 1 and len(head[1].split()) == 2 and all(NUMBER.match(p) for p in head[1].split()):
-        return "kubios"
     return "plain"
+
+
+SAMPLE_LINES = 60
+"""Lines of a table read to judge its columns."""
+
+
+def _with_rr_column(header: list[str], rows: list[list[str]], path: str) -> str:
+    if choose([h.strip() for h in header], rows) is None:
+        raise table_without_rr([h.strip() for h in header], rows, path)
+    return "time-rr"

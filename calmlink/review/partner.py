@@ -3,10 +3,11 @@ together more than chance would give, said the only ways it may be said.
 
 Wording (../shared/DESIGN.md, docs/words.md, made in :mod:`calmlink.review.words`): only when the
 session test passes, "Your heart rates rose and fell together for about 1 of 8 minutes; chance
-alone gives about half a minute.", with the steps where it happened on a line of their own;
-otherwise that they did not clearly rise and fall together, which is common and says nothing about
-how the massage went. Never a bare percentage, never a verdict on the couple, never a comparison
-between couples. The lag is stored, not shown.
+alone gives about half a minute.", with the steps where it happened on a line of their own; when
+too little clean signal was left to test, that, with the minutes that were usable (never that they
+did not rise and fall together); otherwise that they did not clearly rise and fall together,
+which is common and says nothing about how the massage went. Never a bare percentage, never a
+verdict on the couple, never a comparison between couples. The lag is stored, not shown.
 """
 
 from __future__ import annotations
@@ -135,11 +136,14 @@ def _report(beats: Sequence[Beat], names: list[str], earlier: Sequence[Sequence[
         chance_in_step_s=round(s.chance_in_step_s, 1), duration_s=s.duration_s,
         lag_s=_num(s.lag_s, 2), windows=s.windows, windows_skipped=s.windows_skipped,
         passes=passes, sentence=synchrony_sentence(s, passes),
-        steps_in_step=_steps_in_step(s, today, names) if passes else ())
+        steps_in_step=_steps_in_step(s, today, names) if passes else (),
+        testable=s.testable, usable_min=round(s.duration_s / 60.0, 1))
 
 
 def synchrony_sentence(s: Synchrony, passes: bool | None = None) -> str:
     """What people read (review.words). ``passes`` overrides the session test alone (the
     pseudo-pair test must pass too once a couple has earlier sessions)."""
+    checked_min = (s.windows + s.windows_skipped) * DEFAULT_SYNCHRONY.step_s / 60.0
     return together_sentence(Together(s.in_step_s / 60.0, s.chance_in_step_s / 60.0,
-                                      s.duration_s / 60.0, s.passes if passes is None else passes))
+                                      s.duration_s / 60.0, s.passes if passes is None else passes,
+                                      testable=s.testable, checked_min=checked_min))

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from calmlink.review.words import observations, outcome_word
+from calmlink.signal.analysis import UNRELIABLE_SHARE
 from calmlink.signal.gauge import settling_score
 from calmlink.signal.metrics import time_domain
 from calmlink.signal.spectral import MIN_WINDOW_S, spectrum
@@ -66,6 +67,11 @@ class SynchronyReport:
     """The only words people read about it."""
     steps_in_step: tuple[str, ...]
     """Steps where the windows in step fell; empty unless the whole session passes."""
+    testable: bool = True
+    """False when too little clean signal was left to test (the sentence says so, never "no clear
+    link"): :data:`calmlink.signal.synchrony.MIN_TESTABLE_WINDOWS`."""
+    usable_min: float | None = None
+    """Minutes of usable signal the test had (its counted windows)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +109,11 @@ class SessionSummary:
     state: str | None = None
     partner: PartnerSummary | None = None
     """Partner mode only: the giver's settling and the synchrony test."""
+    reliable: bool = True
+    """False when more than :data:`~calmlink.signal.analysis.UNRELIABLE_SHARE` of the beats were
+    artifacts: the session's figures are not one clean number."""
+    unreliable_reason: str | None = None
+    """Why, in words people can read ("not reliable for this recording: …"); None when reliable."""
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form (JSON in the sessions table)."""
@@ -232,6 +243,7 @@ def summarize(beats: Iterable[Beat], step_names: list[str],
     steps = step_summaries(rows, step_names, step_ids)
     base = steps[0] if steps and steps[0].index == 0 else None
     overall = _metrics(rows) if rows else None
+    reason = _unreliable(overall.clean_share if overall else None, len(rows))
     return SessionSummary(
         n_beats=len(rows),
         duration_s=round(rows[-1].t - rows[0].t, 1) if len(rows) > 1 else 0.0,
@@ -243,4 +255,15 @@ def summarize(beats: Iterable[Beat], step_names: list[str],
         outcome=outcome_word(steps, settle_step),
         steps=steps,
         observations=tuple(observations(steps, settle_step)),
+        reliable=reason is None,
+        unreliable_reason=reason,
     )
+
+
+def _unreliable(clean_share: float | None, n: int) -> str | None:
+    """The reason a session's figures are not one clean number, or None when they are."""
+    if clean_share is None or 1.0 - clean_share <= UNRELIABLE_SHARE:
+        return None
+    return (f"not reliable for this recording: {100 * (1 - clean_share):.0f}% of its {n} beats "
+            "were set aside as artifacts (a loose strap, movement, or a rhythm with many extra "
+            "beats), so its figures are not one clean number")

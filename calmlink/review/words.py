@@ -175,7 +175,12 @@ class Together:
     in_step_min: float
     chance_min: float
     duration_min: float
+    """Minutes of usable signal the test had (its counted windows)."""
     passes: bool
+    testable: bool = True
+    """False when too little clean signal was left to test (signal.synchrony.Synchrony.testable)."""
+    checked_min: float | None = None
+    """Minutes the test looked at, usable or not."""
 
 
 def _together_sentence(t: Together) -> str:
@@ -192,7 +197,19 @@ def _together_sentence(t: Together) -> str:
 
 NO_CLEAR_LINK = ("Your heart rates did not clearly rise and fall together this time. That is "
                  "common, and says nothing about how the massage went.")
+def _too_little(t: Together) -> str:
+    usable = f"{t.duration_min:.1f}"
+    if t.checked_min is not None and t.checked_min - t.duration_min >= 0.5:
+        where = (f"only {usable} of {t.checked_min:.1f} minutes could be used (a loose strap or a "
+                 "wrist sensor drops beats)")
+    else:
+        where = f"the two recordings share only {usable} minutes of clean signal"
+    return ("Too little clean signal to test whether your heart rates rose and fell together this "
+            f"time: {where}.")
+
+
 TOGETHER_CASES: tuple[tuple[Callable[[Together], bool], Callable[[Together], str]], ...] = (
+    (lambda t: not t.testable, _too_little),
     (lambda t: not t.passes, lambda t: NO_CLEAR_LINK),
     (lambda t: True, _together_sentence),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -46,14 +46,38 @@ class HrvSummary:
     lf_hf: float
     resp_rate_bpm: float
     artifacts: dict[str, int]
+    corrected_pct: float = 0.0
+    """Share of the intervals correction changed, in percent."""
+    reliable: bool = True
+    """False when correction changed more than :data:`UNRELIABLE_SHARE` of the intervals: no
+    figure of this recording is one clean number."""
+    withheld: dict[str, str] = field(default_factory=dict)
+    """Figures left out (null) because the recording is too short for them, with what each needs."""
+    notes: tuple[str, ...] = ()
+    """What a person must know to read the figures: much correction, the headline withheld."""
 
     def to_json(self) -> dict[str, Any]:
         """NaN (undefined for this input) becomes null, as JSON has no NaN."""
         out = asdict(self)
+        out.pop("notes")  # the caller adds them to its warnings
         for key, value in out.items():
             if isinstance(value, float) and not math.isfinite(value):
                 out[key] = None
         return out
+
+
+NOTE_SHARE = 0.05
+"""Correction changing more than this share of the intervals is said, with RMSSD both ways."""
+UNRELIABLE_SHARE = 0.20
+"""Beyond this share the recording has no clean figure: "not reliable for this recording"."""
+
+MIN_SECONDS = {"time domain": 30.0, "HF": 60.0, "LF": 120.0, "VLF": 240.0}
+"""The shortest stretch of gap-free beats each figure is given for (docs/analyze.md): RMSSD, SDNN,
+pNN50 and SD1/SD2 from 30 s and 20 intervals (ultra-short RMSSD tracks the 5-minute value from
+about that long); HF and the breathing rate from one 60-s window (several breaths); LF from 2
+minutes (the Task Force's shortest for it: a few of its slowest waves); VLF from 4 minutes (its
+waves last up to 5 minutes: even then, read it with care)."""
+MIN_TIME_DOMAIN_INTERVALS = 20
 
 
 def analyze_rr(rr_ms: Floats, gap_before: NDArray[np.bool_] | None = None, *, correct: bool = True,
@@ -81,7 +105,7 @@ def analyze_rr(rr_ms: Floats, gap_before: NDArray[np.bool_] | None = None, *, co
         segments = fixed
     td = time_domain(segments)
     sp = spectrum(segments)
-    return HrvSummary(
+    summary = HrvSummary(
         n_beats=td.n_beats, n_corrected=n_corrected, n_segments=len(segments),
         duration_s=float(duration_s if duration_s is not None else rr.sum() / 1000.0),
         mean_rr_ms=td.mean_rr_ms, mean_hr_bpm=td.mean_hr_bpm, sdnn_ms=td.sdnn_ms,
@@ -89,4 +113,56 @@ def analyze_rr(rr_ms: Floats, gap_before: NDArray[np.bool_] | None = None, *, co
         ln_rmssd=td.ln_rmssd, pnn50_pct=td.pnn50_pct,
         sd1_ms=td.sd1_ms, sd2_ms=td.sd2_ms, vlf_ms2=sp.vlf_ms2, lf_ms2=sp.lf_ms2, hf_ms2=sp.hf_ms2,
         lf_hf=sp.lf_hf, resp_rate_bpm=sp.resp_rate_bpm, artifacts=counts,
+        corrected_pct=100.0 * n_corrected / max(sum(s.stop - s.start for s in slices), 1),
     )
+    longest = max((float(seg.sum()) / 1000.0 for seg in segments), default=0.0)
+    return _with_correction_notes(_withheld_when_short(summary, longest, td.n_beats))
+
+
+FIGURES = {
+    "time domain": ("sdnn_ms", "rmssd_ms", "rmssd_uncorrected_ms", "ln_rmssd", "pnn50_pct",
+                    "sd1_ms", "sd2_ms"),
+    "HF": ("hf_ms2", "resp_rate_bpm", "lf_hf"),
+    "LF": ("lf_ms2", "lf_hf"),
+    "VLF": ("vlf_ms2",),
+}
+
+
+def _withheld_when_short(s: HrvSummary, longest_s: float, n: int) -> HrvSummary:
+    """Figures the longest gap-free stretch is too short for become undefined (null), each named
+    in ``withheld`` with what it needs; the time-domain figures (the headline) also in a note."""
+    withheld: dict[str, str] = {}
+    for group, names in FIGURES.items():
+        need = MIN_SECONDS[group]
+        if longest_s < need or (group == "time domain" and n < MIN_TIME_DOMAIN_INTERVALS):
+            why = f"needs {need:.0f} s of beats without a gap" + (
+                f" and {MIN_TIME_DOMAIN_INTERVALS} beats" if group == "time domain" else "")
+            withheld |= {name: why for name in names if name not in withheld}
+    if not withheld:
+        return s
+    notes = s.notes
+    if "rmssd_ms" in withheld:
+        notes = (*notes, f"too short for HRV figures: the longest stretch without a gap lasts "
+                 f"{longest_s:.0f} s ({n} beats); RMSSD, SDNN, pNN50 and SD1/SD2 need "
+                 f"{MIN_SECONDS['time domain']:.0f} s and {MIN_TIME_DOMAIN_INTERVALS} beats "
+                 "(left out as null)")
+    undefined: dict[str, Any] = dict.fromkeys(withheld, math.nan)
+    return replace(s, withheld=withheld, notes=notes, **undefined)
+
+
+def _with_correction_notes(s: HrvSummary) -> HrvSummary:
+    """Say when correction changed much of the recording, with RMSSD both ways; past
+    :data:`UNRELIABLE_SHARE`, no figure is one clean number."""
+    share = s.corrected_pct / 100.0
+    if share <= NOTE_SHARE:
+        return s
+    both = (f"RMSSD {s.rmssd_ms:.1f} ms corrected, {s.rmssd_uncorrected_ms:.1f} ms as recorded"
+            if math.isfinite(s.rmssd_ms) and math.isfinite(s.rmssd_uncorrected_ms) else "")
+    changed = f"correction changed {s.corrected_pct:.0f}% of the beats ({s.n_corrected})"
+    if share > UNRELIABLE_SHARE:
+        note = (f"not reliable for this recording: {changed}, so no figure here is one clean "
+                f"number{f' ({both})' if both else ''}; a steadier recording (a chest strap worn "
+                "snugly, at rest) gives figures to trust")
+        return replace(s, reliable=False, notes=(*s.notes, note))
+    note = f"{changed}: {both}; the corrected figures are the ones to trust" if both else changed
+    return replace(s, notes=(*s.notes, note))

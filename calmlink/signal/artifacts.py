@@ -24,10 +24,11 @@ series, and each segment is corrected on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from calmlink.signal.order_stats import median, rolling_quantiles
 
 ALPHA = 5.2
 QD_WINDOW = 91
@@ -65,58 +66,15 @@ class ArtifactReport:
         return {k: int(getattr(self, k).sum()) for k in KINDS}
 
 
-def _windows(x: NDArray[Any], width: int) -> NDArray[Any]:
-    """Centred sliding windows of ``width``, edges padded by reflection: shape (n, width)."""
-    half = width // 2
-    if x.size == 0:
-        return np.empty((0, width))
-    padded = np.pad(x, half, mode="reflect") if x.size > half else np.pad(x, half, mode="edge")
-    return np.lib.stride_tricks.sliding_window_view(padded, width)[: x.size]
-
-
-def _sorted_quantile(rows: NDArray[np.floating[Any]], q: float) -> Floats:
-    """numpy's default ('linear') quantile of each already-sorted row; a sort is 10x faster
-    than ``np.quantile`` on many short rows (tests check the two agree). Worked in float64."""
-    pos = q * (rows.shape[1] - 1)
-    lo = int(np.floor(pos))
-    hi = min(lo + 1, rows.shape[1] - 1)
-    frac = pos - lo
-    low = rows[:, lo].astype(np.float64)
-    result: Floats = low + (rows[:, hi].astype(np.float64) - low) * frac
-    return result
-
-
-def _rolling_quantiles(x: Floats, width: int, qs: tuple[float, ...]) -> list[Floats]:
-    """Quantiles ``qs`` of each centred window of ``x``, exactly as sorting float64 rows would give.
-
-    Sorting many short rows of float32 takes half the time, and RR series are nearly all exact in
-    float32 (whole ms, a strap's 1/1024 s units, their differences): rows are sorted as float32 and
-    only the rows whose window holds a value float32 cannot carry are sorted again in float64."""
-    w = min(width, max(1, x.size) | 1)
-    narrow = x.astype(np.float32)
-    inexact = narrow != x
-    if x.size == 0 or inexact.mean(dtype=np.float64) > 0.01:
-        rows = np.sort(_windows(x, w), axis=1)
-        return [_sorted_quantile(rows, q) for q in qs]
-    rows32 = np.sort(_windows(narrow, w), axis=1)
-    out = [_sorted_quantile(rows32, q) for q in qs]
-    if inexact.any():
-        touched = _windows(inexact, w).any(axis=1)
-        exact = np.sort(_windows(x, w)[touched], axis=1)
-        for values, q in zip(out, qs, strict=True):
-            values[touched] = _sorted_quantile(exact, q)
-    return out
-
-
 def _rolling_threshold(x: Floats, width: int) -> Floats:
     """ALPHA times the quartile deviation of |x| over a centred window (never zero)."""
-    q25, q75 = _rolling_quantiles(np.abs(x), width, (0.25, 0.75))
+    q25, q75 = rolling_quantiles(np.abs(x), width, (0.25, 0.75))
     return np.maximum(ALPHA * (q75 - q25) / 2.0, 1e-6)
 
 
 def rolling_median(x: Floats, width: int = MEDIAN_WINDOW) -> Floats:
     """Centred running median over an odd ``width`` (the middle of each sorted window)."""
-    return _rolling_quantiles(np.asarray(x, dtype=np.float64), width, (0.5,))[0]
+    return rolling_quantiles(np.asarray(x, dtype=np.float64), width, (0.5,))[0]
 
 
 def detect_artifacts(rr_ms: Floats, flagged: Bools | None = None) -> ArtifactReport:
@@ -143,35 +101,58 @@ def detect_artifacts(rr_ms: Floats, flagged: Bools | None = None) -> ArtifactRep
     th2 = _rolling_threshold(mrrs, QD_WINDOW)
     m = mrrs / th2
 
-    candidates = np.flatnonzero((np.abs(d) > 1) | (np.abs(m) > 3))
-    candidates = candidates[candidates < n - 2]
-    skip_until = -1
-    for i in candidates:
-        if i <= skip_until:
-            continue
-        if (d[i] > 1 and s12[i] < -C1 * d[i] - C2) or (d[i] < -1 and s12[i] > -C1 * d[i] + C2):
-            masks["ectopic"][i] = True
-            continue
-        checks = [i]
-        if abs(d[i + 1]) < abs(d[i + 2]):
-            checks.append(i + 1)
-        for j in checks:
-            is_long = d[j] > 1 and s22[j] < -1
-            is_short = d[j] < -1 and s22[j] > 1
-            off_median = abs(m[j]) > 3
-            if not (is_long or is_short or off_median):
-                continue
-            if is_short and abs(rr[j] + rr[j + 1] - medrr[j]) < th2[j]:
-                masks["extra"][j] = True
-            elif is_long and abs(rr[j] / 2 - medrr[j]) < th2[j]:
-                masks["missed"][j] = True
-            elif is_long or (off_median and rr[j] > medrr[j]):
-                masks["long"][j] = True
-            else:
-                masks["short"][j] = True
-            skip_until = max(skip_until, int(j))
+    candidate = (np.abs(d) > 1) | (np.abs(m) > 3)
+    candidate[max(n - 2, 0):] = False
+    ectopic = ((d > 1) & (s12 < -C1 * d - C2)) | ((d < -1) & (s12 > -C1 * d + C2))
+    kind = _kinds(rr, d, m, s22, medrr, th2)
+    also_next = np.zeros(n, dtype=bool)  # the paper checks the next beat too when it stands out more
+    also_next[:-2] = np.abs(d[1:-1]) < np.abs(d[2:])
+    checked = _checked(candidate, ectopic, also_next, kind)
+    masks["ectopic"] = checked & ectopic
+    judged = checked & ~ectopic
+    marked = np.zeros(n, dtype=np.int8)
+    marked[judged] = kind[judged]
+    follow = np.flatnonzero(judged & also_next) + 1
+    follow = follow[kind[follow] != NONE]
+    marked[follow] = kind[follow]
+    for code, name in KIND_CODES.items():
+        masks[name] = marked == code
     masks["short"] |= rr < MIN_RR_MS
     return _with_sensor(masks, flagged)
+
+
+NONE, EXTRA, MISSED, LONG, SHORT = range(5)
+KIND_CODES = {EXTRA: "extra", MISSED: "missed", LONG: "long", SHORT: "short"}
+
+
+def _kinds(rr: Floats, d: Floats, m: Floats, s22: Floats, medrr: Floats, th2: Floats
+           ) -> NDArray[np.int8]:
+    """What each interval would be called if the paper's loop looked at it (NONE: nothing)."""
+    is_long = (d > 1) & (s22 < -1)
+    is_short = (d < -1) & (s22 > 1)
+    off_median = np.abs(m) > 3
+    pair = np.full(rr.size, np.inf)
+    pair[:-1] = np.abs(rr[:-1] + rr[1:] - medrr[:-1])
+    extra = is_short & (pair < th2)
+    missed = ~extra & is_long & (np.abs(rr / 2 - medrr) < th2)
+    long = ~extra & ~missed & (is_long | (off_median & (rr > medrr)))
+    kind = np.full(rr.size, NONE, dtype=np.int8)
+    kind[is_long | is_short | off_median] = SHORT
+    kind[long] = LONG
+    kind[missed] = MISSED
+    kind[extra] = EXTRA
+    return kind
+
+
+def _checked(candidate: Bools, ectopic: Bools, also_next: Bools, kind: NDArray[np.int8]) -> Bools:
+    """The candidates the paper's loop looks at: it walks them in order and passes over one that
+    the previous candidate already classified as its next beat. Only such chains need a loop."""
+    checked = candidate.copy()
+    claims = np.zeros(candidate.size, dtype=bool)  # i may be classified while i - 1 is looked at
+    claims[1:] = candidate[:-1] & ~ectopic[:-1] & also_next[:-1] & (kind[1:] != NONE)
+    for i in np.flatnonzero(claims & candidate).tolist():
+        checked[i] = not checked[i - 1]
+    return checked
 
 
 def _with_sensor(masks: dict[str, Bools], flagged: Bools | None) -> ArtifactReport:
@@ -213,7 +194,7 @@ def correct_segment(rr_ms: Floats, report: ArtifactReport | None = None) -> Corr
         good = ~flagged
         out[flagged] = np.interp(t[flagged], t[good], out[good])
     elif flagged.any():
-        out[flagged] = np.median(out)
+        out[flagged] = median(out)
     return CorrectedSegment(out, int(sum(counts.values())), counts)
 
 

@@ -26,6 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from calmlink.signal.order_stats import median
+from calmlink.signal.spline import natural_cubic_spline_batch
+
 Floats = NDArray[np.float64]
 
 FS_HZ = 4.0
@@ -36,92 +39,6 @@ VLF = (0.0033, 0.04)
 LF = (0.04, 0.15)
 HF = (0.15, 0.4)
 RESP = (0.1, 0.5)
-
-
-def natural_cubic_spline_batch(xs: list[Floats], ys: list[Floats], grids: list[Floats]) -> list[Floats]:
-    """Evaluate the natural cubic spline through each (x, y) on its grid, all in one vectorised pass.
-
-    The tridiagonal systems of all windows are stacked in one (windows x knots) array and solved by
-    the Thomas algorithm column by column, so the Python loop runs once per knot position, not once
-    per knot of every window. Rows past a window's last knot are identity equations.
-    """
-    w = len(xs)
-    if w == 0:
-        return []
-    n = np.array([xi.size for xi in xs])
-    k: int = int(n.max())
-    col = np.arange(k)[None, :]
-    real = col < n[:, None]
-    x = np.zeros((w, k))
-    y = np.zeros((w, k))
-    x[real] = np.concatenate(xs)
-    y[real] = np.concatenate(ys)
-    last = x[np.arange(w), n - 1][:, None]
-    x = np.where(real, x, last + (col - n[:, None] + 1))  # keeps h positive in the padding
-    y = np.where(real, y, 0.0)
-    h = np.diff(x, axis=1)
-    interior = (col >= 1) & (col < (n[:, None] - 1))
-    slope = np.diff(y, axis=1) / h
-    a = np.zeros((w, k))
-    b = np.ones((w, k))
-    c = np.zeros((w, k))
-    d = np.zeros((w, k))
-    a[:, 1:-1] = h[:, :-1]
-    b[:, 1:-1] = 2.0 * (h[:, :-1] + h[:, 1:])
-    c[:, 1:-1] = h[:, 1:]
-    d[:, 1:-1] = 6.0 * (slope[:, 1:] - slope[:, :-1])
-    a = np.where(interior, a, 0.0).T.copy()
-    b = np.where(interior, b, 1.0).T.copy()
-    c = np.where(interior, c, 0.0).T.copy()
-    d = np.where(interior, d, 0.0).T.copy()
-    mm = _thomas(a, b, c, d).T
-    # evaluate every grid at once: offset each window so that all knots form one rising sequence
-    span = float(x.max() - x.min()) + 1.0
-    offset = np.arange(w)[:, None] * span
-    xf = (x + offset)[real]
-    yf, mf = y[real], mm[real]
-    starts = np.concatenate(([0], np.cumsum(n)[:-1]))
-    g_len = np.array([g.size for g in grids])
-    gf = np.concatenate(grids) + np.repeat(offset[:, 0], g_len)
-    idx = np.searchsorted(xf, gf, side="right") - 1
-    win = np.repeat(np.arange(w), g_len)
-    idx = np.clip(idx, starts[win], starts[win] + n[win] - 2)
-    hj = xf[idx + 1] - xf[idx]
-    left, right = gf - xf[idx], xf[idx + 1] - gf
-    values = (mf[idx] * right**3 + mf[idx + 1] * left**3) / (6 * hj) \
-        + (yf[idx] / hj - mf[idx] * hj / 6) * right + (yf[idx + 1] / hj - mf[idx + 1] * hj / 6) * left
-    return np.split(values, np.cumsum(g_len)[:-1])
-
-
-def _thomas(a: Floats, b: Floats, c: Floats, d: Floats) -> Floats:
-    """Solve tridiagonal systems laid out as (knots, windows): vectorised over windows when there
-    are many, in plain floats when there are few (numpy's per-call cost dominates tiny rows)."""
-    k, w = b.shape
-    if w <= 2:
-        out = np.empty((k, w))
-        for col in range(w):
-            aa, bb, cc, dd = (a[:, col].tolist(), b[:, col].tolist(), c[:, col].tolist(),
-                              d[:, col].tolist())
-            for j in range(1, k):
-                m = aa[j] / bb[j - 1]
-                bb[j] -= m * cc[j - 1]
-                dd[j] -= m * dd[j - 1]
-            x = [0.0] * k
-            x[-1] = dd[-1] / bb[-1]
-            for j in range(k - 2, -1, -1):
-                x[j] = (dd[j] - cc[j] * x[j + 1]) / bb[j]
-            out[:, col] = x
-        return out
-    b, d = b.copy(), d.copy()
-    for j in range(1, k):  # forward sweep, vectorised over windows
-        m = a[j] / b[j - 1]
-        b[j] -= m * c[j - 1]
-        d[j] -= m * d[j - 1]
-    mm = np.empty((k, w))
-    mm[-1] = d[-1] / b[-1]
-    for j in range(k - 2, -1, -1):
-        mm[j] = (d[j] - c[j] * mm[j + 1]) / b[j]
-    return mm
 
 
 def detrend_linear(v: Floats) -> Floats:
@@ -154,24 +71,30 @@ def welch_psd(x: Floats, fs: float = FS_HZ, segment_s: float = SEGMENT_S) -> tup
 
 def band_power(freqs: Floats, psd: Floats, band: tuple[float, float]) -> Floats:
     """Trapezoid integral of the PSD over the bins inside ``band`` (per row when 2-D)."""
-    sel = (freqs >= band[0]) & (freqs < band[1])
-    f, p = freqs[sel], psd[..., sel]
+    lo, hi = freqs.searchsorted(band[0]), freqs.searchsorted(band[1])  # freqs rise: bins lo..hi-1
+    f, p = freqs[lo:hi], psd[..., lo:hi]
     if f.size < 2:
         return np.asarray(p.sum(axis=-1) * (freqs[1] - freqs[0]))
-    return np.asarray(np.sum((p[..., 1:] + p[..., :-1]) * np.diff(f), axis=-1) / 2.0)
+    return np.asarray(np.sum((p[..., 1:] + p[..., :-1]) * (f[1:] - f[:-1]), axis=-1) / 2.0)
 
 
-def peak_frequency(freqs: Floats, psd: Floats, band: tuple[float, float] = RESP) -> float:
-    sel = np.flatnonzero((freqs >= band[0]) & (freqs <= band[1]))
-    if sel.size < 3:
-        return math.nan
-    i = int(sel[np.argmax(psd[sel])])
-    if 0 < i < psd.size - 1:
-        y0, y1, y2 = psd[i - 1], psd[i], psd[i + 1]
-        denom = y0 - 2 * y1 + y2
-        shift = 0.5 * (y0 - y2) / denom if denom != 0 else 0.0
-        return float(freqs[i] + np.clip(shift, -0.5, 0.5) * (freqs[1] - freqs[0]))
-    return float(freqs[i])
+def peak_frequency(freqs: Floats, psd: Floats, band: tuple[float, float] = RESP) -> Floats:
+    """The highest peak of each row's PSD inside ``band``, refined by a parabola through the peak
+    bin and its neighbours; nan for every row when the band holds fewer than three bins."""
+    rows = np.atleast_2d(psd)
+    lo, hi = freqs.searchsorted(band[0]), freqs.searchsorted(band[1], side="right")
+    if hi - lo < 3:
+        return np.full(rows.shape[0], math.nan)
+    i = lo + rows[:, lo:hi].argmax(axis=1)
+    j = np.minimum(np.maximum(i, 1), rows.shape[1] - 2)  # a peak at the spectrum's edge stays a bin
+    r = np.arange(rows.shape[0])
+    y0, y1, y2 = rows[r, j - 1], rows[r, j], rows[r, j + 1]
+    denom = y0 - 2 * y1 + y2
+    shift = np.zeros(rows.shape[0])
+    np.divide(0.5 * (y0 - y2), denom, out=shift, where=(denom != 0) & (i == j))
+    np.minimum(np.maximum(shift, -0.5, out=shift), 0.5, out=shift)
+    result: Floats = freqs[i] + shift * (freqs[1] - freqs[0])
+    return result
 
 
 BREATHING = (0.07, 0.5)
@@ -190,20 +113,27 @@ about +-120 ms. (Checked on one person, P37 of shared/data/relax: paced breathin
 arithmetic 3,500-4,800, walking 500-1,100.)"""
 
 
-def clear_breathing_hz(freqs: Floats, psd: Floats) -> float:
-    """The peak of the breathing band when it is clear (see :data:`CLEAR_PEAK_SHARE` and
+def clear_breathing_hz(freqs: Floats, psd: Floats) -> Floats:
+    """Each row's peak of the breathing band when it is clear (see :data:`CLEAR_PEAK_SHARE` and
     :data:`SLOW_PEAK_MS2`), else nan."""
-    peak = peak_frequency(freqs, psd, BREATHING)
-    if math.isnan(peak):
-        return math.nan
-    total = float(band_power(freqs, psd, BREATHING))
-    near = float(band_power(freqs, psd, (max(BREATHING[0], peak - PEAK_HALF_WIDTH_HZ),
-                                          min(BREATHING[1], peak + PEAK_HALF_WIDTH_HZ))))
-    if total <= 0 or near / total < CLEAR_PEAK_SHARE:
-        return math.nan
-    if peak < SLOW_BELOW_HZ and near < SLOW_PEAK_MS2:
-        return math.nan
-    return peak
+    rows = np.atleast_2d(psd)
+    peak = peak_frequency(freqs, rows, BREATHING)
+    found = peak == peak  # not nan
+    near = np.zeros(peak.size)
+    first = freqs.searchsorted(np.maximum(BREATHING[0], peak - PEAK_HALF_WIDTH_HZ))
+    end = freqs.searchsorted(np.minimum(BREATHING[1], peak + PEAK_HALF_WIDTH_HZ))
+    # rows whose band covers the same bins are summed together (each row exactly as alone)
+    for lo, hi in set(zip(first[found].tolist(), end[found].tolist(), strict=True)):
+        same = (first == lo) & (end == hi) & found
+        near[same] = band_power(freqs, rows[same], (freqs[lo], freqs[hi] if hi < freqs.size
+                                                    else math.inf))
+    total = band_power(freqs, rows, BREATHING)
+    share = np.zeros(peak.size)
+    np.divide(near, total, out=share, where=total > 0)
+    clear = found & (total > 0) & (share >= CLEAR_PEAK_SHARE) & \
+        ((peak >= SLOW_BELOW_HZ) | (near >= SLOW_PEAK_MS2))
+    result: Floats = np.where(clear, peak, math.nan)
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,20 +194,22 @@ def spectrum(segments: list[Floats], window_s: float = WINDOW_S) -> Spectrum:
     vlf: list[Floats] = []
     lf: list[Floats] = []
     hf: list[Floats] = []
-    peaks: list[float] = []
-    clear: list[float] = []
+    peaks: list[Floats] = []
+    clear: list[Floats] = []
     for rows in by_length.values():
         block = detrend_linear(np.vstack(rows))
         freqs, psd = welch_psd(block)
         vlf.append(band_power(freqs, psd, VLF))
         lf.append(band_power(freqs, psd, LF))
         hf.append(band_power(freqs, psd, HF))
-        peaks += [peak_frequency(freqs, row) for row in psd]
-        clear += [clear_breathing_hz(freqs, row) for row in psd]
+        peaks.append(peak_frequency(freqs, psd))
+        clear.append(clear_breathing_hz(freqs, psd))
     v_ms2, low, high = (float(np.mean(np.concatenate(x))) for x in (vlf, lf, hf))
-    finite = [p for p in peaks if not math.isnan(p)]
-    resp = float(np.median(finite)) * 60.0 if finite else math.nan
-    breathing = float(np.median(clear)) * 60.0 if clear and not any(map(math.isnan, clear)) \
+    every_peak = np.concatenate(peaks)
+    finite = every_peak[~np.isnan(every_peak)]
+    resp = median(finite) * 60.0 if finite.size else math.nan
+    every_clear = np.concatenate(clear)
+    breathing = median(every_clear) * 60.0 if not np.isnan(every_clear).any() \
         else math.nan
     return Spectrum(v_ms2, low, high, low / high if high > 0 else math.nan, resp, len(xs),
                     breathing)

@@ -53,6 +53,11 @@ class SynchronyConfig:
 
 
 DEFAULT_SYNCHRONY = SynchronyConfig()
+MIN_TESTABLE_WINDOWS = 36
+"""Fewer counted windows (3 minutes of usable signal) cannot test: there the test finds the
+simulator's coupling in only half the pairs (docs/partner.md, benchmarks/bench_synchrony.py)."""
+MIN_TESTABLE_SHARE = 0.25
+"""Nor can a session where under a quarter of its windows count: too little of it to speak for."""
 PSEUDO_SPREAD_S = 30.0
 PSEUDO_STEP_S = 5.0
 
@@ -75,7 +80,7 @@ class Synchrony:
     in_step_s: float
     chance_in_step_s: float
     duration_s: float
-    """Time covered by the windows that counted."""
+    """Time covered by the windows that counted: the usable signal."""
     lag_s: float | None
     """Median lag of the windows; positive when the giver follows the receiver."""
     windows: int
@@ -86,17 +91,24 @@ class Synchrony:
     surrogate_statistics: Floats
 
     @property
-    def passes(self) -> bool:
-        return math.isfinite(self.p_value) and self.p_value <= 0.05
+    def testable(self) -> bool:
+        """Enough clean signal to test (:data:`MIN_TESTABLE_WINDOWS`, :data:`MIN_TESTABLE_SHARE`)."""
+        total = self.windows + self.windows_skipped
+        return self.windows >= MIN_TESTABLE_WINDOWS and self.windows >= MIN_TESTABLE_SHARE * total
 
-    def to_json(self) -> dict[str, float | int | None]:
+    @property
+    def passes(self) -> bool:
+        return self.testable and math.isfinite(self.p_value) and self.p_value <= 0.05
+
+    def to_json(self) -> dict[str, float | int | bool | None]:
         def num(x: float | None) -> float | None:
             return None if x is None or not math.isfinite(x) else round(float(x), 4)
 
         return {"statistic": num(self.statistic), "p_value": num(self.p_value),
                 "in_step_s": num(self.in_step_s), "chance_in_step_s": num(self.chance_in_step_s),
                 "duration_s": num(self.duration_s), "lag_s": num(self.lag_s),
-                "windows": self.windows, "windows_skipped": self.windows_skipped}
+                "windows": self.windows, "windows_skipped": self.windows_skipped,
+                "testable": self.testable, "usable_min": round(self.duration_s / 60.0, 1)}
 
 
 def heart_rate_grid(t_s: Floats, rr_ms: Floats, clean: NDArray[np.bool_], start_s: float,

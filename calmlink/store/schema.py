@@ -113,7 +113,17 @@ MIGRATIONS: list[str] = [
     CREATE INDEX sessions_by_couple ON sessions(profile_id, giver, julianday(started_at));
     CREATE INDEX sessions_by_start ON sessions(julianday(started_at));
     """,
+    # version 8: a session's own identity across machines: a restored backup adds only the sessions a store
+    # lacks (calmlink.store.backup); every insert gives one (NEW_UID)
+    """
+    ALTER TABLE sessions ADD COLUMN uid TEXT;
+    UPDATE sessions SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
+    CREATE UNIQUE INDEX sessions_by_uid ON sessions(uid);
+    """,
 ]
+
+NEW_UID = "lower(hex(randomblob(16)))"
+"""SQL for a new session's uid: 128 random bits, as hex."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -19,6 +19,7 @@ from typing import Any
 from calmlink.store import rows
 from calmlink.store.beat import Beat
 from calmlink.store.db import Database, now_iso
+from calmlink.store.schema import NEW_UID
 from calmlink.store.tried import Tried, TriedStore, as_dict, read_tried, write_tried
 from calmlink.store.viewer_tokens import ViewerTokens
 
@@ -125,7 +126,8 @@ class Store:
             pid = rows.profile_id(c, profile)
             cur = c.execute(
                 "INSERT INTO sessions(profile_id, routine, device, source, started_at, state, steps, "
-                "giver, routine_snapshot) VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)",
+                "giver, routine_snapshot, uid) VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, "
+                f"{NEW_UID})",
                 (pid, routine, device, source, started_at or now_iso(), json.dumps(steps or []),
                  giver, None if snapshot is None else json.dumps(snapshot)))
             session_id = int(cur.lastrowid or 0)
@@ -156,9 +158,9 @@ class Store:
                 pid = rows.profile_id(c, s.profile)
                 cur = c.execute(
                     "INSERT INTO sessions(profile_id, routine, device, source, started_at, "
-                    "ended_at, state, steps, n_beats, duration_s, summary, outcome, giver) "
+                    "ended_at, state, steps, n_beats, duration_s, summary, outcome, giver, uid) "
                     "VALUES (?, 'imported recording', ?, 'imported', ?, ?, 'completed', ?, ?, ?, ?, "
-                    "?, ?)",
+                    f"?, ?, {NEW_UID})",
                     (pid, s.device, s.started_at, s.ended_at, json.dumps(s.steps), len(s.beats),
                      s.beats[-1].t if s.beats else 0.0, json.dumps(s.summary),
                      s.summary.get("outcome"), s.giver))

@@ -97,6 +97,8 @@ function togetherSentence(s) {
 }
 const TOGETHER_CASES = [
   [(s) => !s, () => "Too little of both heart rhythms to compare this time."],
+  // too little clean signal to test is never "no clear link": the server says the usable minutes
+  [(s) => s.testable === false, (s) => s.sentence],
   [(s) => !s.passes, () => "Your heart rates did not clearly rise and fall together this time. " +
     "That is common, and says nothing about how the massage went."],
   [() => true, togetherSentence],

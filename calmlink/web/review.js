@@ -123,7 +123,10 @@ async function showSession(id) {
     : `${mine} beats.`;
   $("legend-hr").textContent = partner ? `${s.profile}'s heart rate (bpm)` : "heart rate (bpm)";
   if (partner) $("legend-giver").textContent = `${partner.giver}'s heart rate (bpm)`;
-  $("session-observations").replaceChildren(...(summary.observations || []).map((o) => el("li", o)));
+  const reason = summary.reliable === false ? summary.unreliable_reason : null; // first, when set
+  $("session-observations").replaceChildren(
+    ...(reason ? [el("li", `${reason[0].toUpperCase()}${reason.slice(1)}.`, "unreliable")] : []),
+    ...(summary.observations || []).map((o) => el("li", o)));
   fillStepsTable($("session-steps"), summary.steps, $("session-steps-details"));
   $("partner-review").hidden = !partner;
   if (partner) {
