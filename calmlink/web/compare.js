@@ -81,8 +81,8 @@ async function showWeeks(profile) {
     li.dataset.sessions = w.sessions;
     if (w.sessions) li.append(el("span", String(w.sessions), "weeks-n"));
     for (const shown of li.children) shown.setAttribute("aria-hidden", "true"); // said below in words
-    const bar = el("span", "", "weeks-bar");
-    bar.style.height = `${0.6 * Math.min(w.sessions, 7)}rem`;
+    const bar = el("span", "", w.sessions ? "weeks-bar" : "weeks-bar none"); // a slot, nothing more
+    if (w.sessions) bar.style.height = `${0.6 * Math.min(w.sessions, 7)}rem`;
     li.append(bar, el("span", `week of ${SHORT.format(start)}: ${plural(w.sessions, "session")}` +
       `${w.sessions ? `, ${Math.round(w.minutes)} minutes` : ""}`, "visually-hidden"));
     return li;
