@@ -1,5 +1,6 @@
-"""What a couple tried: kept with each session (before, during, after), offered back by use, in the
-exports and the command line, saved like beats (a crash loses no acknowledged change), and a
+"""What a couple tried: kept with each session (before, during, after; a tap during it goes out on
+the live feed and stays in the session object), offered back by use, in the exports and the
+command line, saved like beats (a crash loses no acknowledged change), and a
 database written by the release before it opens, migrated, with its data unchanged."""
 
 from __future__ import annotations
