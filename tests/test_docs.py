@@ -18,6 +18,7 @@ from calmlink.live.routine import Step
 from calmlink.review.summary import PartnerSummary, SessionSummary, StepSummary, SynchronyReport
 from calmlink.settings import documented
 from calmlink.store.beat import BEAT_FIELDS
+from calmlink.store.tried import Tried
 
 DOCS = Path(__file__).parent.parent / "docs"
 
@@ -51,6 +52,7 @@ def _expected() -> dict[str, set[str]]:
     out["session object"] = _names(events.SessionView)
     out["step object"] = _names(events.StepState)
     out["routine object"] = _names(events.RoutineView)
+    out["tried object"] = _names(Tried)
     out["summary object"] = _names(SessionSummary)
     out["partner object"] = _names(PartnerSummary)
     out["synchrony object"] = _names(SynchronyReport)

@@ -1,5 +1,6 @@
-"""What a couple tried: kept with each session (before, during, after), offered back by use, in the
-exports and the command line, saved like beats (a crash loses no acknowledged change), and a
+"""What a couple tried: kept with each session (before, during, after; a tap during it goes out on
+the live feed and stays in the session object), offered back by use, in the exports and the
+command line, saved like beats (a crash loses no acknowledged change), and a
 database written by the release before it opens, migrated, with its data unchanged."""
 
 from __future__ import annotations
@@ -83,6 +84,20 @@ async def test_the_store_keeps_it_with_the_session(tmp_path: Path) -> None:
         await asyncio.to_thread(store.close)
 
 
+async def tried_messages(url: str, epoch: str, n: int) -> list[dict[str, Any]]:
+    """The first ``n`` ``tried`` messages of the live feed (its history replayed from the start)."""
+    import websockets
+
+    found: list[dict[str, Any]] = []
+    async with websockets.connect(f"{url.replace('http', 'ws')}/ws/live?epoch={epoch}&since=0",
+                                  origin=url) as ws:
+        while len(found) < n:
+            message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            if message["type"] == "tried":
+                found.append(message)
+    return found
+
+
 def test_before_during_and_after_a_session_over_the_api(start_server: Any) -> None:
     server = start_server(speed=30.0)
     with httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=10) as c:
@@ -97,6 +112,12 @@ def test_before_during_and_after_a_session_over_the_api(start_server: Any) -> No
         tapped = c.patch(f"/api/sessions/{sid}/tried", json={"add_tags": ["rain outside"]})
         assert tapped.json()["tags"] == ["lavender", "rain outside"]
         assert c.patch(f"/api/sessions/{sid}/tried", json={"sound": "silence"}).json()["hands"] == "oil"
+        status = c.get("/api/status").json()  # a device that connects now sees it in the session
+        assert status["session"]["tried"] == {"hands": "oil", "pressure": None, "position": "facing",
+                                              "sound": "silence", "tags": ["lavender", "rain outside"]}
+        taps = asyncio.run(tried_messages(server.url, status["epoch"], 2))
+        assert [(m["session_id"], m["tried"]["tags"], m["tried"]["sound"]) for m in taps] == [
+            (sid, ["lavender", "rain outside"], None), (sid, ["lavender", "rain outside"], "silence")]
         c.post("/api/session/stop")
         after = c.patch(f"/api/sessions/{sid}/tried", json={"hands": None, "pressure": "light",
                                                             "remove_tags": ["LAVENDER"]})

@@ -89,6 +89,7 @@ def test_a_tag_that_only_rides_along_with_the_evening_is_named_as_confounded() -
         confounded["confounds"][0]["sentence"]
     assert "later" not in confounded["sentence"] and "not clearly because of lavender" in \
         confounded["sentence"]
+    assert confounded["lines"] == []  # no size in words: it would credit the tag
 
 
 def point(k: int, tagged: bool, score: float, giver: str = "Alex", minutes: float = 9.0) -> SessionPoint:
@@ -112,6 +113,24 @@ def test_too_few_sessions_to_tell_gives_no_numbers() -> None:
     r = compare(pts, "tag:oil", "Sam", "oil")
     assert (r["verdict"], r["difference"], r["confounds"]) == ("too-few", None, [])
     assert r["sentence"] == "Too few sessions to tell: 2 with oil and 10 without; it takes 3 of each."
+    assert r["lines"] == ["It needs 1 more session with oil."]
+    r = compare([point(0, True, 1.0)], "tag:oil", "Sam", "oil")
+    assert r["lines"] == ["It needs 2 more sessions with oil and 3 more without."]
+
+
+def test_the_sizes_in_words_round_as_read_and_say_each_side_of_no_difference() -> None:
+    found = verdicts(DOCUMENTED_EFFECT, 1)[:20]
+    for r in found:  # the words say the same interval as the numbers
+        hr, words = r["heart_rate_bpm"], r["lines"][0]
+        assert words.startswith("Heart rate by the end, against settling: ")
+        low, high = sorted(int(abs(v) + 0.5) for v in (hr["low"], hr["high"]))  # as read
+        if hr["high"] <= -0.5:
+            assert f"between {low} and {high} bpm lower)." in words, words
+        assert r["lines"][1].startswith("Beat-to-beat variation by the end") and "%" in r["lines"][1]
+    pts = [point(k, k < 8, 0.0, minutes=9.0) for k in range(16)]
+    flat = compare(pts, "tag:oil", "Sam", "oil")  # no spread at all: the interval is the point
+    assert flat["lines"] == ["Heart rate by the end, against settling: about the same with oil as "
+                             "without (about the same)."]
 
 
 def test_time_of_day_is_local_and_late_night_is_evening() -> None:

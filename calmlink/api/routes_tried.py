@@ -16,6 +16,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BaseModel, Field
 
+from calmlink.live.controller import Controller
 from calmlink.review.settling import session_points
 from calmlink.review.tried_compare import LEVEL, MIN_EACH, compare_all
 from calmlink.review.weeks import weeks
@@ -143,7 +144,8 @@ async def get_tried(request: Request, session_id: int = SessionId) -> TriedOut:
                                409: {"description": "the session would hold more than 12 tags"}})
 async def change_tried(request: Request, body: TriedPatch, session_id: int = SessionId) -> TriedOut:
     """Before, during (one tap: ``{"add_tags": ["warm towel"]}``) or after a session. Answers once
-    the change is committed; two devices changing it at once both count."""
+    the change is committed; two devices changing it at once both count. A change to the running
+    session goes out on the live feed (a ``tried`` message) in the order it was committed."""
     sent = body.model_fields_set
     choices = {kind: getattr(body, kind) for kind in CHOICES if kind in sent}
     try:
@@ -155,6 +157,8 @@ async def change_tried(request: Request, body: TriedPatch, session_id: int = Ses
         raise _invalid(exc) from None
     if now is None:
         raise HTTPException(404, "no such session")
+    controller: Controller = request.app.state.controller
+    controller.tried_changed(session_id, now)  # the running session: every device shows it
     return _out(session_id, now)
 
 

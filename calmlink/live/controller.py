@@ -3,9 +3,8 @@
 :class:`Controller` holds the session's straps by role (:class:`~calmlink.live.straps.Straps`:
 the receiver always, the giver when they wear one too) and at most one active session. Per beat:
 place it on the session's one clock, stamp the routine step, score it with that role's pure
-per-beat path, hand it to the store's writer thread and publish it at once;
-:class:`~calmlink.live.acks.CommitAcks` acknowledges it once it is committed. Routine timing
-is the pure :class:`~calmlink.live.step_clock.StepClock`.
+per-beat path, hand it to the store's writer thread and publish it at once; it is acknowledged
+once committed (:mod:`calmlink.live.acks`). Timing is the pure :mod:`calmlink.live.step_clock`.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from calmlink.live.events import (
     SessionView,
     Snapshot,
     StepMessage,
+    TriedMessage,
 )
 from calmlink.live.finish import begin, finish
 from calmlink.live.live_session import LiveSession, routine_view
@@ -40,8 +40,6 @@ from calmlink.store.tried import Tried
 
 log = logging.getLogger(__name__)
 Publish = Callable[[Message], object]
-
-
 NO_STRAP_TO_START = ("no strap is connected: connect one first, or start the routine without "
                      "readings")
 
@@ -57,8 +55,7 @@ class Controller:
         self.store = store
         self.publish = publish
         self.routines = routines or RoutineLibrary(None)
-        """The routines on offer; its lock is held while a session chooses one, so the routine
-        cannot change while it starts."""
+        """The routines on offer; its lock holds a routine still while a session starts on it."""
         self._clock = clock
         self.default_profile = default_profile
         self.source_kind = source_kind
@@ -101,8 +98,7 @@ class Controller:
         await self.straps.detach(role)
 
     async def swap_roles(self) -> None:
-        """Swap the two straps' roles (before a session: during one, each role's baseline is
-        already its wearer's)."""
+        """Swap the straps' roles (before a session: during one, each baseline is its wearer's)."""
         async with self._lock:
             if self.session is not None:
                 raise SessionError("swap the straps before the session starts, not during it")
@@ -178,10 +174,9 @@ class Controller:
                             giver: str | None = None, tried: Tried | None = None, *,
                             without_readings: bool = False) -> SessionView:
         """Start a session for the receiver ``profile`` with ``routine`` (its id or name; a file
-        edited by hand counts at once); ``giver`` names the giver (partner mode: their sessions
-        together are compared with each other, never with other couples); ``tried``: what the
-        couple means to try, kept with the session from its first moment. With no strap attached
-        for the receiver it starts only ``without_readings`` (the routine alone: asked for on
+        edited by hand counts at once); ``giver`` names the giver (partner mode: compared with
+        their own sessions only); ``tried``: what the couple means to try, kept from the first
+        moment. With no receiver's strap it starts only ``without_readings`` (asked for on
         purpose, never by a forgotten strap)."""
         async with self._lock, self.routines.lock:
             if self.session is not None:
@@ -206,6 +201,12 @@ class Controller:
             view = s.view(self.now())
             self.publish(StepMessage(view))
             return view
+
+    def tried_changed(self, session_id: int, tried: Tried) -> None:
+        """A committed change of what a session tries: the running session's devices show it."""
+        if self.session is not None and self.session.id == session_id:
+            self.session.tried = tried
+            self.publish(TriedMessage(session_id, tried))
 
     def routine_in_use(self, routine_id: str) -> bool:
         """Whether the running session runs this routine (it cannot be changed under it)."""

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, ClassVar
 
 from calmlink.live.routine import Step
 from calmlink.review.summary import SessionSummary
 from calmlink.sensors.models import ConnectionCause, ConnectionEvent, ConnectionState
 from calmlink.store.beat import BEAT_FIELDS, Beat
+from calmlink.store.tried import Tried
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,8 @@ class SessionView:
     calibrating: bool
     roles: tuple[str, ...]
     """The roles with a strap attached to this session."""
+    tried: Tried = field(default_factory=Tried)
+    """What the couple is trying (set before, changed by a tap on any device)."""
 
 
 # -- feed messages --------------------------------------------------------------------------------
@@ -156,15 +159,25 @@ class StoreErrorMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class TriedMessage:
+    """What the running session tries changed (committed): every device shows it at once."""
+
+    type: ClassVar[str] = "tried"
+    session_id: int
+    tried: Tried
+
+
+@dataclass(frozen=True, slots=True)
 class SessionEndMessage:
     type: ClassVar[str] = "session_end"
     summary: SessionSummary
 
 
 Message = (Snapshot | StatusMessage | StepMessage | BeatMessage | CommittedMessage
-           | StoreErrorMessage | SessionEndMessage)
+           | StoreErrorMessage | TriedMessage | SessionEndMessage)
 MESSAGE_TYPES: tuple[type[Any], ...] = (Snapshot, StatusMessage, StepMessage, BeatMessage,
-                                        CommittedMessage, StoreErrorMessage, SessionEndMessage)
+                                        CommittedMessage, StoreErrorMessage, TriedMessage,
+                                        SessionEndMessage)
 
 
 def _clean(value: Any) -> Any:

@@ -27,7 +27,7 @@ async def begin(store: Store, routine: Routine, profile: str, giver: str | None,
         giver=giver, snapshot=snapshot(routine), tried=tried)
     return LiveSession(session_id, profile, routine,
                        StepClock(tuple(st.duration_s for st in routine.steps), now), now,
-                       giver=giver)
+                       giver=giver, tried=tried or Tried())
 
 
 async def finish(store: Store, s: LiveSession, state: str) -> SessionSummary:

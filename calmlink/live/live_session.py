@@ -13,6 +13,7 @@ from calmlink.sensors.models import HeartRateSample
 from calmlink.signal.gauge import GaugeConfig
 from calmlink.signal.per_beat import LiveProcessor
 from calmlink.store.beat import Beat, Role
+from calmlink.store.tried import Tried
 
 
 @dataclass
@@ -40,6 +41,8 @@ class LiveSession:
     beats: list[Beat] = field(default_factory=list)
     giver: str | None = None
     """The giver's name (partner mode), when given."""
+    tried: Tried = field(default_factory=Tried)
+    """What the couple is trying, as last committed."""
 
     def stream(self, role: Role) -> RoleStream:
         """The role's stream, begun with its own baseline settings when the role first appears."""
@@ -75,7 +78,7 @@ class LiveSession:
                            round(self.clock.remaining(now), 1)),
             elapsed_s=round(now - self.started, 1), n_beats=self.n_beats,
             calibrating=receiver is None or receiver.processor.baseline is None,
-            roles=tuple(str(r) for r in self.streams))
+            roles=tuple(str(r) for r in self.streams), tried=self.tried)
 
 
 def routine_view(routine: Routine) -> RoutineView:

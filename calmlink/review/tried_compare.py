@@ -11,6 +11,7 @@ docs/trends.md explains each step and the figures the simulations give.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -110,6 +111,58 @@ def _confound_sentence(c: Confound, label: str) -> str:
     return f"Sessions with {label} were also {went}; the difference holds when that is allowed for."
 
 
+def _between(low: float, high: float, unit: str, down: str, up: str) -> str:
+    """An interval in words, rounded as read: "somewhere between 2 and 8 bpm lower", and across
+    no difference "somewhere between 2 bpm lower and 3 bpm higher"."""
+    lo, hi = _whole(low), _whole(high)
+
+    def one(v: int) -> str:
+        return "no difference" if v == 0 else f"{abs(v)}{unit} {down if v < 0 else up}"
+    if lo == hi:
+        return "about the same" if lo == 0 else f"about {one(lo)}"
+    if lo * hi > 0:  # both on one side
+        return f"somewhere between {min(abs(lo), abs(hi))} and {max(abs(lo), abs(hi))}{unit} " \
+               f"{down if lo < 0 else up}"
+    return f"somewhere between {one(lo)} and {one(hi)}"
+
+
+def _whole(x: float) -> int:
+    """Rounded as people read it: half away from zero."""
+    return int(math.copysign(math.floor(abs(x) + 0.5), x))
+
+
+def _change(what: str, i: dict[str, float], label: str, unit: str, down: str, up: str,
+            scale: Callable[[float], float] = float) -> str:
+    est = _whole(scale(i["estimate"]))
+    size = f"about the same with {label} as" if est == 0 else \
+        f"on average {abs(est)}{unit} {down if est < 0 else up} with {label} than"
+    return (f"{what} by the end, against settling: {size} without "
+            f"({_between(scale(i['low']), scale(i['high']), unit, down, up)}).")
+
+
+def _percent(d: float) -> float:
+    return 100.0 * math.expm1(d)
+
+
+def number_lines(out: dict[str, Any]) -> list[str]:
+    """The sizes in plain words and units, each with its interval, from the figures as the JSON
+    gives them (heart rate in bpm, beat-to-beat variation in percent); for too few sessions, how
+    many more it needs. None for a confounded difference: its numbers would credit the tag."""
+    label, short = out["label"], [MIN_EACH - out["with"], MIN_EACH - out["without"]]
+    if out["verdict"] == "too-few":
+        (n, side), *rest = [(n, side) for n, side in zip(
+            short, (f"with {label}", "without"), strict=True) if n > 0]
+        more = "".join(f" and {m} more {other}" for m, other in rest)
+        return [f"It needs {n} more {'session' if n == 1 else 'sessions'} {side}{more}."]
+    if out["verdict"] == "confounded":
+        return []
+    hr, ln = out["heart_rate_bpm"], out["ln_rmssd"]
+    lines = [] if hr is None else [_change("Heart rate", hr, label, " bpm", "lower", "higher")]
+    if ln is not None:
+        lines.append(_change("Beat-to-beat variation", ln, label, "%", "less", "more", _percent))
+    return lines
+
+
 def compare(points: Sequence[SessionPoint], key: str, profile: str, label: str) -> dict[str, Any]:
     """One thing tried, with against without, in numbers and in one or two sentences."""
     a = [p for p in points if key in p.labels]
@@ -122,6 +175,7 @@ def compare(points: Sequence[SessionPoint], key: str, profile: str, label: str) 
         out["verdict"] = "too-few"
         out["sentence"] = (f"Too few sessions to tell: {len(a)} with {label} and {len(b)} without; "
                            f"it takes {MIN_EACH} of each.")
+        out["lines"] = number_lines(out)
         return out
     raw = welch([p.score for p in a], [p.score for p in b], LEVEL)
     assert raw is not None
@@ -157,6 +211,7 @@ def compare(points: Sequence[SessionPoint], key: str, profile: str, label: str) 
         out["verdict"] = "no-clear-difference"
         out["sentence"] = (f"No clear difference with {label} and without: {between}, "
                            "so either way is possible.")
+    out["lines"] = number_lines(out)
     return out
 
 

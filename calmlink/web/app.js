@@ -3,17 +3,24 @@
 // started, a step, a stop or a finished session put away shows on all of them at once.
 import { audio } from "./audio.js";
 import { setupCare } from "./care.js";
-import { $, post } from "./common.js";
+import { $, post, request } from "./common.js";
 import { openFeed } from "./feed.js";
-import { demoStart, fillRoutines, setupConnect, showConnection, showGiverConnection,
+import { demoStart, fillRoutines, offerTried, setupConnect, showConnection, showGiverConnection,
          showPairing } from "./connect.js";
 import { showEnd } from "./end.js";
 import { chart, resetLive, setupLive, showBeat, showStep } from "./live.js";
+import { triedPanel } from "./tried.js";
 
 const state = { session: null, clockRate: 1, stepDeadline: null, lastTrend: null, wakeLock: null,
                 routinesLoaded: false, connection: null, withoutReadings: false, stopTimer: null,
                 demoAsked: null };
 const live = setupLive(state);
+// One tap changes what the running session tries; the feed brings it to every device, this one too.
+const during = triedPanel($("tried-live"), "What you're trying", async (change) => {
+  if (!state.session) throw new Error("the session has ended");
+  await request("PATCH", `/api/sessions/${state.session.id}/tried`, change);
+  return null;
+});
 
 function show(view) {
   document.body.dataset.view = view;
@@ -39,13 +46,15 @@ document.addEventListener("visibilitychange", () => {
   }
 });
 
-function showSession(s) {
+function showSession(s, snapshot = false) {
   const previous = state.session;
   state.session = s;
   if (!previous || previous.id !== s.id) {
     state.withoutReadings = s.roles.length === 0;
     resetLive(state);
+    during.offer(s.profile).catch(() => {});
   }
+  if (snapshot || !previous || previous.id !== s.id) during.set(s.tried);
   showStep(state, s, previous);
   $("start-error").textContent = ""; // another device may have started it first
   show("live");
@@ -67,7 +76,8 @@ function handle(msg) {
       showGiverConnection((msg.connections || {}).giver);
       fillRoutines(state, msg.routines);
       if (!$("profile").value) $("profile").value = "Receiver";
-      if (msg.session) showSession(msg.session);
+      offerTried($("profile").value.trim());
+      if (msg.session) showSession(msg.session, true);
       else ended(msg.last_summary);
       if (msg.start_after_care && !msg.session) demoStart(state, msg.epoch);
       break;
@@ -80,6 +90,7 @@ function handle(msg) {
       else ended(null); // the finished session was put away on some device
       break;
     case "beat": showBeat(state, msg); break;
+    case "tried": if (state.session && state.session.id === msg.session_id) during.set(msg.tried); break;
     case "session_end": audio.stepTone(); ended(msg.summary); break;
   }
   document.body.dataset.seq = String(msg.seq);
@@ -89,6 +100,7 @@ setupCare();
 setupConnect(state);
 $("new-session").addEventListener("click", () => {
   show("connect");
+  offerTried($("profile").value.trim(), true);
   post("/api/session/clear").catch(() => {});
 });
 window.addEventListener("resize", () => chart.resize());

@@ -2,6 +2,9 @@
 // with no strap, ask whether to connect one or run the routine without readings), pairing phones.
 import { afterCare } from "./care.js";
 import { $, el, get, post, request } from "./common.js";
+import { EMPTY, describe, triedPanel } from "./tried.js";
+
+const before = triedPanel($("tried-before"), "What you're trying");
 
 // Signal strength in words (the number, in dBm, stays in the API and the CLI).
 const signal = (rssi) => (rssi === null || rssi === undefined ? "" : rssi >= -65 ? "strong signal"
@@ -93,8 +96,23 @@ async function start(withoutReadings = false) {
   try {
     await post("/api/session", { profile: $("profile").value.trim(), routine: $("routine").value,
                                  giver: $("giver-name").value.trim() || null,
-                                 without_readings: withoutReadings });
+                                 tried: before.value, without_readings: withoutReadings });
   } catch (err) { $("start-error").textContent = err.message; }
+}
+
+// The next session's choices, offered from the receiver's last session (its own tags offered
+// first, not set), unless a person has changed them here already.
+export async function offerTried(profile, fresh = false) {
+  if (fresh) before.fresh();
+  if (!profile) return;
+  try {
+    const [, last] = await Promise.all([before.offer(profile),
+      get(`/api/sessions?profile=${encodeURIComponent(profile)}&limit=1`)]);
+    if (before.touched()) return;
+    const kept = last.length ? { ...last[0].tried, tags: [] } : EMPTY;
+    before.set(kept);
+    before.say(describe(kept) ? "As last time; tap to change." : "");
+  } catch { /* offered again when the name changes */ }
 }
 
 // The demo starts its first session once the care points are read (on any device showing them),
@@ -142,6 +160,7 @@ export function setupConnect(state) {
   $("swap").addEventListener("click", async () => {
     try { await post("/api/devices/swap"); } catch (err) { $("find-status").textContent = err.message; }
   });
+  $("profile").addEventListener("change", () => offerTried($("profile").value.trim()));
   $("start-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const noStrap = !state.connection || state.connection.state === "disconnected";

@@ -3,6 +3,7 @@
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
 import { $, el, fillStepsTable, fmt, get, mmss, mmssAxis, palette, request, showLegend,
          synchronySentence, synchronySteps, timeElement, when } from "./common.js";
+import { triedPanel } from "./tried.js";
 
 const RATINGS = [
   ["rating_receiver_before", "Receiver, before"], ["rating_receiver_after", "Receiver, after"],
@@ -11,6 +12,12 @@ const RATINGS = [
 const SCALE = { 1: "1, not at all", 2: "2", 3: "3", 4: "4", 5: "5, very" };
 let current = null;
 let plot = null;
+// Each tap is saved at once (and shows on the trends page's comparisons).
+const after = triedPanel($("tried-after"), "What you tried", async (change) => {
+  const now = await request("PATCH", `/api/sessions/${current.id}/tried`, change);
+  after.say("Saved.");
+  return now;
+});
 
 function cell(content, label) {
   const td = el("td");
@@ -138,6 +145,8 @@ async function showSession(id) {
     $("receiver-caption").textContent = `${s.profile}, the receiver, step by step against settling`;
     fillStepsTable($("giver-steps"), partner.steps);
   }
+  after.set(s.tried);
+  after.offer(s.profile).catch(() => {});
   $("notes").value = s.notes || "";
   $("ratings").querySelectorAll("label").forEach((l) => l.remove());
   $("ratings").append(...RATINGS.map(([key, label]) => ratingField(key, label, s.ratings[key])));

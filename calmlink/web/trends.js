@@ -4,6 +4,7 @@
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
 import { $, el, fmt, get, instant, localDay, palette, plural, request, showLegend,
          variationPct } from "./common.js";
+import { showCompare } from "./compare.js";
 
 const DAY_S = 86400;
 const DAY = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" }); // the reader's own
@@ -101,6 +102,7 @@ async function show(profile) {
   }));
   const f = t.frequency;
   $("frequency").textContent = f.sessions ? `${plural(f.sessions, "session")} in all; ${f.last_28_days} in the last four weeks.` : "";
+  await showCompare(profile);
   document.body.dataset.loaded = "trends";
 }
 
