@@ -69,9 +69,10 @@ def outcome_word(steps: Sequence[StepSummary], settle_step: bool = True) -> str 
     end = end_change(steps)
     if end is None:
         return "short"
-    if end.score > 0.5 and end.hr_bpm <= 0.5:
+    change = math.floor(end.hr_bpm + 0.5)  # as the sentence beside it rounds it
+    if end.score > 0.5 and change <= 0:
         return "settled"
-    if end.score < -0.5 and end.hr_bpm >= -0.5:
+    if end.score < -0.5 and change >= 0:
         return "lively"
     return "steady"
 
