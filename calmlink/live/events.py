@@ -132,6 +132,8 @@ class BeatMessage:
     paused: bool = False
     breathing_bpm: float | None = None
     """The breathing pace over the last two minutes, only when the rhythm shows it clearly."""
+    swing_bpm: float | None = None
+    """The heart-rate swing with each breath over the last minute (bpm); None without RR."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +186,7 @@ def payload(message: Message) -> dict[str, Any]:
         out["step_remaining_s"] = message.step_remaining_s
         out["paused"] = message.paused
         out["breathing_bpm"] = message.breathing_bpm
+        out["swing_bpm"] = message.swing_bpm
         if any(isinstance(v, float) and not math.isfinite(v) for v in out.values()):
             return {k: _clean(v) for k, v in out.items()}
         return out

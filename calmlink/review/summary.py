@@ -16,6 +16,7 @@ import numpy as np
 from calmlink.signal.gauge import settling_score
 from calmlink.signal.metrics import time_domain
 from calmlink.signal.spectral import MIN_WINDOW_S, spectrum
+from calmlink.signal.swing import half_swings
 from calmlink.store.beat import Beat, Role
 
 
@@ -40,6 +41,10 @@ class StepSummary:
     per minute between them (positive: heart rate fell and variation rose while it lasted)."""
     breathing_bpm: float | None = None
     """The breathing pace during the step, only when the rhythm showed one clearly."""
+    swing_bpm: float | None = None
+    """The heart-rate swing with each breath during the step: the median half-swing (bpm)."""
+    delta_ln_swing: float | None = None
+    """ln of the step's swing over the settle step's (None for the settle step itself)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +116,24 @@ class _Metrics:
     ln_rmssd: float | None
     mean_gauge: float | None
     duration_s: float
+    swing_bpm: float | None
+    ln_swing: float | None
+
+
+def _swing(rows: Sequence[Beat]) -> float | None:
+    """The median half-swing of the clean beats, as the live path reads them: a rejected beat is
+    skipped, a gap starts a new run (signal.swing)."""
+    t, hr, gaps, gap = [], [], [], False
+    for r in rows:
+        gap = gap or r.gap_before
+        if r.rr_ms is None or r.artifact:
+            continue
+        t.append(r.t)
+        hr.append(60000.0 / r.rr_ms)
+        gaps.append(gap)
+        gap = False
+    swings = half_swings(np.array(t), np.array(hr), np.array(gaps, dtype=bool)).bpm
+    return round(float(np.median(swings)), 3) if swings.size >= 4 else None
 
 
 def _segments(rows: Sequence[Beat]) -> list[np.ndarray]:
@@ -140,6 +163,7 @@ def _metrics(rows: Sequence[Beat]) -> _Metrics:
     hr_only = [r.hr_bpm for r in rows if r.rr_ms is None and r.hr_bpm > 0]
     mean_hr = td.mean_hr_bpm if td.n_beats else (sum(hr_only) / len(hr_only) if hr_only else math.nan)
     gauges = [r.gauge for r in rows if r.gauge is not None]
+    swing = _swing(rows)
     return _Metrics(
         n_beats=len(rows),
         clean_share=round(1 - sum(r.artifact for r in rr_rows) / len(rr_rows), 3) if rr_rows else None,
@@ -148,6 +172,8 @@ def _metrics(rows: Sequence[Beat]) -> _Metrics:
         ln_rmssd=_finite(td.ln_rmssd),
         mean_gauge=round(sum(gauges) / len(gauges), 1) if gauges else None,
         duration_s=round(rows[-1].t - rows[0].t, 1) if len(rows) > 1 else 0.0,
+        swing_bpm=swing,
+        ln_swing=None if swing is None else math.log(swing),
     )
 
 
@@ -162,7 +188,7 @@ def outcome_word(steps: Sequence[StepSummary]) -> str:
         return "short"
     tail = later[-2:]
     hr = sum(s.delta_hr_bpm for s in tail if s.delta_hr_bpm is not None) / len(tail)
-    ln = [s.delta_ln_rmssd for s in tail if s.delta_ln_rmssd is not None]
+    ln = [s.delta_ln_swing for s in tail if s.delta_ln_swing is not None]
     score = settling_score(hr, sum(ln) / len(ln) if ln else None)
     if score > 0.5:
         return "settled"
@@ -190,7 +216,8 @@ def step_summaries(rows: Sequence[Beat], step_names: list[str]) -> tuple[StepSum
             delta_hr_bpm=_delta(m.mean_hr_bpm, base.mean_hr_bpm if base else None, 2),
             delta_ln_rmssd=_delta(m.ln_rmssd, base.ln_rmssd if base else None, 3),
             start_s=round(by_step[index][0].t, 1), within_score_per_min=_within(by_step[index]),
-            breathing_bpm=_breathing(by_step[index])))
+            breathing_bpm=_breathing(by_step[index]), swing_bpm=m.swing_bpm,
+            delta_ln_swing=_delta(m.ln_swing, base.ln_swing if base else None, 3)))
     return tuple(steps)
 
 
@@ -212,8 +239,8 @@ def _within(rows: Sequence[Beat]) -> float | None:
     second = _metrics([r for r in rows if r.t >= middle])
     if first.mean_hr_bpm is None or second.mean_hr_bpm is None:
         return None
-    ln = (None if first.ln_rmssd is None or second.ln_rmssd is None
-          else second.ln_rmssd - first.ln_rmssd)
+    ln = (None if first.ln_swing is None or second.ln_swing is None
+          else second.ln_swing - first.ln_swing)
     minutes = (rows[-1].t - rows[0].t) / 2.0 / 60.0
     return round(settling_score(second.mean_hr_bpm - first.mean_hr_bpm, ln) / minutes, 3)
 
@@ -223,8 +250,8 @@ def overall_hr(rows: Sequence[Beat]) -> float | None:
 
 
 def summarize(beats: Iterable[Beat], step_names: list[str]) -> SessionSummary:
-    """The receiver's figures and, per step, the change in heart rate and ln RMSSD against the
-    settle step (the giver's side, in partner mode, is :func:`calmlink.review.partner.partner_summary`)."""
+    """The receiver's figures and, per step, the change in heart rate, swing and ln RMSSD against
+    the settle step (the giver's side: :func:`calmlink.review.partner.partner_summary`)."""
     rows = [b for b in beats if b.role == Role.RECEIVER]
     steps = step_summaries(rows, step_names)
     base = steps[0] if steps and steps[0].index == 0 else None
@@ -259,8 +286,12 @@ def observations(steps: Sequence[StepSummary]) -> list[str]:
         sentence = f"Heart rate rose, {last} bpm higher by the end than while settling"
     else:
         sentence = "Heart rate ended about where it was while settling"
-    ln = later[-1].delta_ln_rmssd
-    if ln is not None and ln >= 0.1:
+    swing, ln = later[-1].delta_ln_swing, later[-1].delta_ln_rmssd
+    if swing is not None and swing >= 0.2:
+        sentence += ", with a larger heart-rate swing with each breath"
+    elif swing is not None and swing <= -0.2:
+        sentence += ", with a smaller heart-rate swing with each breath"
+    elif ln is not None and ln >= 0.1:
         sentence += ", with more beat-to-beat variation"
     elif ln is not None and ln <= -0.1:
         sentence += ", with less beat-to-beat variation"

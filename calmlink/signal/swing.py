@@ -50,8 +50,8 @@ between, and is also about one 15.6-ms step of a wrist sensor's timing at 60 bpm
 WINDOW_S = 60.0
 """The windowed swing's span: six breaths at 6 a minute, fourteen at 14, as long as the settle
 step's baseline minute. Half as long would show a change of breathing about 15 s sooner, but one
-sigh would then move the gauge by more than 5 points for more than 5 s in twice as many simulated
-people (docs/relaxation.md)."""
+sigh would then move the gauge by more than 5 points for more than 5 s in 13 of 100 simulated
+people instead of 3 (docs/relaxation.md)."""
 IQR_PER_SD = 1.349
 """The interquartile range of a normal distribution in standard deviations."""
 
