@@ -32,13 +32,15 @@ def test_a_breath_swings_heart_rate_by_its_peak_to_trough(pace: float, caught: f
     caught a little short: at 65 bpm, 97% of it at 6 breaths a minute (ten beats a breath), 85% at
     14 (four or five)."""
     t, hr = breathing(pace, 8.0)
-    half = half_swings(t, hr)
+    half, breaths = half_swings(t, hr), breath_swings(t, hr)
     assert half.bpm.size == pytest.approx(2 * pace * 2, abs=2)  # two half-swings a breath
+    assert breaths.bpm.size == pytest.approx(pace * 2, abs=1)
     assert np.median(half.bpm) == pytest.approx(8.0 * caught, rel=0.05)
-    assert np.median(breath_swings(t, hr)[1]) == pytest.approx(8.0 * caught, rel=0.05)
-    assert windowed_swing(half.t, half.bpm, np.array([t[-1]]))[0] == pytest.approx(8.0 * caught,
-                                                                                   rel=0.05)
+    assert np.median(breaths.bpm) == pytest.approx(8.0 * caught, rel=0.05)
+    assert windowed_swing(breaths.t, breaths.bpm, np.array([t[-1]]))[0] == \
+        pytest.approx(8.0 * caught, rel=0.05)
     assert np.median(half.seconds) == pytest.approx(30.0 / pace, rel=0.15)  # half a breath each
+    assert np.median(breaths.seconds) == pytest.approx(60.0 / pace, rel=0.1)
 
 
 def test_jitter_below_the_hysteresis_makes_no_turn() -> None:
@@ -63,18 +65,34 @@ def test_a_breath_is_its_peak_above_the_troughs_either_side_so_drift_cancels() -
     t, hr = breathing(10.0, 6.0, drift_bpm_per_s=-0.03)  # settling: 1.8 bpm slower a minute
     rises_and_falls = half_swings(t, hr).bpm
     assert np.ptp(rises_and_falls) > 0.8  # the drift makes falls larger than rises
-    assert np.median(breath_swings(t, hr)[1]) == pytest.approx(6.0 * 0.93, rel=0.05)
+    assert np.median(breath_swings(t, hr).bpm) == pytest.approx(6.0 * 0.93, rel=0.05)
+
+
+def test_the_window_moves_once_a_breath_and_empties_after_a_minute_without_one() -> None:
+    tracker = SwingTracker(window_s=60.0)
+    for k, hr in enumerate([60, 66, 60, 66, 61, 67, 60]):  # troughs known at 15 and 25 s
+        tracker.push(5.0 * k, float(hr))
+    assert tracker.n == 2 and tracker.median_bpm == pytest.approx((6.0 + 5.5) / 2)
+    assert tracker.breath_bpm == pytest.approx(5.5)  # 66 above the mean of 60 and 61
+    version = tracker.version
+    tracker.push(35.0, 60.0)  # no breath closed: nothing changes
+    assert tracker.version == version and tracker.completed is None
+    tracker.push(84.0, 60.0)  # the latest breath (known at 25 s) is not yet a minute old
+    assert tracker.n == 2
+    tracker.push(85.0, 60.0)  # a minute without a breath: nothing to read
+    assert tracker.n == 0 and math.isnan(tracker.median_bpm)
 
 
 def test_one_deep_breath_barely_moves_the_windowed_swing() -> None:
     t, hr = breathing(12.0, 5.0, seconds=90.0, jitter_bpm=0.3, seed=3)
-    calm = half_swings(t, hr)
+    calm = breath_swings(t, hr)
     sigh = (t > 40) & (t < 45)
     hr = hr.copy()
     hr[sigh] += np.hanning(sigh.sum()) * 15.0  # one sigh: heart rate 15 bpm up and back
-    sighed = half_swings(t, hr)
+    sighed = breath_swings(t, hr)
     end = np.array([t[-1]])
-    before, after = windowed_swing(*calm[:2], end)[0], windowed_swing(*sighed[:2], end)[0]
+    before = windowed_swing(calm.t, calm.bpm, end)[0]
+    after = windowed_swing(sighed.t, sighed.bpm, end)[0]
     assert sighed.bpm.max() > 3 * before
     assert after == pytest.approx(before, rel=0.15)
 
@@ -88,6 +106,7 @@ def test_a_gap_starts_afresh() -> None:
     swings = half_swings(t, hr, gaps)
     assert swings.bpm.max() < 7.0
     assert set(swings.run.tolist()) == {0, 1}
+    assert breath_swings(t, hr, gaps).bpm.max() < 7.0
 
 
 @settings(max_examples=60, deadline=None)
@@ -108,14 +127,16 @@ def test_the_per_beat_form_equals_the_batch_form(beats: list[tuple[float, bool]]
         medians.append(tracker.median_bpm)
         breaths.append(tracker.breath_bpm)
         counts.append(tracker.n)
-    half = half_swings(t, hr, gaps, hysteresis)
-    expected = windowed_swing(half.t, half.bpm, t, window_s)
+    each = breath_swings(t, hr, gaps, hysteresis)
+    expected = windowed_swing(each.t, each.bpm, t, window_s)
     assert np.array_equal(np.nan_to_num(medians, nan=-1.0), np.nan_to_num(expected, nan=-1.0))
-    edges = np.searchsorted(half.t, t - window_s, side="right")
-    assert counts == (np.searchsorted(half.t, t, side="right") - edges).tolist()
-    bt, bv = breath_swings(t, hr, gaps, hysteresis)
-    last = np.searchsorted(bt, t, side="right") - 1
-    assert breaths == [None if i < 0 else pytest.approx(float(bv[i])) for i in last]
+    known = np.searchsorted(each.t, t, side="right")
+    latest = np.array([each.t[k - 1] if k else -np.inf for k in known])
+    window = np.where(latest > t - window_s,
+                      known - np.searchsorted(each.t, latest - window_s, side="right"), 0)
+    assert counts == window.tolist()
+    last = known - 1
+    assert breaths == [None if i < 0 else pytest.approx(float(each.bpm[i])) for i in last]
 
 
 def test_the_spread_reads_how_much_breaths_differ() -> None:

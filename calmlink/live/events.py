@@ -133,7 +133,8 @@ class BeatMessage:
     breathing_bpm: float | None = None
     """The breathing pace over the last two minutes, only when the rhythm shows it clearly."""
     swing_bpm: float | None = None
-    """The heart-rate swing with each breath over the last minute (bpm); None without RR."""
+    """The heart-rate swing with each breath, the median breath's over the last 45 s (bpm); None
+    without RR or before a breath was seen."""
 
 
 @dataclass(frozen=True, slots=True)

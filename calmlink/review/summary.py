@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from calmlink.signal.gauge import settling_score
+from calmlink.signal.gauge import ln_swing_change_weight, settling_score
 from calmlink.signal.metrics import time_domain
 from calmlink.signal.spectral import MIN_WINDOW_S, spectrum
-from calmlink.signal.swing import half_swings
+from calmlink.signal.swing import typical_swing
 from calmlink.store.beat import Beat, Role
 
 
@@ -42,7 +42,8 @@ class StepSummary:
     breathing_bpm: float | None = None
     """The breathing pace during the step, only when the rhythm showed one clearly."""
     swing_bpm: float | None = None
-    """The heart-rate swing with each breath during the step: the median half-swing (bpm)."""
+    """The heart-rate swing with each breath during the step: the median breath's (bpm)."""
+    swing_breaths: int = 0
     delta_ln_swing: float | None = None
     """ln of the step's swing over the settle step's (None for the settle step itself)."""
 
@@ -118,22 +119,17 @@ class _Metrics:
     duration_s: float
     swing_bpm: float | None
     ln_swing: float | None
+    swing_breaths: int
 
 
-def _swing(rows: Sequence[Beat]) -> float | None:
-    """The median half-swing of the clean beats, as the live path reads them: a rejected beat is
-    skipped, a gap starts a new run (signal.swing)."""
-    t, hr, gaps, gap = [], [], [], False
-    for r in rows:
-        gap = gap or r.gap_before
-        if r.rr_ms is None or r.artifact:
-            continue
-        t.append(r.t)
-        hr.append(60000.0 / r.rr_ms)
-        gaps.append(gap)
-        gap = False
-    swings = half_swings(np.array(t), np.array(hr), np.array(gaps, dtype=bool)).bpm
-    return round(float(np.median(swings)), 3) if swings.size >= 4 else None
+def _swing(rows: Sequence[Beat]) -> tuple[float, int]:
+    """The median breath swing of the clean beats and their number, as the live path reads them:
+    a rejected beat is skipped, a gap starts a new run (signal.swing)."""
+    runs = np.cumsum([r.gap_before for r in rows])  # a gap on a rejected beat still counts
+    clean = [(runs[k], r.t, 60000.0 / r.rr_ms) for k, r in enumerate(rows)
+             if r.rr_ms is not None and not r.artifact]
+    ids, t, hr = (np.array(c) for c in zip(*clean, strict=True)) if clean else (np.empty(0),) * 3
+    return typical_swing(t, hr, np.diff(ids, prepend=ids[:1]) > 0)
 
 
 def _segments(rows: Sequence[Beat]) -> list[np.ndarray]:
@@ -163,7 +159,7 @@ def _metrics(rows: Sequence[Beat]) -> _Metrics:
     hr_only = [r.hr_bpm for r in rows if r.rr_ms is None and r.hr_bpm > 0]
     mean_hr = td.mean_hr_bpm if td.n_beats else (sum(hr_only) / len(hr_only) if hr_only else math.nan)
     gauges = [r.gauge for r in rows if r.gauge is not None]
-    swing = _swing(rows)
+    swing, breaths = _swing(rows)
     return _Metrics(
         n_beats=len(rows),
         clean_share=round(1 - sum(r.artifact for r in rr_rows) / len(rr_rows), 3) if rr_rows else None,
@@ -172,8 +168,9 @@ def _metrics(rows: Sequence[Beat]) -> _Metrics:
         ln_rmssd=_finite(td.ln_rmssd),
         mean_gauge=round(sum(gauges) / len(gauges), 1) if gauges else None,
         duration_s=round(rows[-1].t - rows[0].t, 1) if len(rows) > 1 else 0.0,
-        swing_bpm=swing,
-        ln_swing=None if swing is None else math.log(swing),
+        swing_bpm=_finite(swing),
+        ln_swing=math.log(swing) if breaths else None,
+        swing_breaths=breaths,
     )
 
 
@@ -188,7 +185,9 @@ def outcome_word(steps: Sequence[StepSummary]) -> str:
         return "short"
     tail = later[-2:]
     hr = sum(s.delta_hr_bpm for s in tail if s.delta_hr_bpm is not None) / len(tail)
-    ln = [s.delta_ln_swing for s in tail if s.delta_ln_swing is not None]
+    base = steps[0].swing_breaths
+    ln = [s.delta_ln_swing * ln_swing_change_weight(base, s.swing_breaths) for s in tail
+          if s.delta_ln_swing is not None]
     score = settling_score(hr, sum(ln) / len(ln) if ln else None)
     if score > 0.5:
         return "settled"
@@ -217,6 +216,7 @@ def step_summaries(rows: Sequence[Beat], step_names: list[str]) -> tuple[StepSum
             delta_ln_rmssd=_delta(m.ln_rmssd, base.ln_rmssd if base else None, 3),
             start_s=round(by_step[index][0].t, 1), within_score_per_min=_within(by_step[index]),
             breathing_bpm=_breathing(by_step[index]), swing_bpm=m.swing_bpm,
+            swing_breaths=m.swing_breaths,
             delta_ln_swing=_delta(m.ln_swing, base.ln_swing if base else None, 3)))
     return tuple(steps)
 
@@ -239,8 +239,9 @@ def _within(rows: Sequence[Beat]) -> float | None:
     second = _metrics([r for r in rows if r.t >= middle])
     if first.mean_hr_bpm is None or second.mean_hr_bpm is None:
         return None
-    ln = (None if first.ln_swing is None or second.ln_swing is None
-          else second.ln_swing - first.ln_swing)
+    ln = (None if first.ln_swing is None or second.ln_swing is None else (
+        second.ln_swing - first.ln_swing) * ln_swing_change_weight(first.swing_breaths,
+                                                                   second.swing_breaths))
     minutes = (rows[-1].t - rows[0].t) / 2.0 / 60.0
     return round(settling_score(second.mean_hr_bpm - first.mean_hr_bpm, ln) / minutes, 3)
 

@@ -7,8 +7,8 @@ import statistics
 from dataclasses import dataclass
 
 MIN_BASELINE_BEATS = 20
-MIN_BASELINE_SWINGS = 4
-"""Half-swings the baseline needs before its swing is used: two breaths at the least."""
+MIN_BASELINE_SWINGS = 3
+"""Breaths the baseline needs before its swing is used."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,8 +18,8 @@ class Baseline:
     hr_bpm: float
     ln_rmssd: float | None
     ln_swing: float | None = None
-    """ln of the median heart-rate swing with each breath (bpm) over the baseline; None when the
-    source sends no RR, or the baseline held too few breaths to read."""
+    """ln of the median breath's heart-rate swing (bpm) over the baseline; None when the source
+    sends no RR, or the baseline held too few breaths to read."""
 
 
 class BaselineAccumulator:
@@ -35,7 +35,7 @@ class BaselineAccumulator:
 
     def add(self, rr_ms: float | None, diff_ms: float | None, hr_bpm: float,
             swing_bpm: float | None = None) -> None:
-        """One usable beat; ``swing_bpm`` the half-swing it completed, if any."""
+        """One usable beat; ``swing_bpm`` the swing of the breath it closed, if any."""
         if rr_ms is None:
             self.hr_only.append(hr_bpm)
             return

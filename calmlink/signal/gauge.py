@@ -1,4 +1,4 @@
-"""The relaxation gauge, its trend word and the signal-quality gate (docs/relaxation.md).
+"""The relaxation gauge and its trend word (docs/relaxation.md); the quality gate is signal.quality.
 
 A relaxation proxy relative to the receiver's own baseline, never an absolute score:
 
@@ -16,14 +16,8 @@ arctangent keeps large changes on the dial, still ordered, without clipping (a s
 four or five scales of heart rate). The swing term is weighed by how much it can be believed
 (:func:`ln_swing_reliability`). The gauge before issue 19 used ln RMSSD where the swing is now
 (``w_hrv``, ``ln_rmssd_scale``, :func:`ln_rmssd_reliability`); it stays available to compare with.
-The gauge is withheld (None) while the baseline is being taken and whenever quality is poor, with
-the reason the page shows.
-
-Quality, over the last quality_beats beats: "no-contact" while the strap reports no skin contact (and
-no_contact_hold_s after); "poor" when more than poor_artifact_share of beats were rejected as
-artifacts or more than irregular_share of successive intervals jump by over irregular_jump of the
-previous one (an irregular rhythm such as frequent premature beats, where no relaxation number is
-meaningful); "fair" above fair_artifact_share; else "good".
+The gauge is withheld (None) while the baseline is being taken and whenever quality is poor
+(:class:`~calmlink.signal.quality.QualityGate`), with the reason the page shows.
 
 Trend: the change of the smoothed score z (before the arctangent, so the word still moves when the
 dial is near an end) over trend_lookback_s; beyond +-trend_threshold_z it is "slowing" / "rising",
@@ -38,6 +32,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from calmlink.signal.baseline import Baseline, BaselineAccumulator
+from calmlink.signal.quality import QualityGate
+from calmlink.signal.swing import SwingTracker
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +44,7 @@ class GaugeConfig:
     ln_rmssd_scale: float = 0.4
     hr_scale_bpm: float = 5.0
     ln_swing_scale: float = 0.5
-    swing_window_s: float = 60.0
+    swing_window_s: float = 45.0
     swing_hysteresis_bpm: float = 1.0
     min_swings: int = 3
     w_hr: float = 1.0
@@ -101,18 +97,18 @@ def ln_rmssd_reliability(n_differences: int, config: GaugeConfig = DEFAULT_CONFI
 
 SPREAD_FLOOR = 0.1
 """Breath-to-breath spread of ln swing assumed at the least: even paced breathing varies its depth
-by about a tenth from breath to breath (P37's paced minute: 0.05, measured with timing noise)."""
+by about a tenth from breath to breath (P37's paced breathing: 0.07 over a minute's six breaths)."""
 
 
 def ln_swing_reliability(n_swings: int, spread_ln: float, config: GaugeConfig = DEFAULT_CONFIG,
                          resolution_bpm: float = 0.0, swing_bpm: float = math.inf) -> float:
-    """How much a window's ln swing can be believed, 0 to 1. The median of n half-swings whose logs
+    """How much a window's ln swing can be believed, 0 to 1. The median of n breaths whose logs
     spread with standard deviation s has a sampling variance of about (pi / 2) s^2 / n; against the
     gauge's own ``ln_swing_scale`` that gives n / (n + (pi / 2) s^2 / scale^2). Regular breathing
-    (paced: s about 0.05) is believed from a few breaths; irregular breathing (talking, effort: s
-    about 0.7) needs many, and below ``min_swings`` the term is left out. Timing in steps of
-    ``resolution_bpm`` adds about resolution^2 / 6 to each squared swing: the share that is not
-    that noise multiplies the weight, as for ln RMSSD. Nothing here is fitted to data."""
+    (paced: s about 0.07) is believed from a few breaths; irregular breathing (GUDB at rest, P37's
+    arithmetic: s 0.5-0.6) needs many, and below ``min_swings`` breaths the term is left out.
+    Timing in steps of ``resolution_bpm`` adds about resolution^2 / 6 to each squared swing: the
+    share that is not that noise multiplies the weight, as for ln RMSSD. Nothing here is fitted."""
     if n_swings < config.min_swings:
         return 0.0
     s2 = max(spread_ln, SPREAD_FLOOR) ** 2 if spread_ln == spread_ln else 1.0
@@ -120,6 +116,20 @@ def ln_swing_reliability(n_swings: int, spread_ln: float, config: GaugeConfig = 
     if resolution_bpm > 0.0:
         weight *= max(0.0, 1.0 - resolution_bpm ** 2 / 6.0 / swing_bpm ** 2)
     return weight
+
+
+REST_SPREAD = 0.5
+"""Breath-to-breath spread of ln swing at ordinary rest (the GUDB people sitting: 0.51)."""
+
+
+def ln_swing_change_weight(n_first: int, n_second: int, config: GaugeConfig = DEFAULT_CONFIG) -> float:
+    """How much a change of ln swing between two stretches of n_first and n_second breaths can be
+    believed (the review's steps): the two medians' sampling variances, (pi / 2) s^2 / n each at
+    the resting spread s, add; against ``ln_swing_scale``^2 as in :func:`ln_swing_reliability`."""
+    if min(n_first, n_second) < config.min_swings:
+        return 0.0
+    noise = (math.pi / 2.0) * REST_SPREAD ** 2 * (1.0 / n_first + 1.0 / n_second)
+    return config.ln_swing_scale ** 2 / (config.ln_swing_scale ** 2 + noise)
 
 
 def settling_score(delta_hr_bpm: float, delta_ln_swing: float | None = None,
@@ -155,13 +165,12 @@ class RelaxationGauge:
         self._acc = BaselineAccumulator()
         self._hr: deque[tuple[float, float]] = deque()
         self._hr_sum = 0.0
-        self._recent: deque[tuple[bool, bool]] = deque()  # (artifact, jump) of the last beats
-        self._n_artifacts = 0
-        self._n_jumps = 0
+        self.gate = QualityGate(config)
         self._smoothed: float | None = None
         self._last_t: float | None = None
         self._history: deque[tuple[float, float]] = deque()
-        self._no_contact_until = -math.inf
+        self._swing_of: tuple[int, float, Baseline | None] = (-1, 0.0, None)  # what the delta is of
+        self._swing_delta = 0.0
 
     def start_baseline(self, t: float) -> None:
         """Take a new baseline from ``t`` for ``baseline_s`` seconds."""
@@ -178,33 +187,6 @@ class RelaxationGauge:
         if self.baseline is None and self.baseline_start is not None:
             self.baseline_s = 0.0
 
-    def _quality(self, t: float, contact: bool | None) -> tuple[str, str]:
-        if contact is False:
-            self._no_contact_until = t + self.c.no_contact_hold_s
-        if t < self._no_contact_until:
-            return "no-contact", "signal paused: check the strap"
-        n = len(self._recent)
-        if not n:
-            return "good", ""
-        share = self._n_artifacts / n
-        jumps = self._n_jumps / n
-        full = n >= self.c.quality_beats // 2
-        if full and (share > self.c.poor_artifact_share or jumps > self.c.irregular_share):
-            return "poor", "irregular rhythm: gauge paused"
-        if share > self.c.fair_artifact_share:
-            return "fair", ""
-        return "good", ""
-
-    def note_beat(self, artifact: bool, jump: bool) -> None:
-        """Record one RR beat's artifact decision and whether it jumped from its predecessor."""
-        self._recent.append((artifact, jump))
-        self._n_artifacts += artifact
-        self._n_jumps += jump
-        if len(self._recent) > self.c.quality_beats:
-            old_artifact, old_jump = self._recent.popleft()
-            self._n_artifacts -= old_artifact
-            self._n_jumps -= old_jump
-
     def mean_hr(self, t: float, hr: float) -> float:
         """Beats per minute over the window: 60000 / the mean interval, as the baseline's. (The
         mean of each beat's rate would count fast beats more often, reading a large swing with
@@ -218,18 +200,16 @@ class RelaxationGauge:
         mean = self._hr_sum / len(self._hr)
         return 60000.0 / mean if intervals else mean
 
-    def update(self, *, t: float, hr_bpm: float | None, rr_ms: float | None, diff_ms: float | None,
+    def update(self, t: float, hr_bpm: float | None, rr_ms: float | None, diff_ms: float | None,
                ln_rmssd: float, contact: bool | None, window_s: float,
                n_differences: int | None = None, resolution_ms: float = 0.0,
-               swing_bpm: float = math.nan, n_swings: int = 0, swing_spread: float = math.nan,
-               new_swing: float | None = None) -> GaugeState:
+               swing: SwingTracker | None = None) -> GaugeState:
         """One sample. ``hr_bpm`` None for a rejected beat; ``diff_ms`` the clean successive
-        difference it forms (None at a segment start or for a rejected beat); ``swing_bpm`` the
-        windowed swing of ``n_swings`` half-swings whose logs spread by ``swing_spread``, and
-        ``new_swing`` the half-swing this beat completed (signal.swing.SwingTracker)."""
+        difference it forms (None at a segment start or for a rejected beat); ``swing`` the
+        heart-rate swing with each breath, as read up to this beat."""
         if self.baseline_start is None:
             self.baseline_start = t
-        quality, reason = self._quality(t, contact)
+        quality, reason = self.gate.check(t, contact)
         hr = self.mean_hr(t, hr_bpm) if hr_bpm is not None and hr_bpm > 0 else None
         usable = quality in ("good", "fair")
         if self.baseline is None:
@@ -237,7 +217,7 @@ class RelaxationGauge:
                 return GaugeState(None, None, quality, reason or "waiting for the baseline")
             if t < self.baseline_start + self.baseline_s:
                 if usable and hr_bpm is not None:
-                    self._acc.add(rr_ms, diff_ms, hr_bpm, new_swing)
+                    self._acc.add(rr_ms, diff_ms, hr_bpm, None if swing is None else swing.completed)
                 return GaugeState(None, None, quality, reason or "calibrating")
             self.baseline = self._acc.result()
             if self.baseline is None:  # nothing usable yet: keep collecting from here
@@ -245,8 +225,7 @@ class RelaxationGauge:
                 self.baseline_s = self.c.baseline_s
                 return GaugeState(None, None, quality, reason or "calibrating")
         z = None if hr is None else self._score(
-            hr, ln_rmssd, window_s, rr_ms, n_differences, resolution_ms, swing_bpm, n_swings,
-            swing_spread)
+            hr, ln_rmssd, window_s, rr_ms, n_differences, resolution_ms, swing)
         if z is not None and usable:
             if self._smoothed is None or self._last_t is None:
                 self._smoothed = z
@@ -261,8 +240,8 @@ class RelaxationGauge:
         return GaugeState(round(gauge, 1), trend, quality, reason)
 
     def _score(self, hr: float, ln_rmssd: float, window_s: float, rr_ms: float | None,
-               n_differences: int | None, resolution_ms: float, swing_bpm: float, n_swings: int,
-               swing_spread: float) -> float | None:
+               n_differences: int | None, resolution_ms: float, swing: SwingTracker | None
+               ) -> float | None:
         """The combined score z before smoothing (0 = as at baseline)."""
         base, c = self.baseline, self.c
         if base is None:
@@ -270,11 +249,16 @@ class RelaxationGauge:
         if rr_ms is None:  # a heart-rate-only source: heart rate alone
             return settling_score(hr - base.hr_bpm, None, c)
         delta_sw = None
-        if base.ln_swing is not None and swing_bpm > 0.0:  # (False for nan)
-            delta_sw = math.log(swing_bpm) - base.ln_swing
-            if c.shrink_swing:
-                q_bpm = resolution_ms * hr * hr / 60000.0
-                delta_sw *= ln_swing_reliability(n_swings, swing_spread, c, q_bpm, swing_bpm)
+        if swing is not None and base.ln_swing is not None and swing.median_bpm > 0.0:  # not nan
+            version, res, of = self._swing_of
+            if swing.version != version or resolution_ms != res or base is not of:  # at a turn
+                self._swing_of = (swing.version, resolution_ms, base)
+                self._swing_delta = math.log(swing.median_bpm) - base.ln_swing
+                if c.shrink_swing:  # timing steps in bpm at the receiver's own resting rate
+                    q_bpm = resolution_ms * base.hr_bpm * base.hr_bpm / 60000.0
+                    self._swing_delta *= ln_swing_reliability(swing.n, swing.spread_ln, c, q_bpm,
+                                                              swing.median_bpm)
+            delta_sw = self._swing_delta
         delta_ln = None
         if (c.w_hrv and base.ln_rmssd is not None and not math.isnan(ln_rmssd)
                 and window_s >= c.min_window_s):

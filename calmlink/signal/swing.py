@@ -5,29 +5,31 @@ falls while breathing out. Slow, deep breathing near 6 a minute makes that swing
 larger while mean heart rate barely moves; mental effort and exercise shrink it. Successive
 differences (RMSSD) see a slow swing only through the small steps between neighbouring beats, so
 they register it at about half its size in log terms; the swing itself is read here directly, as
-OpenHRV's "local HRV" reads it (its per-reversal amplitude), with one change: a turn counts only once
-heart rate has come back from it by more than ``HYSTERESIS_BPM``, so a beat's own jitter near a
-crest does not cut one breath into several small ones.
+OpenHRV's "local HRV" reads it (the distance between successive reversals), with two changes: a
+turn counts only once heart rate has come back from it by more than ``HYSTERESIS_BPM``, so a beat's
+own jitter near a crest does not cut one breath into several small ones; and the gauge takes whole
+breaths, each its peak above the troughs either side.
 
 Definitions (heart rate = 60000 / RR of clean beats, in order, runs split at gaps):
 
 - a **turn** is the highest (or lowest) heart rate since the previous turn, confirmed at the first
   beat that lies more than ``hysteresis_bpm`` below (above) it; turns alternate, peak and trough;
 - a **half-swing** is the difference between two successive turns of the same run (a rise, trough
-  to peak, or a fall, peak to trough), dated at the beat that confirmed the later turn; it lasted
-  from the confirmation of the earlier turn to that of the later one (half a breath);
-- a **breath's swing** is its peak minus the mean of the troughs on either side (a steady drift of
-  heart rate cancels), dated at the beat that confirmed the closing trough;
-- the **windowed swing** at time t is the median of the half-swings dated in (t - window_s, t]:
-  a median over a minute, so that one sigh (one deep breath: a few large half-swings among a few
-  dozen) moves it little; every half-breath counts once, whatever its length. (Weighing each by how
-  long it lasted would turn over sooner after breathing slows, but lets the heart's own slow waves
-  outweigh fast, shallow breaths: over 30 s on the shared recordings it read mental arithmetic as
-  calmer for three more people.)
+  to peak, or a fall, peak to trough), dated at the beat that confirmed the later turn;
+- a **breath's swing** is the peak of a trough-peak-trough in the same run minus the mean of its
+  two troughs (so a steady drift of heart rate cancels), dated at the beat that confirmed the
+  closing trough; it lasted from one trough's confirmation to the other's;
+- the **windowed swing** at time t is the median of the breath swings dated in (u - window_s, u],
+  u being the date of the latest breath known at t (none if that is window_s old): the breaths of
+  the last ``WINDOW_S`` as of the latest, so it changes once a breath. A median of whole breaths, so that one
+  sigh (one deep breath among a dozen) moves it little; every breath counts once, whatever its
+  length. (Weighing each by how long it lasted turns over sooner after breathing slows, but lets
+  the heart's own slow waves outweigh fast, shallow breaths: tried with half-breaths over 30 s, it
+  read mental arithmetic as calmer for three more of the 25 GUDB people.)
 
 :func:`half_swings`, :func:`breath_swings` and :func:`windowed_swing` are the batch forms;
 :class:`SwingTracker` is the per-beat form and gives the same numbers: a few comparisons per beat,
-and at each turn one insertion into the window's sorted few dozen half-swings (bisection).
+and once a breath one insertion into the window's sorted dozen breaths (bisection).
 """
 
 from __future__ import annotations
@@ -47,23 +49,31 @@ HYSTERESIS_BPM = 1.0
 """A turn needs heart rate to come back by more than this. Beat-to-beat jitter that is not breathing
 is a few tenths of a bpm at rest; the smallest breath swing at rest is a couple of bpm. One bpm lies
 between, and is also about one 15.6-ms step of a wrist sensor's timing at 60 bpm."""
-WINDOW_S = 60.0
-"""The windowed swing's span: six breaths at 6 a minute, fourteen at 14, as long as the settle
-step's baseline minute. Half as long would show a change of breathing about 15 s sooner, but one
-sigh would then move the gauge by more than 5 points for more than 5 s in 13 of 100 simulated
-people instead of 3 (docs/relaxation.md)."""
+WINDOW_S = 45.0
+"""The windowed swing's span: four or five breaths at 6 a minute, ten at 14. On the simulated
+population (docs/relaxation.md) half of a change of breathing shows on the gauge after 46 s and one
+sigh moves it by more than 5 points for more than 5 s in 1 of 100 people; over 30 s: 34 s and 10 of
+100; over 60 s: 56 s and 2 of 100. The shared recordings read the same with any of the three."""
 IQR_PER_SD = 1.349
 """The interquartile range of a normal distribution in standard deviations."""
 
 
-class HalfSwings(NamedTuple):
+class Swings(NamedTuple):
+    """Half-swings or breath swings of a recording, in the order they were known."""
+
     t: Floats
     """When each was known (s)."""
     bpm: Floats
     seconds: Floats
-    """How long each lasted."""
+    """How long each lasted: half a breath, or a whole breath."""
     run: NDArray[np.int64]
     """Which run of beats (between gaps) each belongs to."""
+
+
+def _swings(rows: list[tuple[float, float, float, int]]) -> Swings:
+    cols = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
+    return Swings(np.array(cols[0], dtype=np.float64), np.array(cols[1], dtype=np.float64),
+                  np.array(cols[2], dtype=np.float64), np.array(cols[3], dtype=np.int64))
 
 
 def _turns(hr: Floats, hysteresis: float) -> list[tuple[float, int, bool]]:
@@ -103,31 +113,37 @@ def _runs(n: int, gap_before: NDArray[np.bool_] | None) -> list[tuple[int, int]]
 
 
 def half_swings(t: Floats, hr: Floats, gap_before: NDArray[np.bool_] | None = None,
-                hysteresis_bpm: float = HYSTERESIS_BPM) -> HalfSwings:
+                hysteresis_bpm: float = HYSTERESIS_BPM) -> Swings:
     """Every half-swing of a recording's clean beats (times ``t`` in s, heart rate ``hr`` in bpm)."""
     out: list[tuple[float, float, float, int]] = []
     for run, (a, b) in enumerate(_runs(hr.size, gap_before)):
         turns = _turns(np.asarray(hr[a:b], dtype=np.float64), hysteresis_bpm)
         for (v0, k0, _), (v1, k1, _) in pairwise(turns):
             out.append((float(t[a + k1]), abs(v1 - v0), float(t[a + k1] - t[a + k0]), run))
-    cols = list(zip(*out, strict=True)) if out else [(), (), (), ()]
-    return HalfSwings(np.array(cols[0], dtype=np.float64), np.array(cols[1], dtype=np.float64),
-                      np.array(cols[2], dtype=np.float64), np.array(cols[3], dtype=np.int64))
+    return _swings(out)
 
 
 def breath_swings(t: Floats, hr: Floats, gap_before: NDArray[np.bool_] | None = None,
-                  hysteresis_bpm: float = HYSTERESIS_BPM) -> tuple[Floats, Floats]:
-    """Every whole breath (trough, peak, trough): (time it was known, peak minus the mean of its
-    troughs, in bpm). This is the number a person can watch grow with slower breathing."""
-    times: list[float] = []
-    swings: list[float] = []
-    for a, b in _runs(hr.size, gap_before):
+                  hysteresis_bpm: float = HYSTERESIS_BPM) -> Swings:
+    """Every whole breath (trough, peak, trough) of a recording's clean beats: its peak minus the
+    mean of its troughs, in bpm. The number a person can watch grow as breathing slows."""
+    out: list[tuple[float, float, float, int]] = []
+    for run, (a, b) in enumerate(_runs(hr.size, gap_before)):
         turns = _turns(np.asarray(hr[a:b], dtype=np.float64), hysteresis_bpm)
-        for (v0, _, peak), (v1, _, _), (v2, k, _) in zip(turns, turns[1:], turns[2:], strict=False):
-            if not peak:  # a trough, a peak, a trough
-                times.append(float(t[a + k]))
-                swings.append(v1 - (v0 + v2) / 2.0)
-    return np.array(times), np.array(swings)
+        for (v0, k0, peak), (v1, _, _), (v2, k2, _) in zip(turns, turns[1:], turns[2:],
+                                                            strict=False):
+            if not peak:
+                out.append((float(t[a + k2]), v1 - (v0 + v2) / 2.0, float(t[a + k2] - t[a + k0]),
+                            run))
+    return _swings(out)
+
+
+def typical_swing(t: Floats, hr: Floats, gap_before: NDArray[np.bool_] | None = None
+                  ) -> tuple[float, int]:
+    """(median breath swing in bpm, number of breaths) of a stretch of clean beats: a review's
+    step or half a step (nan and 0 without a breath)."""
+    swings = breath_swings(t, hr, gap_before).bpm
+    return (float(np.median(swings)) if swings.size else math.nan), int(swings.size)
 
 
 def _summary(ordered: list[float]) -> tuple[float, float]:
@@ -144,27 +160,44 @@ def _summary(ordered: list[float]) -> tuple[float, float]:
 
 
 def windowed_swing(times: Floats, bpm: Floats, at: Floats, window_s: float = WINDOW_S) -> Floats:
-    """The windowed swing at each time in ``at``: the median of the half-swings (``times``,
-    ``bpm`` from :func:`half_swings`) known in (at - window_s, at], nan where there is none."""
-    lo = np.searchsorted(times, np.asarray(at) - window_s, side="right")
-    hi = np.searchsorted(times, at, side="right")
-    return np.array([float(np.median(bpm[a:b])) if b > a else math.nan
-                     for a, b in zip(lo, hi, strict=True)])
+    """The windowed swing at each time in ``at``, from the breath swings (``times``, ``bpm``) of
+    :func:`breath_swings`; nan where there is none."""
+    hi = np.searchsorted(times, at, side="right")  # the half-swings known at each time
+    if times.size == 0:
+        return np.full(hi.size, math.nan)
+    latest = np.where(hi > 0, times[np.maximum(hi - 1, 0)], -math.inf)
+    lo = np.searchsorted(times, latest - window_s, side="right")
+    fresh = latest > np.asarray(at) - window_s
+    return np.array([float(np.median(bpm[a:b])) if ok and b > a else math.nan
+                     for a, b, ok in zip(lo, hi, fresh, strict=True)])
 
 
 class SwingTracker:
     """The per-beat form: push clean beats in time order; read :attr:`median_bpm`, :attr:`n` and
-    :attr:`spread_ln` (all recomputed only when a half-swing enters or leaves the window)."""
+    :attr:`spread_ln`, plain attributes that change only when a breath closes (or when the window
+    has gone a whole window without one), and :attr:`version`, which counts those changes."""
 
-    __slots__ = ("_dir", "_hi", "_last", "_lo", "_prev_trough", "_recent", "_sorted", "_summary",
-                 "breath_bpm", "hysteresis", "window_s")
+    __slots__ = ("_dir", "_hi", "_last", "_lo", "_newest", "_prev_trough", "_sorted", "_times",
+                 "_values", "breath_bpm", "completed", "hysteresis", "median_bpm", "n", "spread_ln",
+                 "version", "window_s")
 
     def __init__(self, window_s: float = WINDOW_S, hysteresis_bpm: float = HYSTERESIS_BPM) -> None:
         self.window_s = window_s
         self.hysteresis = hysteresis_bpm
-        self._recent: deque[tuple[float, float]] = deque()  # (time known, bpm), in time order
-        self._sorted: list[float] = []  # the same half-swings, sorted
-        self._summary = (math.nan, math.nan)
+        self._times: deque[float] = deque()  # when each breath in the window was known
+        self._values: deque[float] = deque()  # and its swing (bpm), in the same order
+        self._sorted: list[float] = []  # the same swings, sorted
+        self._newest = math.inf  # when the latest breath in the window was known
+        self.median_bpm = math.nan
+        """The windowed swing (nan when the window holds none)."""
+        self.n = 0
+        """Breaths in the window."""
+        self.spread_ln = math.nan
+        """How much the window's breaths differ: ln(upper / lower quartile) / 1.349, about the
+        standard deviation of their logs (nan below three)."""
+        self.version = 0
+        self.completed: float | None = None
+        """The swing of the breath the latest beat closed, or None."""
         self.breath_bpm: float | None = None
         """The last whole breath's swing (peak minus the mean of its troughs), or None."""
         self.new_run()
@@ -173,70 +206,61 @@ class SwingTracker:
         """A gap: the next beat starts a new run, and no turn or swing spans the gap."""
         self._dir = 0
         self._hi = self._lo = math.nan
-        self._last = math.nan  # the previous turn of this run
+        self._last = math.nan  # the previous turn of this run (a peak, when a trough follows)
         self._prev_trough = math.nan
 
-    def push(self, t: float, hr_bpm: float) -> float | None:
-        """One clean beat's heart rate at its time ``t`` (s); the half-swing it completed, if any."""
-        d, h, done = self._dir, self.hysteresis, None
+    def push(self, t: float, hr_bpm: float) -> None:
+        """One clean beat's heart rate at its time ``t`` (s)."""
+        d = self._dir
+        self.completed = None
         if d == 1:
             if hr_bpm >= self._hi:
                 self._hi = hr_bpm
-            elif self._hi - hr_bpm > h:
-                done = self._turn(t, self._hi, trough=False)
+            elif self._hi - hr_bpm > self.hysteresis:
+                self._turn(t, self._hi, False)
                 self._dir, self._lo = -1, hr_bpm
         elif d == -1:
             if hr_bpm <= self._lo:
                 self._lo = hr_bpm
-            elif hr_bpm - self._lo > h:
-                done = self._turn(t, self._lo, trough=True)
+            elif hr_bpm - self._lo > self.hysteresis:
+                self._turn(t, self._lo, True)
                 self._dir, self._hi = 1, hr_bpm
         elif self._hi != self._hi:  # the run's first beat (nan is not equal to itself)
             self._hi = self._lo = hr_bpm
         else:
             self._hi, self._lo = max(self._hi, hr_bpm), min(self._lo, hr_bpm)
-            if hr_bpm - self._lo > h:
-                done = self._turn(t, self._lo, trough=True)
+            if hr_bpm - self._lo > self.hysteresis:
+                self._turn(t, self._lo, True)
                 self._dir, self._hi = 1, hr_bpm
-            elif self._hi - hr_bpm > h:
-                done = self._turn(t, self._hi, trough=False)
+            elif self._hi - hr_bpm > self.hysteresis:
+                self._turn(t, self._hi, False)
                 self._dir, self._lo = -1, hr_bpm
-        if self._recent and self._recent[0][0] <= t - self.window_s:
-            self._evict(t - self.window_s)
-        return done
+        if self._newest <= t - self.window_s:  # a window without a breath: nothing left to read
+            self._times.clear()
+            self._values.clear()
+            self._sorted.clear()
+            self._newest = math.inf
+            self._refresh()
 
-    def _turn(self, t: float, value: float, *, trough: bool) -> float | None:
-        last, swing = self._last, None
-        if last == last:  # a previous turn in this run (nan is not equal to itself)
-            swing = abs(value - last)
-            self._recent.append((t, swing))
-            insort(self._sorted, swing)
-            self._summary = _summary(self._sorted)
-            if trough and self._prev_trough == self._prev_trough:
-                self.breath_bpm = last - (self._prev_trough + value) / 2.0
+    def _turn(self, t: float, value: float, trough: bool) -> None:
+        last = self._last
         if trough:
+            prev = self._prev_trough
+            if last == last and prev == prev:  # a trough, a peak, a trough: one more breath
+                swing = self.completed = self.breath_bpm = last - (prev + value) / 2.0
+                times, values, ordered = self._times, self._values, self._sorted
+                times.append(t)
+                values.append(swing)
+                insort(ordered, swing)
+                while times[0] <= t - self.window_s:
+                    times.popleft()
+                    del ordered[bisect_left(ordered, values.popleft())]
+                self._newest = t
+                self._refresh()
             self._prev_trough = value
         self._last = value
-        return swing
 
-    def _evict(self, edge: float) -> None:
-        recent, ordered = self._recent, self._sorted
-        while recent and recent[0][0] <= edge:
-            del ordered[bisect_left(ordered, recent.popleft()[1])]
-        self._summary = _summary(ordered)
-
-    @property
-    def n(self) -> int:
-        """Half-swings in the window."""
-        return len(self._sorted)
-
-    @property
-    def median_bpm(self) -> float:
-        """The windowed swing (nan when the window holds none)."""
-        return self._summary[0]
-
-    @property
-    def spread_ln(self) -> float:
-        """How much the window's half-swings differ: ln(upper / lower quartile) / 1.349, about the
-        standard deviation of their logs (nan below three)."""
-        return self._summary[1]
+    def _refresh(self) -> None:
+        self.n = len(self._sorted)
+        self.median_bpm, self.spread_ln = _summary(self._sorted)
+        self.version += 1
