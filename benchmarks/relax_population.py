@@ -69,13 +69,13 @@ def change(t: np.ndarray, v: np.ndarray, span: tuple[float, float]) -> float:
 
 
 def half_time(t: np.ndarray, v: np.ndarray, before: tuple[float, float] = REST,
-              after: tuple[float, float] = SLOW) -> float:
-    """Seconds after the change (the end of ``before``) until the reading has made half of its
-    move from the ``before`` level toward the ``after`` level (nan when it did not move)."""
+              after: tuple[float, float] = SLOW, share: float = 0.5) -> float:
+    """Seconds after the change (the end of ``before``) until the reading has made ``share`` of
+    its move from the ``before`` level toward the ``after`` level (nan when it did not move)."""
     start, end = _mean(t, v, before), _mean(t, v, after)
     if not abs(end - start) > 0:
         return float("nan")
-    half = (start + end) / 2.0
+    half = start + share * (end - start)
     crossed = (v >= half) if end > start else (v <= half)
     later = np.flatnonzero((t >= before[1]) & crossed)
     return float(t[later[0]] - before[1]) if later.size else float("nan")
@@ -140,6 +140,8 @@ class PopulationResult:
     sigh_limit: float
     """``SIGH_SHARE`` of the median person's mental-load change."""
     half_s: np.ndarray
+    most_s: np.ndarray
+    """Seconds until nine tenths of the slow-breathing change shows."""
 
 
 def evaluate(scorer: Scorer = calmlink_gauge, config: GaugeConfig | None = None,
@@ -150,9 +152,9 @@ def evaluate(scorer: Scorer = calmlink_gauge, config: GaugeConfig | None = None,
     sighs = [sigh_seconds(a, b, limit) for a, b in zip(plain, sigh_runs(scorer, config, people),
                                                          strict=True)]
     slow = np.array([change(*run, SLOW) for run in plain])
-    half = np.array([half_time(*run) if moved > 0 else np.nan for run, moved in zip(plain, slow,
-                                                                                    strict=True)])
-    return PopulationResult(slow, load, np.array(sighs), limit, half)
+    half, most = (np.array([half_time(*run, share=share) if moved > 0 else np.nan
+                            for run, moved in zip(plain, slow, strict=True)]) for share in (0.5, 0.9))
+    return PopulationResult(slow, load, np.array(sighs), limit, half, most)
 
 
 def table() -> str:
@@ -176,7 +178,9 @@ def table() -> str:
     lines.append(f"calmlink gauge: a fifth of mental load's change is {gauge.sigh_limit:.1f} points; "
                  f"half of slow breathing's change shows after {np.nanmedian(gauge.half_s):.0f} s "
                  f"(10th-90th percentile {np.nanpercentile(gauge.half_s, 10):.0f}-"
-                 f"{np.nanpercentile(gauge.half_s, 90):.0f} s), half of the way back after "
+                 f"{np.nanpercentile(gauge.half_s, 90):.0f} s), nine tenths after "
+                 f"{np.nanmedian(gauge.most_s):.0f} s ({np.nanpercentile(gauge.most_s, 10):.0f}-"
+                 f"{np.nanpercentile(gauge.most_s, 90):.0f} s), half of the way back after "
                  f"{np.nanmedian(back):.0f} s ({np.nanpercentile(back, 10):.0f}-"
                  f"{np.nanpercentile(back, 90):.0f} s); median change with slow breathing "
                  f"{np.median(gauge.slow):+.1f} points, with mental load {np.median(gauge.load):+.1f}")

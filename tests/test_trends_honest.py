@@ -51,3 +51,22 @@ def test_a_step_that_really_settles_is_found() -> None:
 
     result = trends("Sam", [session(curve, seed) for seed in range(5)])
     assert result["headline"] == "Sam settles most during Temples", result["step_response"]
+
+
+def test_breathing_slowly_reads_settled_though_heart_rate_stays_put() -> None:
+    """The review's settling score is the gauge's: heart rate and the swing with each breath."""
+    from calmlink.sensors import population as pop
+
+    person = pop.draw_people(3)[2]
+    settle_to_scalp = BOUNDS[NAMES.index("Scalp")]
+    t, rr = pop.beats(person, pop.slow_breathing(settle_to_scalp, BOUNDS[-1] - settle_to_scalp))
+    beats = [Beat(k, "receiver", float(tk), float(r), 60000.0 / r, False, k == 0,
+                  next((i for i, end in enumerate(BOUNDS) if tk < end), len(NAMES) - 1),
+                  None, None, "good") for k, (tk, r) in enumerate(zip(t, rr, strict=True))]
+    summary = summarize(beats, NAMES)
+    last = summary.steps[-1]
+    assert last.delta_ln_swing is not None and last.delta_ln_swing > 0.5
+    assert last.swing_breaths >= 3
+    assert abs(last.delta_hr_bpm or 0.0) < 3.0
+    assert summary.outcome == "settled"
+    assert "larger heart-rate swing with each breath" in summary.observations[0]

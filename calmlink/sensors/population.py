@@ -21,8 +21,8 @@ The physiology, each piece a modelling assumption stated with its source:
 - **Breaths** vary in length and depth from one to the next (``breath_cv``); paced breathing much
   less (``PACED_CV``). A **sigh** is one deep breath (``SIGH_DEPTH`` times the depth) that lasts as
   long as two ordinary ones; the breaths after it keep their time.
-- **Mental load** raises heart rate a few bpm, shrinks the swing (less vagal braking) and makes
-  breathing faster and less regular (:func:`mental_load`).
+- **Mental load** raises heart rate a few bpm, shrinks the swing and makes breathing faster and
+  less regular (:func:`mental_load`).
 - Intervals are timed in a chest strap's 1/1024-s steps.
 
 The spread between people is set so that, at rest, they look like the 25 people of the shared GUDB
@@ -42,8 +42,8 @@ Floats = NDArray[np.float64]
 
 DT_S = 0.05
 BREATH_RANGE_BPM = 20.0
-"""Breathing moves heart rate by at most about this much either way (the vagal brake's range): the
-swing saturates smoothly, so a sigh of someone whose swing is already large stays plausible."""
+"""Breathing moves heart rate by at most about this much either way: the swing saturates smoothly,
+so a sigh of someone whose swing is already large stays plausible."""
 PACED_CV = 0.04
 SIGH_DEPTH = 3.0
 
@@ -97,11 +97,11 @@ def draw_people(n: int, seed: int = 19) -> list[Person]:
             for _ in range(n)]
 
 
-def _per_sample(phases: list[Phase], n: int, attr: str, default: float) -> Floats:
+def _per_sample(phases: list[Phase], n: int, values: list[float | None], default: float) -> Floats:
+    """Each phase's value (``default`` where it has none) at every sample of the scenario."""
     out = np.empty(n)
     edges = np.round(np.cumsum([0.0, *(p.seconds for p in phases)]) / DT_S).astype(int)
-    for p, a, b in zip(phases, edges[:-1], edges[1:], strict=True):
-        value = getattr(p, attr)
+    for value, a, b in zip(values, edges[:-1], edges[1:], strict=True):
         out[a:b] = default if value is None else value
     out[edges[-1]:] = out[edges[-1] - 1]
     return out
@@ -115,8 +115,8 @@ def beats(person: Person, phases: list[Phase], sigh_at_s: float | None = None
     total = sum(p.seconds for p in phases)
     n = int(total / DT_S) + 1
     t = np.arange(n) * DT_S
-    rate = _per_sample(phases, n, "breaths_per_min", 14.0)
-    cv = _per_sample(phases, n, "breath_cv", person.breath_cv)
+    rate = _per_sample(phases, n, [p.breaths_per_min for p in phases], 14.0)
+    cv = _per_sample(phases, n, [p.breath_cv for p in phases], person.breath_cv)
     # breath lengths wander slowly (correlated over about a breath); depths vary per breath
     jitter = np.convolve(rng.standard_normal(n), np.ones(80) / math.sqrt(80.0), mode="same")
     freq = rate / 60.0 * np.exp(cv * jitter)
@@ -136,11 +136,12 @@ def beats(person: Person, phases: list[Phase], sigh_at_s: float | None = None
         centres[first] = first + 1.0
     # depth changes smoothly from the middle of one breath to the middle of the next
     breath_depth = np.interp(cycles, centres, depths)
-    swing = person.swing_at(rate) * _per_sample(phases, n, "swing_factor", 1.0) * breath_depth
+    factor = _per_sample(phases, n, [p.swing_factor for p in phases], 1.0)
+    swing = person.swing_at(rate) * factor * breath_depth
     wander = sum(math.sqrt(2.0 / 3.0) * np.sin(2 * math.pi * f * t + rng.uniform(0, 2 * math.pi))
                  for f in rng.uniform(0.003, 0.02, 3))
     breathing = -0.5 * swing * np.cos(2.0 * math.pi * within)
-    hr = (person.resting_hr + _per_sample(phases, n, "hr_offset_bpm", 0.0)
+    hr = (person.resting_hr + _per_sample(phases, n, [p.hr_offset_bpm for p in phases], 0.0)
           + BREATH_RANGE_BPM * np.tanh(breathing / BREATH_RANGE_BPM)
           + 0.5 * person.lf_bpm * np.sin(2 * math.pi * person.lf_hz * t + rng.uniform(0, 6.3))
           + person.wander_bpm * np.asarray(wander))
