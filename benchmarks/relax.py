@@ -1,25 +1,23 @@
-"""Does the gauge move the right way on real people? The recordings in relax/ of the shared data
-folder (``CALMLINK_TEST_DATA``), read in place.
+"""Does the gauge move the right way on real people, and on a simulated population? The recordings
+in relax/ of the shared data folder (``CALMLINK_TEST_DATA``), read in place.
 
 Each contrast replays a recording through the live per-beat path (:func:`run_gauge`), the baseline
 being the first minute of the baseline condition, and compares condition means of the gauge over each
-condition's last minute (the sprint study: the last two seated minutes). Two peers are scored the same
-way in the same run: heart rate alone (lower reads calmer) and an Elite-HRV-style score,
-(ln RMSSD over 15 s - 1.5) / 4 x 100. `python -m benchmarks relax` prints the table in
-docs/relaxation.md.
+condition's last minute (the sprint study: the last two seated minutes). The peers of
+:mod:`benchmarks.relax_peers` are scored the same way in the same run. `python -m benchmarks relax`
+prints the tables in docs/relaxation.md (the simulated population's from
+:mod:`benchmarks.relax_population`).
 """
 
 from __future__ import annotations
 
 import csv
-import math
-from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from calmlink.recordings import RRSeries, read_rr_file
-from calmlink.signal.gauge import Baseline, GaugeConfig
+from benchmarks.relax_peers import BEFORE, SCORERS, Scorer, calmlink_gauge, heart_rate_alone
+from calmlink.recordings import read_rr_file
+from calmlink.signal.gauge import GaugeConfig
 from calmlink.signal.gauge_run import run_gauge
 from calmlink.testing.data import recordings_dir
 
@@ -31,46 +29,6 @@ GUDB_LAST_S = 45.0
 LAST_SEATED_S = 120.0
 
 Points = list[tuple[float, float | None]]
-# a scorer: (series, baseline start, carried baseline, config) -> per-beat values, carried baseline
-Scorer = Callable[[RRSeries, float | None, Baseline | None, GaugeConfig | None],
-                  tuple[Points, Baseline | None]]
-
-
-def calmlink_gauge(series: RRSeries, start: float | None, carried: Baseline | None,
-                   config: GaugeConfig | None) -> tuple[Points, Baseline | None]:
-    run = run_gauge(series.t_s, series.rr_ms, series.gap_before, baseline_start_s=start,
-                    baseline=carried, config=config)
-    return [(r.t, r.gauge) for r in run.results], run.baseline
-
-
-def heart_rate_alone(series: RRSeries, *_: object) -> tuple[Points, Baseline | None]:
-    return [(float(t), -60000.0 / float(rr)) for t, rr in zip(series.t_s, series.rr_ms, strict=True)
-            if 300.0 <= rr <= 2000.0], None
-
-
-def elite_style(series: RRSeries, *_: object) -> tuple[Points, Baseline | None]:
-    out: Points = []
-    window: deque[tuple[float, float]] = deque()
-    for t, rr, gap in zip(series.t_s, series.rr_ms, series.gap_before, strict=True):
-        if gap:
-            window.clear()
-        if not 300.0 <= rr <= 2000.0:
-            continue
-        window.append((float(t), float(rr)))
-        while window[0][0] < t - 15.0:
-            window.popleft()
-        diffs = [b[1] - a[1] for a, b in zip(window, list(window)[1:], strict=False)]
-        if len(diffs) >= 5:
-            rmssd = math.sqrt(sum(d * d for d in diffs) / len(diffs))
-            out.append((float(t), (math.log(rmssd) - 1.5) / 4 * 100 if rmssd > 0 else None))
-    return out, None
-
-
-SCORERS: dict[str, Scorer] = {
-    "calmlink gauge": calmlink_gauge,
-    "heart rate alone": heart_rate_alone,
-    "RMSSD only (Elite-HRV-style)": elite_style,
-}
 
 
 @dataclass
@@ -154,10 +112,31 @@ def polar_withheld(config: GaugeConfig | None = None) -> float:
     return sum(1 for r in after if r.gauge is None) / len(after)
 
 
+def paced_vs_rest(sprint_contrast: Contrast) -> Contrast:
+    """The sprint study's two groups while seated: 12 breathed slowly to a pacer (INT), 9 rested
+    (CON). Between people, so scored over every INT-CON pair: the INT person's rise from the end of
+    walking to the last seated minutes is the larger (chance: half the pairs)."""
+    rise = {name: b - a for name, a, b in sprint_contrast.detail if a is not None and b is not None}
+    paced = [v for name, v in rise.items() if name.endswith("_INT")]
+    rest = [v for name, v in rise.items() if name.endswith("_CON")]
+    wins = sum(1 for a in paced for b in rest if a > b)
+    return Contrast("Sprint recovery seated: paced breathing rose more than rest (INT-CON pairs)",
+                    wins, len(paced) * len(rest), [])
+
+
 def all_contrasts(scorer: Scorer = calmlink_gauge, config: GaugeConfig | None = None
                   ) -> list[Contrast]:
     standing, breathing, _ = p37(scorer, config)
-    return [gudb(scorer, config), standing, breathing, sprint(scorer, config)]
+    recovery = sprint(scorer, config)
+    return [gudb(scorer, config), standing, breathing, recovery, paced_vs_rest(recovery)]
+
+
+def p37_margin(config: GaugeConfig | None = None) -> float:
+    """P37's slow breathing against sitting: the difference of the gauge's condition means."""
+    _, _, means = p37(calmlink_gauge, config)
+    breathing, sitting = means["breathing"], means["sitting"]
+    assert breathing is not None and sitting is not None
+    return breathing - sitting
 
 
 def table() -> str:
@@ -167,17 +146,23 @@ def table() -> str:
     for i, contrast in enumerate(results[names[0]]):
         lines.append(f"| {contrast.name} | " + " | ".join(results[n][i].text for n in names) + " |")
     lines.append(f"| Polar H10 trigeminy: withheld after the first minute | "
-                 f"{100 * polar_withheld():.0f}% of beats | shown | shown |")
+                 f"{100 * polar_withheld():.0f}% of beats | {100 * polar_withheld(BEFORE):.0f}% of beats"
+                 + " | shown" * (len(names) - 2) + " |")
     return "\n".join(lines)
 
 
 DATASETS = {"GUDB": (0,), "P37": (1, 2), "sprint recovery": (3,)}
-"""Which contrasts of :func:`all_contrasts` belong to which dataset."""
+"""Which contrasts of :func:`all_contrasts` belong to which dataset (the INT-CON pairs, a
+between-people comparison, are reported but not chosen on)."""
 CANDIDATES: dict[str, GaugeConfig] = {
-    "ln RMSSD weighed by its reliability (the default)": GaugeConfig(),
-    "ln RMSSD unweighed": GaugeConfig(shrink_ln_rmssd=False),
-    "half the ln RMSSD weight": GaugeConfig(w_hrv=0.5),
-    "one and a half times the ln RMSSD weight": GaugeConfig(w_hrv=1.5),
+    "the swing weighed by its reliability (the default)": GaugeConfig(),
+    "the swing unweighed": GaugeConfig(shrink_swing=False),
+    "half the swing weight": GaugeConfig(w_swing=0.5),
+    "one and a half times the swing weight": GaugeConfig(w_swing=1.5),
+    "the swing over 30 s": GaugeConfig(swing_window_s=30.0),
+    "the swing over 60 s": GaugeConfig(swing_window_s=60.0),
+    "the swing and ln RMSSD together": GaugeConfig(w_hrv=1.0),
+    "ln RMSSD, no swing (the gauge before)": BEFORE,
 }
 
 
@@ -191,7 +176,7 @@ def cross_dataset() -> str:
     lines = ["| left out | chosen on the other two | its wins there | heart rate alone there |",
              "|---|---|---|---|"]
     for held, idx in DATASETS.items():
-        train = [i for i in range(len(totals)) if i not in idx]
+        train = [i for i in range(4) if i not in idx]
         best = max(CANDIDATES, key=lambda n: (sum(wins[n][i] for i in train),
                                                n == next(iter(CANDIDATES))))
         got = ", ".join(f"{wins[best][i]}/{totals[i]}" for i in idx)
@@ -201,6 +186,13 @@ def cross_dataset() -> str:
 
 
 def run() -> None:
+    from benchmarks import relax_population
+
     print(table())
+    print()
+    print(f"P37, slow breathing against sitting: gauge {p37_margin():+.1f} points "
+          f"(the gauge before: {p37_margin(BEFORE):+.1f})")
+    print()
+    print(relax_population.table())
     print()
     print(cross_dataset())

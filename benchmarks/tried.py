@@ -42,8 +42,8 @@ def rates(scenario: Scenario, seed: int) -> dict[str, float]:
 
 
 def run() -> None:
-    print(f"   sessions vary by {SPREAD_HR_BPM} bpm and {SPREAD_LN} ln RMSSD (1 SD) in how much they "
-          f"settle; {HISTORIES} histories each; 95% Welch intervals")
+    print(f"   sessions vary by {SPREAD_HR_BPM} bpm and {SPREAD_LN} in ln of the swing with each breath "
+          f"(1 SD) in how much they settle; {HISTORIES} histories each; 95% Welch intervals")
     print(f"   {'scenario':<44} {'found':>6} {'called different':>17} {'confounded':>11} "
           f"{'evening named':>14}")
     rows = [(DOCUMENTED_EFFECT, 1), (NO_EFFECT, 2), (RIDES_WITH_EVENING, 3)]

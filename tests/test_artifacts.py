@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import statistics
+from collections import deque
 
 import numpy as np
 import pytest
@@ -24,6 +26,7 @@ from calmlink.signal.metrics import time_domain
 from calmlink.signal.order_stats import _by_level, _by_sorting, median
 from calmlink.signal.order_stats import sorted_quantile as _sorted_quantile
 from calmlink.signal.order_stats import windows as _windows
+from calmlink.signal.stream_artifacts import _quartile_deviation
 from conftest import DATA
 
 RR = DATA / "rr"
@@ -254,3 +257,11 @@ def test_correction_keeps_total_time(values: list[float]) -> None:
     merged_into_previous[1:] = rep.extra[:-1] & ~rep.extra[1:]
     splits = (rep.missed & ~merged_into_previous).sum()
     assert fixed.size == rr.size + splits - merged_into_previous.sum()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(-500.0, 500.0), min_size=2, max_size=120))
+def test_the_live_quartiles_are_statistics_own(values: list[float]) -> None:
+    """The live detector's quartile deviation, by statistics.quantiles' arithmetic, to the bit."""
+    q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    assert _quartile_deviation(deque(values)) == (q3 - q1) / 2.0

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calmlink.signal.gauge import Baseline, GaugeConfig
+from calmlink.signal.baseline import Baseline
+from calmlink.signal.gauge import GaugeConfig
 from calmlink.signal.gauge_run import run_gauge
 from calmlink.signal.per_beat import LiveProcessor
 from calmlink.signal.stream_artifacts import CausalArtifactDetector
@@ -146,3 +147,55 @@ def test_coarse_timing_counts_for_less_and_is_learned_from_the_stream() -> None:
         rr = 15.625 * round((900 + 30 * rng.standard_normal()) / 15.625)  # a wrist sensor's grid
         proc.push(0.9 * (k + 1), 60000 / rr, rr)
     assert proc.resolution_ms == pytest.approx(15.625)
+
+
+def breaths(pace_before: float, pace_after: float, swing_before: float, swing_after: float,
+            seconds: float = 240.0, switch_s: float = 120.0, hr: float = 66.0, seed: int = 0
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Beats of someone whose mean heart rate stays put while breathing changes pace and depth."""
+    rng = np.random.default_rng(seed)
+    grid = np.arange(0.0, seconds, 0.01)
+    after = grid >= switch_s
+    phase = np.cumsum(np.where(after, pace_after, pace_before) / 60.0) * 0.01
+    rate = hr - np.where(after, swing_after, swing_before) / 2 * np.cos(2 * np.pi * phase)
+    count = np.cumsum(rate / 60.0) * 0.01
+    t = np.interp(np.arange(1.0, math.floor(count[-1])), count, grid)
+    rr = np.diff(t) * 1000.0 + rng.normal(0.0, 4.0, t.size - 1)
+    return t[1:], rr
+
+
+def test_slow_deep_breathing_reads_calmer_though_heart_rate_stays_put() -> None:
+    t, rr = breaths(14.0, 6.0, 4.0, 11.0)
+    run = run_gauge(t, rr)
+    assert run.baseline is not None and run.baseline.ln_swing is not None
+    assert math.exp(run.baseline.ln_swing) == pytest.approx(4.0 * 0.85, rel=0.15)
+    rest = [r.gauge for r in run.results if 90 < r.t < 120 and r.gauge is not None]
+    paced = [r.gauge for r in run.results if r.t > 210 and r.gauge is not None]
+    assert np.mean(rest) == pytest.approx(50.0, abs=6.0)
+    assert np.mean(paced) > np.mean(rest) + 15.0
+    assert run.results[-1].swing_bpm == pytest.approx(11.0, rel=0.15)
+    before = run_gauge(t, rr, config=GaugeConfig(w_hrv=1.0, w_swing=0.0))  # heart rate and ln RMSSD
+    assert np.mean([r.gauge for r in before.results if r.t > 210]) < np.mean(paced) - 10.0
+
+
+def test_the_swing_counts_as_much_as_it_can_be_believed() -> None:
+    from calmlink.signal.gauge import ln_swing_reliability
+
+    assert ln_swing_reliability(2, 0.1) == 0.0  # too few half-breaths to read
+    regular = [ln_swing_reliability(n, 0.05) for n in range(3, 40)]
+    irregular = [ln_swing_reliability(n, 0.7) for n in range(3, 40)]
+    assert regular == sorted(regular) and irregular == sorted(irregular)
+    assert regular[0] > 0.9  # three paced breaths' half-swings already say a lot
+    assert 0.75 < ln_swing_reliability(14, 0.7) < 0.9  # irregular breathing needs many
+    assert ln_swing_reliability(14, 0.7, resolution_bpm=1.0, swing_bpm=2.0) < \
+        ln_swing_reliability(14, 0.7)  # coarse timing against a small swing counts for less
+
+
+def test_the_settling_score_is_heart_rate_and_swing_against_their_scales() -> None:
+    from calmlink.signal.gauge import settling_score
+
+    assert settling_score(-5.0) == pytest.approx(1.0)
+    assert settling_score(0.0, 0.5) == pytest.approx(1.0)
+    assert settling_score(5.0, 0.5) == pytest.approx(0.0)
+    assert settling_score(0.0, None, delta_ln_rmssd=0.4) == 0.0  # ln RMSSD no longer counts
+    assert settling_score(0.0, None, GaugeConfig(w_hrv=1.0), delta_ln_rmssd=0.4) == pytest.approx(1.0)

@@ -4,6 +4,7 @@ names no step, and a step that really settles the receiver is found."""
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 
@@ -51,3 +52,31 @@ def test_a_step_that_really_settles_is_found() -> None:
 
     result = trends("Sam", [session(curve, seed) for seed in range(5)])
     assert result["headline"] == "Sam settles most during Temples", result["step_response"]
+
+
+def test_breathing_slowly_reads_settled_though_heart_rate_stays_put() -> None:
+    """The review's settling score is the gauge's: heart rate and the swing with each breath. A
+    receiver who breathes slowly from Scalp on, heart rate where it was, reads "settled"; one whose
+    heart rate crept up a beat meanwhile reads "steady" (the word never contradicts the heart rate
+    said beside it: docs/words.md), and both are told their swing grew."""
+    from calmlink.review.words import end_change
+    from calmlink.sensors import population as pop
+
+    settle_to_scalp = BOUNDS[NAMES.index("Scalp")]
+    put = 0
+    for person in pop.draw_people(8):
+        t, rr = pop.beats(person, pop.slow_breathing(settle_to_scalp, BOUNDS[-1] - settle_to_scalp))
+        beats = [Beat(k, "receiver", float(tk), float(r), 60000.0 / r, False, k == 0,
+                      next((i for i, end in enumerate(BOUNDS) if tk < end), len(NAMES) - 1),
+                      None, None, "good") for k, (tk, r) in enumerate(zip(t, rr, strict=True))]
+        summary = summarize(beats, NAMES)
+        last, end = summary.steps[-1], end_change(summary.steps)
+        assert end is not None and last.swing_breaths >= 3
+        assert last.delta_ln_swing is not None and last.delta_ln_swing > 0.3  # a third larger
+        assert "larger heart-rate swing with each breath" in summary.observations[0]
+        if math.floor(end.hr_bpm + 0.5) == 0:  # heart rate stayed put, as people read it
+            put += 1
+            assert summary.outcome == "settled", summary.observations
+        else:
+            assert summary.outcome in ("settled", "steady"), summary.observations
+    assert put >= 3

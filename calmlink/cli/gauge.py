@@ -75,9 +75,13 @@ def run_gauge_cmd(path: Path, *, json_out: bool, baseline: tuple[float, float] |
         "baseline": {"start": run.baseline_start_s, "duration": run.baseline_duration_s,
                      "hr_bpm": None if run.baseline is None else round(run.baseline.hr_bpm, 2),
                      "ln_rmssd": None if run.baseline is None or run.baseline.ln_rmssd is None
-                     else round(run.baseline.ln_rmssd, 4)},
+                     else round(run.baseline.ln_rmssd, 4),
+                     "ln_swing": None if run.baseline is None or run.baseline.ln_swing is None
+                     else round(run.baseline.ln_swing, 4)},
         "series": [{"t": round(r.t, 3), "gauge": r.gauge, "trend": r.trend, "quality": r.quality,
-                    "breathing_bpm": r.breathing_bpm} for r in run.results],
+                    "breathing_bpm": r.breathing_bpm,
+                    "swing_bpm": None if r.swing_bpm is None else round(r.swing_bpm, 2)}
+                   for r in run.results],
     }
     if conds:
         means = condition_means(run.results, conds)

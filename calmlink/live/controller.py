@@ -141,7 +141,8 @@ class Controller:
             s.beats.append(beat)
             self.publish(BeatMessage(s.id, beat, r.resp_rate_bpm,
                                      round(s.clock.remaining(self.now()), 1), s.clock.paused,
-                                     r.breathing_bpm))
+                                     r.breathing_bpm,
+                                     None if r.swing_bpm is None else round(r.swing_bpm, 1)))
 
     # -- the routine ----------------------------------------------------------------------------
 

@@ -140,6 +140,9 @@ class BeatMessage:
     paused: bool = False
     breathing_bpm: float | None = None
     """The breathing pace over the last two minutes, only when the rhythm shows it clearly."""
+    swing_bpm: float | None = None
+    """The heart-rate swing with each breath, the median breath's over the last 45 s (bpm); None
+    without RR or before a breath was seen."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +205,7 @@ def payload(message: Message) -> dict[str, Any]:
         out["step_remaining_s"] = message.step_remaining_s
         out["paused"] = message.paused
         out["breathing_bpm"] = message.breathing_bpm
+        out["swing_bpm"] = message.swing_bpm
         if any(isinstance(v, float) and not math.isfinite(v) for v in out.values()):
             return {k: _clean(v) for k, v in out.items()}
         return out

@@ -2,8 +2,9 @@
 typing (time of day, length, who gave) and what was tried: the input of the comparisons in
 :mod:`calmlink.review.tried_compare`. Pure, from stored summaries.
 
-A session's settling is the gauge's own score (``signal.gauge.settling_score``: heart rate down by
-5 bpm or ln RMSSD up by 0.4 each count 1) of its last two steps against its settle step, minus the
+A session's settling is the gauge's own score (:mod:`calmlink.review.score`: heart rate down by
+5 bpm or the swing with each breath up by half (ln 0.5) each count 1) of its last two steps against
+its settle step, minus the
 receiver's usual settling at that minute of a session (a quadratic through every step of every
 session of theirs, as the step ranking in :mod:`calmlink.review.trends` uses). Relaxation builds up
 with time, so without that a longer session would always look better.
@@ -19,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from calmlink.signal.gauge import settling_score
+from calmlink.review.score import stored_step_score
 
 CURVE_SESSIONS = 3
 DAY_STARTS_AT = 4.0
@@ -46,18 +47,26 @@ def _minute(step: dict[str, Any]) -> float:
     return float(step.get("start_s", 0.0) + step["duration_s"] / 2) / 60.0
 
 
-def _level(step: dict[str, Any]) -> float:
-    return settling_score(step["delta_hr_bpm"], step.get("delta_ln_rmssd"))
+def _level(step: dict[str, Any], base: dict[str, Any] | None) -> float:
+    return stored_step_score(step, base)
 
 
-def usual_level(sessions: list[list[dict[str, Any]]]) -> Callable[[float], float] | None:
+def usual_level(sessions: list[tuple[dict[str, Any] | None, list[dict[str, Any]]]]
+                ) -> Callable[[float], float] | None:
     """The receiver's usual level of settling (against the settle step) by minute of a session:
-    a quadratic through every later step of every session; None with too little to fit."""
-    points = [(_minute(st), _level(st)) for steps in sessions for st in steps]
+    a quadratic through every later step of every session (each with its settle step); None with
+    too little to fit."""
+    points = [(_minute(st), _level(st, base)) for base, steps in sessions for st in steps]
     if len(sessions) < CURVE_SESSIONS or len({round(m, 1) for m, _ in points}) < 4:
         return None
     coef = np.polyfit([m for m, _ in points], [v for _, v in points], 2)
     return lambda minute: float(np.polyval(coef, minute))
+
+
+def _base(session: dict[str, Any]) -> dict[str, Any] | None:
+    """The session's settle step (its first, index 0), or None."""
+    steps = session["summary"].get("steps", [])
+    return steps[0] if steps and steps[0].get("index") == 0 else None
 
 
 def local_hour(started_at: str, tz: tzinfo | None = None) -> float:
@@ -86,16 +95,17 @@ def session_points(summaries: Iterable[dict[str, Any]], tz: tzinfo | None = None
         steps = [st for st in summary.get("steps", [])[1:] if st.get("delta_hr_bpm") is not None]
         if summary.get("baseline_hr_bpm") is not None and steps:
             usable.append((s, steps))
-    usual = usual_level([steps for _, steps in usable])
+    usual = usual_level([(_base(s), steps) for s, steps in usable])
     out = []
     for s, steps in usable:
         tail = steps[-2:]
         hr = statistics.fmean(st["delta_hr_bpm"] for st in tail)
         lns = [st["delta_ln_rmssd"] for st in tail if st.get("delta_ln_rmssd") is not None]
         ln = statistics.fmean(lns) if lns else None
+        level = statistics.fmean(_level(st, _base(s)) for st in tail)
         expected = usual(statistics.fmean(_minute(st) for st in tail)) if usual else 0.0
         out.append(SessionPoint(
-            session_id=int(s["id"]), score=settling_score(hr, ln) - expected, hr_change_bpm=hr,
+            session_id=int(s["id"]), score=level - expected, hr_change_bpm=hr,
             ln_change=ln, hour=local_hour(s["started_at"], tz),
             minutes=float(s["summary"].get("duration_s") or 0.0) / 60.0,
             giver=s.get("giver") or "", labels=labels(s.get("tried"))))

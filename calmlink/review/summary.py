@@ -15,9 +15,10 @@ import numpy as np
 
 from calmlink.review.words import observations, outcome_word
 from calmlink.signal.analysis import UNRELIABLE_SHARE
-from calmlink.signal.gauge import settling_score
+from calmlink.signal.gauge import ln_swing_change_weight, settling_score
 from calmlink.signal.metrics import time_domain
 from calmlink.signal.spectral import MIN_WINDOW_S, spectrum
+from calmlink.signal.swing import typical_swing
 from calmlink.store.beat import Beat, Role
 
 
@@ -44,6 +45,11 @@ class StepSummary:
     """The breathing pace during the step, only when the rhythm showed one clearly."""
     step_id: str | None = None
     """The step's stable identity (its routine's ``id``): trends keep its history under it."""
+    swing_bpm: float | None = None
+    """The heart-rate swing with each breath during the step: the median breath's (bpm)."""
+    swing_breaths: int = 0
+    delta_ln_swing: float | None = None
+    """ln of the step's swing over the settle step's (None for the settle step itself)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +142,19 @@ class _Metrics:
     ln_rmssd: float | None
     mean_gauge: float | None
     duration_s: float
+    swing_bpm: float | None
+    ln_swing: float | None
+    swing_breaths: int
+
+
+def _swing(rows: Sequence[Beat]) -> tuple[float, int]:
+    """The median breath swing of the clean beats and their number, as the live path reads them:
+    a rejected beat is skipped, a gap starts a new run (signal.swing)."""
+    runs = np.cumsum([r.gap_before for r in rows])  # a gap on a rejected beat still counts
+    clean = [(runs[k], r.t, 60000.0 / r.rr_ms) for k, r in enumerate(rows)
+             if r.rr_ms is not None and not r.artifact]
+    ids, t, hr = (np.array(c) for c in zip(*clean, strict=True)) if clean else (np.empty(0),) * 3
+    return typical_swing(t, hr, np.diff(ids, prepend=ids[:1]) > 0)
 
 
 def _segments(rows: Sequence[Beat]) -> list[np.ndarray]:
@@ -165,6 +184,7 @@ def _metrics(rows: Sequence[Beat]) -> _Metrics:
     hr_only = [r.hr_bpm for r in rows if r.rr_ms is None and r.hr_bpm > 0]
     mean_hr = td.mean_hr_bpm if td.n_beats else (sum(hr_only) / len(hr_only) if hr_only else math.nan)
     gauges = [r.gauge for r in rows if r.gauge is not None]
+    swing, breaths = _swing(rows)
     return _Metrics(
         n_beats=len(rows),
         clean_share=round(1 - sum(r.artifact for r in rr_rows) / len(rr_rows), 3) if rr_rows else None,
@@ -173,6 +193,9 @@ def _metrics(rows: Sequence[Beat]) -> _Metrics:
         ln_rmssd=_finite(td.ln_rmssd),
         mean_gauge=round(sum(gauges) / len(gauges), 1) if gauges else None,
         duration_s=round(rows[-1].t - rows[0].t, 1) if len(rows) > 1 else 0.0,
+        swing_bpm=_finite(swing),
+        ln_swing=math.log(swing) if breaths else None,
+        swing_breaths=breaths,
     )
 
 
@@ -200,7 +223,9 @@ def step_summaries(rows: Sequence[Beat], step_names: list[str],
             delta_hr_bpm=_delta(m.mean_hr_bpm, base.mean_hr_bpm if base else None, 2),
             delta_ln_rmssd=_delta(m.ln_rmssd, base.ln_rmssd if base else None, 3),
             start_s=round(by_step[index][0].t, 1), within_score_per_min=_within(by_step[index]),
-            breathing_bpm=_breathing(by_step[index]),
+            breathing_bpm=_breathing(by_step[index]), swing_bpm=m.swing_bpm,
+            swing_breaths=m.swing_breaths,
+            delta_ln_swing=_delta(m.ln_swing, base.ln_swing if base else None, 3),
             step_id=step_ids[index] if step_ids is not None and index < len(step_ids) else None))
     return tuple(steps)
 
@@ -223,8 +248,9 @@ def _within(rows: Sequence[Beat]) -> float | None:
     second = _metrics([r for r in rows if r.t >= middle])
     if first.mean_hr_bpm is None or second.mean_hr_bpm is None:
         return None
-    ln = (None if first.ln_rmssd is None or second.ln_rmssd is None
-          else second.ln_rmssd - first.ln_rmssd)
+    ln = (None if first.ln_swing is None or second.ln_swing is None else (
+        second.ln_swing - first.ln_swing) * ln_swing_change_weight(first.swing_breaths,
+                                                                   second.swing_breaths))
     minutes = (rows[-1].t - rows[0].t) / 2.0 / 60.0
     return round(settling_score(second.mean_hr_bpm - first.mean_hr_bpm, ln) / minutes, 3)
 
@@ -235,8 +261,8 @@ def overall_hr(rows: Sequence[Beat]) -> float | None:
 
 def summarize(beats: Iterable[Beat], step_names: list[str],
               step_ids: Sequence[str] | None = None, settle_step: bool = True) -> SessionSummary:
-    """The receiver's figures and, per step, the change in heart rate and ln RMSSD against the
-    first step (the giver's side, in partner mode, is :func:`calmlink.review.partner.partner_summary`).
+    """The receiver's figures and, per step, the change in heart rate, swing and ln RMSSD against
+    the first step (the giver's side: :func:`calmlink.review.partner.partner_summary`).
     ``step_ids``: the routine's step ids, kept with each step. ``settle_step``: the first step was a
     settle step (an imported recording's is not)."""
     rows = [b for b in beats if b.role == Role.RECEIVER]

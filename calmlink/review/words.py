@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from calmlink.review.score import weighed_swing
 from calmlink.signal.gauge import settling_score
 
 if TYPE_CHECKING:
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 END_STEPS = 2
 """'By the end' is the mean of the last this-many later steps (docs/words.md)."""
 STEP_BY_STEP_MIN = 3
+SWING_WORTH_SAYING = 0.2
+"""A change of the swing with each breath (ln, weighed by its breaths) worth a word: a fifth."""
 """'Step by step' needs at least this many later steps, each at or below the one before."""
 
 
@@ -33,10 +36,13 @@ class EndChange:
     ln_rmssd: float | None
     later: tuple[float, ...]
     """Each later step's heart rate against settling, in order."""
+    ln_swing: float | None = None
+    """The change of the heart-rate swing with each breath (ln), weighed by the breaths it rests
+    on (:func:`calmlink.review.score.weighed_swing`)."""
 
     @property
     def score(self) -> float:
-        return settling_score(self.hr_bpm, self.ln_rmssd)
+        return settling_score(self.hr_bpm, self.ln_swing)
 
     @property
     def variation_pct(self) -> float | None:
@@ -55,8 +61,12 @@ def end_change(steps: Sequence[StepSummary]) -> EndChange | None:
     tail = later[-END_STEPS:]
     hr = sum(s.delta_hr_bpm for s in tail if s.delta_hr_bpm is not None) / len(tail)
     ln = [s.delta_ln_rmssd for s in tail if s.delta_ln_rmssd is not None]
+    swings = [w for s in tail
+              if (w := weighed_swing(s.delta_ln_swing, steps[0].swing_breaths, s.swing_breaths))
+              is not None]
     return EndChange(hr, sum(ln) / len(ln) if ln else None,
-                     tuple(s.delta_hr_bpm for s in later if s.delta_hr_bpm is not None))
+                     tuple(s.delta_hr_bpm for s in later if s.delta_hr_bpm is not None),
+                     sum(swings) / len(swings) if swings else None)
 
 
 def outcome_word(steps: Sequence[StepSummary], settle_step: bool = True) -> str | None:
@@ -108,7 +118,10 @@ def observations(steps: Sequence[StepSummary], settle_step: bool = True) -> list
     else:
         sentence = f"Heart rate ended about where it was {than}"
     pct = end.variation_pct
-    if pct is not None and end.ln_rmssd is not None and abs(end.ln_rmssd) >= 0.1:
+    if end.ln_swing is not None and abs(end.ln_swing) >= SWING_WORTH_SAYING:
+        sentence += (f", with a {'larger' if end.ln_swing > 0 else 'smaller'} heart-rate swing with "
+                     "each breath")
+    elif pct is not None and end.ln_rmssd is not None and abs(end.ln_rmssd) >= 0.1:
         sentence += (f", with about {abs(round(pct / 5) * 5):.0f}% "
                      f"{'more' if pct > 0 else 'less'} beat-to-beat variation")
     return [sentence + "."]

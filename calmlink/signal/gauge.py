@@ -1,10 +1,11 @@
-"""The relaxation gauge, its trend word and the signal-quality gate (docs/relaxation.md).
+"""The relaxation gauge and its trend word (docs/relaxation.md); the quality gate is signal.quality.
 
 A relaxation proxy relative to the receiver's own baseline, never an absolute score:
 
     z_hr    = (baseline HR - HR) / hr_scale_bpm            HR: mean over the last hr_window_s
-    z_hrv   = (ln RMSSD - baseline ln RMSSD) / ln_rmssd_scale   over the last rmssd_window_s
-    z       = w_hr * z_hr + w_hrv * z_hrv   (:func:`settling_score`), smoothed exponentially
+    z_swing = (ln swing - baseline ln swing) / ln_swing_scale
+              swing: the heart-rate swing with each breath (signal.swing), over swing_window_s
+    z       = w_hr * z_hr + w_swing * z_swing   (:func:`settling_score`), smoothed exponentially
               (time constant smooth_tau_s)
     gauge   = 50 + (100 / pi) * atan(z / 2)
 
@@ -12,14 +13,11 @@ A relaxation proxy relative to the receiver's own baseline, never an absolute sc
 
 so 50 reads "as at baseline", each scale is about one typical within-person change, and the
 arctangent keeps large changes on the dial, still ordered, without clipping (a sprint's recovery is
-four or five scales of heart rate). The gauge is withheld (None) while the baseline is being
-taken and whenever quality is poor, with the reason the page shows.
-
-Quality, over the last quality_beats beats: "no-contact" while the strap reports no skin contact (and
-no_contact_hold_s after); "poor" when more than poor_artifact_share of beats were rejected as
-artifacts or more than irregular_share of successive intervals jump by over irregular_jump of the
-previous one (an irregular rhythm such as frequent premature beats, where no relaxation number is
-meaningful); "fair" above fair_artifact_share; else "good".
+four or five scales of heart rate). The swing term is weighed by how much it can be believed
+(:func:`ln_swing_reliability`). The gauge before issue 19 used ln RMSSD where the swing is now
+(``w_hrv``, ``ln_rmssd_scale``, :func:`ln_rmssd_reliability`); it stays available to compare with.
+The gauge is withheld (None) while the baseline is being taken and whenever quality is poor
+(:class:`~calmlink.signal.quality.QualityGate`), with the reason the page shows.
 
 Trend: the change of the smoothed score z (before the arctangent, so the word still moves when the
 dial is near an end) over trend_lookback_s; beyond +-trend_threshold_z it is "slowing" / "rising",
@@ -33,6 +31,10 @@ from collections import deque
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from calmlink.signal.baseline import Baseline, BaselineAccumulator
+from calmlink.signal.quality import QualityGate
+from calmlink.signal.swing import SwingTracker
+
 
 @dataclass(frozen=True, slots=True)
 class GaugeConfig:
@@ -41,8 +43,18 @@ class GaugeConfig:
     hr_window_s: float = 20.0
     ln_rmssd_scale: float = 0.4
     hr_scale_bpm: float = 5.0
+    ln_swing_scale: float = 0.5
+    swing_window_s: float = 45.0
+    swing_hysteresis_bpm: float = 1.0
+    min_swings: int = 3
     w_hr: float = 1.0
-    w_hrv: float = 1.0
+    w_hrv: float = 0.0
+    """The ln RMSSD term's weight: 0 since the swing took its place (1 and ``w_swing`` 0 give the
+    gauge as it was before issue 19, for comparison)."""
+    w_swing: float = 1.0
+    hr_from_intervals: bool = True
+    """Window heart rate as 60000 / mean interval (False: the mean of each beat's rate, as before
+    issue 19, only to compare with)."""
     smooth_tau_s: float = 10.0
     trend_lookback_s: float = 45.0
     trend_threshold_z: float = 0.25
@@ -56,6 +68,9 @@ class GaugeConfig:
     shrink_ln_rmssd: bool = True
     """Weigh the ln RMSSD term by how much the window's RMSSD can be believed (see
     :func:`ln_rmssd_reliability`); False only to measure what the weighting changes."""
+    shrink_swing: bool = True
+    """Weigh the swing term by how much the window's swing can be believed (see
+    :func:`ln_swing_reliability`); False only to measure what the weighting changes."""
 
 
 DEFAULT_CONFIG = GaugeConfig()
@@ -80,22 +95,53 @@ def ln_rmssd_reliability(n_differences: int, config: GaugeConfig = DEFAULT_CONFI
     return weight
 
 
-def settling_score(delta_hr_bpm: float, delta_ln_rmssd: float | None,
-                   config: GaugeConfig = DEFAULT_CONFIG) -> float:
-    """The gauge's score z for a change against the baseline: positive when heart rate fell and
-    beat-to-beat variation rose. The live gauge, session outcomes and per-step trends all use it."""
+SPREAD_FLOOR = 0.1
+"""Breath-to-breath spread of ln swing assumed at the least: even paced breathing varies its depth
+by about a tenth from breath to breath (P37's paced breathing: 0.07 over a minute's six breaths)."""
+
+
+def ln_swing_reliability(n_swings: int, spread_ln: float, config: GaugeConfig = DEFAULT_CONFIG,
+                         resolution_bpm: float = 0.0, swing_bpm: float = math.inf) -> float:
+    """How much a window's ln swing can be believed, 0 to 1. The median of n breaths whose logs
+    spread with standard deviation s has a sampling variance of about (pi / 2) s^2 / n; against the
+    gauge's own ``ln_swing_scale`` that gives n / (n + (pi / 2) s^2 / scale^2). Regular breathing
+    (paced: s about 0.07) is believed from a few breaths; irregular breathing (GUDB at rest, P37's
+    arithmetic: s 0.5-0.6) needs many, and below ``min_swings`` breaths the term is left out.
+    Timing in steps of ``resolution_bpm`` adds about resolution^2 / 6 to each squared swing: the
+    share that is not that noise multiplies the weight, as for ln RMSSD. Nothing here is fitted."""
+    if n_swings < config.min_swings:
+        return 0.0
+    s2 = max(spread_ln, SPREAD_FLOOR) ** 2 if spread_ln == spread_ln else 1.0
+    weight = n_swings / (n_swings + (math.pi / 2.0) * s2 / config.ln_swing_scale ** 2)
+    if resolution_bpm > 0.0:
+        weight *= max(0.0, 1.0 - resolution_bpm ** 2 / 6.0 / swing_bpm ** 2)
+    return weight
+
+
+REST_SPREAD = 0.5
+"""Breath-to-breath spread of ln swing at ordinary rest (the GUDB people sitting: 0.51)."""
+
+
+def ln_swing_change_weight(n_first: int, n_second: int, config: GaugeConfig = DEFAULT_CONFIG) -> float:
+    """How much a change of ln swing between two stretches of n_first and n_second breaths can be
+    believed (the review's steps): the two medians' sampling variances, (pi / 2) s^2 / n each at
+    the resting spread s, add; against ``ln_swing_scale``^2 as in :func:`ln_swing_reliability`."""
+    if min(n_first, n_second) < config.min_swings:
+        return 0.0
+    noise = (math.pi / 2.0) * REST_SPREAD ** 2 * (1.0 / n_first + 1.0 / n_second)
+    return config.ln_swing_scale ** 2 / (config.ln_swing_scale ** 2 + noise)
+
+
+def settling_score(delta_hr_bpm: float, delta_ln_swing: float | None = None,
+                   config: GaugeConfig = DEFAULT_CONFIG, delta_ln_rmssd: float | None = None) -> float:
+    """The gauge's score z for a change against the baseline: positive when heart rate fell and its
+    swing with each breath grew. The live gauge, session outcomes and per-step trends all use it."""
     z = config.w_hr * -delta_hr_bpm / config.hr_scale_bpm
-    if delta_ln_rmssd is not None:
+    if delta_ln_swing is not None:
+        z += config.w_swing * delta_ln_swing / config.ln_swing_scale
+    if delta_ln_rmssd is not None and config.w_hrv:
         z += config.w_hrv * delta_ln_rmssd / config.ln_rmssd_scale
     return z
-
-
-@dataclass(frozen=True, slots=True)
-class Baseline:
-    """The receiver's own reference, from the settle step (or carried from an earlier recording)."""
-
-    hr_bpm: float
-    ln_rmssd: float | None
 
 
 class GaugeState(NamedTuple):
@@ -108,35 +154,6 @@ class GaugeState(NamedTuple):
     reason: str
 
 
-class _BaselineAccumulator:
-    """Mean HR and ln RMSSD of the clean beats inside the baseline window."""
-
-    def __init__(self) -> None:
-        self.rr_sum = 0.0
-        self.n = 0
-        self.d2 = 0.0
-        self.nd = 0
-        self.hr_only: list[float] = []
-
-    def add(self, rr_ms: float | None, diff_ms: float | None, hr_bpm: float) -> None:
-        if rr_ms is None:
-            self.hr_only.append(hr_bpm)
-            return
-        self.rr_sum += rr_ms
-        self.n += 1
-        if diff_ms is not None:
-            self.d2 += diff_ms * diff_ms
-            self.nd += 1
-
-    def result(self) -> Baseline | None:
-        if self.n >= 20:
-            ln = 0.5 * math.log(self.d2 / self.nd) if self.nd >= 10 and self.d2 > 0 else None
-            return Baseline(60000.0 * self.n / self.rr_sum, ln)
-        if self.hr_only:
-            return Baseline(sum(self.hr_only) / len(self.hr_only), None)
-        return None
-
-
 class RelaxationGauge:
     """Baseline, score, smoothing, trend and quality; fed once per sample, in time order."""
 
@@ -145,23 +162,22 @@ class RelaxationGauge:
         self.baseline = baseline
         self.baseline_start: float | None = None if baseline is None else -math.inf
         self.baseline_s = config.baseline_s
-        self._acc = _BaselineAccumulator()
+        self._acc = BaselineAccumulator()
         self._hr: deque[tuple[float, float]] = deque()
         self._hr_sum = 0.0
-        self._recent: deque[tuple[bool, bool]] = deque()  # (artifact, jump) of the last beats
-        self._n_artifacts = 0
-        self._n_jumps = 0
+        self.gate = QualityGate(config)
         self._smoothed: float | None = None
         self._last_t: float | None = None
         self._history: deque[tuple[float, float]] = deque()
-        self._no_contact_until = -math.inf
+        self._swing_of: tuple[int, float, Baseline | None] = (-1, 0.0, None)  # what the delta is of
+        self._swing_delta = 0.0
 
     def start_baseline(self, t: float) -> None:
         """Take a new baseline from ``t`` for ``baseline_s`` seconds."""
         self.baseline_start = t
         self.baseline = None
         self.baseline_s = self.c.baseline_s
-        self._acc = _BaselineAccumulator()
+        self._acc = BaselineAccumulator()
         self._smoothed = None
         self._history.clear()
 
@@ -171,48 +187,29 @@ class RelaxationGauge:
         if self.baseline is None and self.baseline_start is not None:
             self.baseline_s = 0.0
 
-    def _quality(self, t: float, contact: bool | None) -> tuple[str, str]:
-        if contact is False:
-            self._no_contact_until = t + self.c.no_contact_hold_s
-        if t < self._no_contact_until:
-            return "no-contact", "signal paused: check the strap"
-        n = len(self._recent)
-        if not n:
-            return "good", ""
-        share = self._n_artifacts / n
-        jumps = self._n_jumps / n
-        full = n >= self.c.quality_beats // 2
-        if full and (share > self.c.poor_artifact_share or jumps > self.c.irregular_share):
-            return "poor", "irregular rhythm: gauge paused"
-        if share > self.c.fair_artifact_share:
-            return "fair", ""
-        return "good", ""
-
-    def note_beat(self, artifact: bool, jump: bool) -> None:
-        """Record one RR beat's artifact decision and whether it jumped from its predecessor."""
-        self._recent.append((artifact, jump))
-        self._n_artifacts += artifact
-        self._n_jumps += jump
-        if len(self._recent) > self.c.quality_beats:
-            old_artifact, old_jump = self._recent.popleft()
-            self._n_artifacts -= old_artifact
-            self._n_jumps -= old_jump
-
     def mean_hr(self, t: float, hr: float) -> float:
-        self._hr.append((t, hr))
-        self._hr_sum += hr
+        """Beats per minute over the window: 60000 / the mean interval, as the baseline's. (The
+        mean of each beat's rate would count fast beats more often, reading a large swing with
+        each breath as a faster heart: 1.5 bpm at P37's paced breathing.)"""
+        intervals = self.c.hr_from_intervals
+        value = 60000.0 / hr if intervals else hr
+        self._hr.append((t, value))
+        self._hr_sum += value
         while self._hr[0][0] < t - self.c.hr_window_s:
             self._hr_sum -= self._hr.popleft()[1]
-        return self._hr_sum / len(self._hr)
+        mean = self._hr_sum / len(self._hr)
+        return 60000.0 / mean if intervals else mean
 
-    def update(self, *, t: float, hr_bpm: float | None, rr_ms: float | None, diff_ms: float | None,
+    def update(self, t: float, hr_bpm: float | None, rr_ms: float | None, diff_ms: float | None,
                ln_rmssd: float, contact: bool | None, window_s: float,
-               n_differences: int | None = None, resolution_ms: float = 0.0) -> GaugeState:
+               n_differences: int | None = None, resolution_ms: float = 0.0,
+               swing: SwingTracker | None = None) -> GaugeState:
         """One sample. ``hr_bpm`` None for a rejected beat; ``diff_ms`` the clean successive
-        difference it forms (None at a segment start or for a rejected beat)."""
+        difference it forms (None at a segment start or for a rejected beat); ``swing`` the
+        heart-rate swing with each breath, as read up to this beat."""
         if self.baseline_start is None:
             self.baseline_start = t
-        quality, reason = self._quality(t, contact)
+        quality, reason = self.gate.check(t, contact)
         hr = self.mean_hr(t, hr_bpm) if hr_bpm is not None and hr_bpm > 0 else None
         usable = quality in ("good", "fair")
         if self.baseline is None:
@@ -220,15 +217,15 @@ class RelaxationGauge:
                 return GaugeState(None, None, quality, reason or "waiting for the baseline")
             if t < self.baseline_start + self.baseline_s:
                 if usable and hr_bpm is not None:
-                    self._acc.add(rr_ms, diff_ms, hr_bpm)
+                    self._acc.add(rr_ms, diff_ms, hr_bpm, None if swing is None else swing.completed)
                 return GaugeState(None, None, quality, reason or "calibrating")
             self.baseline = self._acc.result()
             if self.baseline is None:  # nothing usable yet: keep collecting from here
                 self.baseline_start = t
                 self.baseline_s = self.c.baseline_s
                 return GaugeState(None, None, quality, reason or "calibrating")
-        z = self._score(hr, ln_rmssd, window_s, has_rr=rr_ms is not None,
-                        n_differences=n_differences, resolution_ms=resolution_ms)
+        z = None if hr is None else self._score(
+            hr, ln_rmssd, window_s, rr_ms, n_differences, resolution_ms, swing)
         if z is not None and usable:
             if self._smoothed is None or self._last_t is None:
                 self._smoothed = z
@@ -242,20 +239,34 @@ class RelaxationGauge:
         gauge = 50.0 + (100.0 / math.pi) * math.atan(self._smoothed / 2.0)
         return GaugeState(round(gauge, 1), trend, quality, reason)
 
-    def _score(self, hr: float | None, ln_rmssd: float, window_s: float, has_rr: bool,
-               n_differences: int | None = None, resolution_ms: float = 0.0) -> float | None:
+    def _score(self, hr: float, ln_rmssd: float, window_s: float, rr_ms: float | None,
+               n_differences: int | None, resolution_ms: float, swing: SwingTracker | None
+               ) -> float | None:
         """The combined score z before smoothing (0 = as at baseline)."""
-        base = self.baseline
-        if hr is None or base is None:
+        base, c = self.baseline, self.c
+        if base is None:
             return None
+        if rr_ms is None:  # a heart-rate-only source: heart rate alone
+            return settling_score(hr - base.hr_bpm, None, c)
+        delta_sw = None
+        if swing is not None and base.ln_swing is not None and swing.median_bpm > 0.0:  # not nan
+            version, res, of = self._swing_of
+            if swing.version != version or resolution_ms != res or base is not of:  # at a turn
+                self._swing_of = (swing.version, resolution_ms, base)
+                self._swing_delta = math.log(swing.median_bpm) - base.ln_swing
+                if c.shrink_swing:  # timing steps in bpm at the receiver's own resting rate
+                    q_bpm = resolution_ms * base.hr_bpm * base.hr_bpm / 60000.0
+                    self._swing_delta *= ln_swing_reliability(swing.n, swing.spread_ln, c, q_bpm,
+                                                              swing.median_bpm)
+            delta_sw = self._swing_delta
         delta_ln = None
-        if (has_rr and base.ln_rmssd is not None and not math.isnan(ln_rmssd)
-                and window_s >= self.c.min_window_s):
+        if (c.w_hrv and base.ln_rmssd is not None and not math.isnan(ln_rmssd)
+                and window_s >= c.min_window_s):
             delta_ln = ln_rmssd - base.ln_rmssd
-            if self.c.shrink_ln_rmssd and n_differences is not None:
-                delta_ln *= ln_rmssd_reliability(n_differences, self.c, resolution_ms,
+            if c.shrink_ln_rmssd and n_differences is not None:
+                delta_ln *= ln_rmssd_reliability(n_differences, c, resolution_ms,
                                                  math.exp(ln_rmssd))
-        return settling_score(hr - base.hr_bpm, delta_ln, self.c)
+        return settling_score(hr - base.hr_bpm, delta_sw, c, delta_ln)
 
     def _trend(self, t: float, value: float | None) -> str | None:
         if value is None:

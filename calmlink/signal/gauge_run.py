@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from calmlink.signal.gauge import Baseline, GaugeConfig
+from calmlink.signal.baseline import Baseline
+from calmlink.signal.gauge import GaugeConfig
 from calmlink.signal.per_beat import BeatResult, LiveProcessor
 
 

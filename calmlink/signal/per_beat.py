@@ -17,10 +17,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from calmlink.signal.gauge import Baseline, GaugeConfig, RelaxationGauge
+from calmlink.signal.baseline import Baseline
+from calmlink.signal.gauge import GaugeConfig, RelaxationGauge
 from calmlink.signal.rolling import RollingTimeDomain
 from calmlink.signal.spectral import spectrum
 from calmlink.signal.stream_artifacts import CausalArtifactDetector
+from calmlink.signal.swing import SwingTracker
 
 SPECTRAL_EVERY_S = 5.0
 SPECTRAL_WINDOW_S = 120.0
@@ -42,6 +44,8 @@ class BeatResult(NamedTuple):
     lf_hf: float | None = None
     breathing_bpm: float | None = None
     """The breathing pace over the last two minutes, only when the rhythm shows it clearly."""
+    swing_bpm: float | None = None
+    """The heart-rate swing with each breath: the median breath's over the last 45 s (bpm)."""
 
 
 def _finite_or_none(x: float) -> float | None:
@@ -55,6 +59,7 @@ class LiveProcessor:
         self.config = config or GaugeConfig()
         self.detector = CausalArtifactDetector()
         self.window = RollingTimeDomain(max_seconds=self.config.rmssd_window_s)
+        self.swing = SwingTracker(self.config.swing_window_s, self.config.swing_hysteresis_bpm)
         self.gauge = RelaxationGauge(self.config, baseline)
         self._last_clean: float | None = None
         self._last_raw: float | None = None
@@ -82,6 +87,7 @@ class LiveProcessor:
             self.detector.reset()
             self._last_clean = self._last_raw = None
             self._spectral.clear()
+            self.swing.new_run()
         artifact = False
         diff: float | None = None
         clean_hr: float | None = hr_bpm if rr_ms is None else None
@@ -93,7 +99,7 @@ class LiveProcessor:
                     self.resolution_ms == 0.0 or step < self.resolution_ms):
                 self.resolution_ms = step
             self._last_raw = rr_ms
-            self.gauge.note_beat(artifact, jump)
+            self.gauge.gate.note_beat(artifact, jump)
             if artifact:
                 self._last_clean = None  # the next clean beat starts a new difference run
                 fill = self._spectral[-1][1] if self._spectral else None
@@ -105,23 +111,22 @@ class LiveProcessor:
                 self.window.push(rr_ms, new_segment=new_run)
                 self._last_clean = rr_ms
                 clean_hr = 60000.0 / rr_ms
+                self.swing.push(t, clean_hr)
                 self._spectral.append((t, rr_ms))
             while self._spectral and self._spectral[0][0] < t - SPECTRAL_WINDOW_S:
                 self._spectral.popleft()
             if t >= self._next_spectral:
                 self._refresh_spectrum(t)
         rmssd = self.window.rmssd_ms()
-        state = self.gauge.update(
-            t=t, hr_bpm=clean_hr, rr_ms=rr_ms, diff_ms=diff,
-            ln_rmssd=math.log(rmssd) if rmssd > 0 else math.nan,
-            contact=contact, window_s=self.window.duration_s,
-            n_differences=self.window.n_differences, resolution_ms=self.resolution_ms,
-        )
+        window = self.window
+        state = self.gauge.update(  # positional: this runs at every beat
+            t, clean_hr, rr_ms, diff, math.log(rmssd) if rmssd > 0 else math.nan, contact,
+            window.duration_s, window.n_differences, self.resolution_ms, self.swing)
+        swing = self.swing.median_bpm
         return BeatResult(
-            t=t, hr_bpm=hr_bpm, rr_ms=rr_ms, artifact=artifact, rmssd_ms=_finite_or_none(rmssd),
-            gauge=state.gauge, trend=state.trend, quality=state.quality, reason=state.reason,
-            resp_rate_bpm=self.resp_rate_bpm, lf_hf=self.lf_hf, breathing_bpm=self.breathing_bpm,
-        )
+            t, hr_bpm, rr_ms, artifact, _finite_or_none(rmssd), state.gauge, state.trend,
+            state.quality, state.reason, self.resp_rate_bpm, self.lf_hf, self.breathing_bpm,
+            None if swing != swing or rr_ms is None else swing)
 
     def _refresh_spectrum(self, t: float) -> None:
         self._next_spectral = t + SPECTRAL_EVERY_S

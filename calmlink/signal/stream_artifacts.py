@@ -14,7 +14,6 @@ step in heart rate): the history is reset and the beat accepted, so the detector
 
 from __future__ import annotations
 
-import statistics
 from collections import deque
 
 MIN_RR_MS = 250.0  # 240 bpm: no resting adult beats this fast
@@ -33,7 +32,14 @@ path cheap (the median of the last 11 beats is still taken at every beat)."""
 
 
 def _quartile_deviation(values: deque[float]) -> float:
-    q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    """Half the interquartile range: ``statistics.quantiles(values, n=4, method="inclusive")``'s
+    quartiles by its own arithmetic, without its general-purpose overhead (a third of this path's
+    cost on the beats that refresh the thresholds)."""
+    data = sorted(values)
+    j1, d1 = divmod(len(data) - 1, 4)
+    j3, d3 = divmod(3 * (len(data) - 1), 4)
+    q1 = (data[j1] * (4 - d1) + data[j1 + 1] * d1) / 4
+    q3 = (data[j3] * (4 - d3) + data[j3 + 1] * d3) / 4
     return (q3 - q1) / 2.0
 
 

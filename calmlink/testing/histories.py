@@ -1,10 +1,11 @@
 """Simulated histories of one receiver, for the tests and the benchmark of the comparisons of what
 a couple tried (docs/trends.md). Not for users.
 
-Each session is drawn from a simple model: the settle step's heart rate and ln RMSSD, and by the
-last steps heart rate down by ``END_HR_BPM`` and ln RMSSD up by ``END_LN`` on average, varying from
-session to session by ``SPREAD_HR_BPM`` and ``SPREAD_LN`` (one standard deviation), building up
-over the routine; a tag can add an effect, and time of day can move settling too. Histories are
+Each session is drawn from a simple model: the settle step's heart rate and its variability (ln of
+the heart-rate swing with each breath, which the gauge and the settling score read, and ln RMSSD,
+moved alike), and by the last steps heart rate down by ``END_HR_BPM`` and that ln up by ``END_LN``
+on average, varying from session to session by ``SPREAD_HR_BPM`` and ``SPREAD_LN`` (one standard
+deviation), building up over the routine; a tag can add an effect, and time of day can move settling too. Histories are
 built either as stored summaries made with the real summary dataclasses (fast: 200 histories in
 a moment) or as beats run through the real :func:`calmlink.review.summary.summarize` (slow: a few
 histories end to end through the store).
@@ -101,18 +102,25 @@ def stored(k: int, d: SessionDraw, summary: dict[str, Any], tag: str) -> dict[st
                       "tags": [tag] if d.tagged else []}}
 
 
+def breaths(seconds: float) -> int:
+    """Whole breaths in a step at 12 a minute: what the swing of a step rests on."""
+    return int(seconds / 5.0)
+
+
 def summary_of(d: SessionDraw, rng: np.random.Generator) -> dict[str, Any]:
     """The stored summary such a session would have, built with the real dataclasses."""
     hr = (d.end_hr * RAMP + rng.normal(0, STEP_NOISE_HR_BPM, RAMP.size)).tolist()
     ln = (d.end_ln * RAMP + rng.normal(0, STEP_NOISE_LN, RAMP.size)).tolist()
     during = rng.normal(0.05, 0.1, RAMP.size).tolist()
     steps = [StepSummary(0, STEPS[0].name, 60, 1.0, round(d.base_hr, 2), None, round(d.base_ln, 3),
-                         None, DURATIONS_S[0], None, None, 0.0, None, None, STEPS[0].id)]
+                         None, DURATIONS_S[0], None, None, 0.0, None, None, STEPS[0].id,
+                         swing_breaths=breaths(DURATIONS_S[0]))]
     for i in range(1, len(STEPS)):
         steps.append(StepSummary(
             i, STEPS[i].name, 90, 1.0, round(d.base_hr + hr[i - 1], 2), None,
             round(d.base_ln + ln[i - 1], 3), None, DURATIONS_S[i], round(hr[i - 1], 2),
-            round(ln[i - 1], 3), STARTS_S[i], round(during[i - 1], 3), None, STEPS[i].id))
+            round(ln[i - 1], 3), STARTS_S[i], round(during[i - 1], 3), None, STEPS[i].id,
+            swing_breaths=breaths(DURATIONS_S[i]), delta_ln_swing=round(ln[i - 1], 3)))
     return as_stored(SessionSummary(600, STARTS_S[-1] + DURATIONS_S[-1], round(d.base_hr, 2),
                                     round(d.base_ln, 3), None, None, 1.0, "steady", tuple(steps), ()))
 
