@@ -5,10 +5,10 @@ Each session is drawn from a simple model: the settle step's heart rate and its 
 the heart-rate swing with each breath, which the gauge and the settling score read, and ln RMSSD,
 moved alike), and by the last steps heart rate down by ``END_HR_BPM`` and that ln up by ``END_LN``
 on average, varying from session to session by ``SPREAD_HR_BPM`` and ``SPREAD_LN`` (one standard
-deviation), building up over the routine; a tag can add an effect, and time of day can move settling too. Histories are
-built either as stored summaries made with the real summary dataclasses (fast: 200 histories in
-a moment) or as beats run through the real :func:`calmlink.review.summary.summarize` (slow: a few
-histories end to end through the store).
+deviation), building up over the routine; a tag can add an effect, and time of day can move
+settling too. Histories are built either as stored summaries made with the real summary
+dataclasses (fast: 200 histories in a moment) or as beats run through the real
+:func:`calmlink.review.summary.summarize` (slow: a few histories end to end through the store).
 """
 
 from __future__ import annotations
