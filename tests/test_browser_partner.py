@@ -28,7 +28,11 @@ def test_the_giver_gets_a_line_and_both_get_their_results(start_server: Any, pag
     assert page.locator("#gauge-value").is_visible()  # the receiver's gauge stays the big thing
     page.wait_for_function("() => document.getElementById('chart').dataset.series === "
                            "'hr gauge giver'")  # the giver's trace, named in the legend
+    # held still while it is swept (at 60x the routine lasts 9 s, less than a sweep on a busy machine)
+    page.request.post(server.url + "/api/session/pause", headers={"origin": server.url})
+    page.wait_for_selector("#live-view[data-paused='true']")
     problems = sweep(page, "live, two straps", main=("#pause", "#next"), large_text=False)
+    page.request.post(server.url + "/api/session/resume", headers={"origin": server.url})
     page.wait_for_selector("body[data-view='end']", timeout=30_000)
     page.wait_for_selector("#partner-end:not([hidden])")
     sentence = page.locator("#sync-sentence").text_content() or ""

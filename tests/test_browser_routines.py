@@ -129,6 +129,7 @@ def test_the_voice_says_the_new_cue_and_a_past_session_stays_as_it_was(
     page.wait_for_selector("body[data-loaded='routines']")
     page.click("[aria-label='Edit Evening']")
     page.fill("#step-0-cue", "Warm hands, and the new words.")
+    page.fill("#step-0-duration_s", "600")  # 15 s at 40x: the first cue is heard on a busy machine
     page.fill("#step-1-name", "Temple circles")
     page.click("#save")
     page.wait_for_selector("body[data-loaded='routines']")

@@ -33,7 +33,7 @@ def test_set_before_tapped_during_seen_on_another_device_and_edited_after(
         start_server: Any, browser: Any, tmp_path: Path) -> None:
     db = tmp_path / "tried.sqlite3"
     seed_tried_history(db)  # Sam's last session: dry hands and music; candle used most
-    server = start_server(db=db, speed=20.0)
+    server = start_server(db=db, speed=10.0)  # the routine lasts 54 s: longer than the taps and sweeps
     giver, other = (browser.new_context(viewport=PHONE) for _ in range(2))
     a, b = giver.new_page(), other.new_page()
     errors: list[str] = []

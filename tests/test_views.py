@@ -24,7 +24,8 @@ ONE_FOUND = [{"name": "Polar H10 A1B2C3D4", "address": "C0:FF:EE:00:00:01", "rss
 
 
 def test_connect_live_and_end_views(start_server: Any, page: Any, console_errors: list[str]) -> None:
-    server = start_server(strap=False, speed=20.0)
+    # 10x: the nine-minute routine lasts 54 s, more than its sweeps take on a busy 2-core machine
+    server = start_server(strap=False, speed=10.0)
     problems: list[str] = []
     page.goto(server.url + "/")
     page.wait_for_selector("body[data-view='connect'][data-feed='open']")
@@ -86,7 +87,7 @@ def test_connect_live_and_end_views(start_server: Any, page: Any, console_errors
     page.wait_for_selector("body[data-view='live']")
     page.click("#sound")  # the one tap that allows sound
     assert page.locator("#step-name").text_content() == "Settle"
-    page.wait_for_function(NUMBER.format("gauge-value"), timeout=20_000)  # the settle minute passed
+    page.wait_for_function(NUMBER.format("gauge-value"), timeout=30_000)  # the settle minute passed
     page.wait_for_function("() => document.getElementById('step-name').textContent === 'Forehead'")
     page.wait_for_function("() => Number(document.body.dataset.tones || 0) >= 1")  # a soft tone
     for width, name in ((390, "phone"), (1280, "laptop")):
