@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from calmlink.numeric import median
 from calmlink.signal.artifacts import (
     C1,
     C2,
@@ -23,7 +24,7 @@ from calmlink.signal.artifacts import (
     split_segments,
 )
 from calmlink.signal.metrics import time_domain
-from calmlink.signal.order_stats import _by_level, _by_sorting, median
+from calmlink.signal.order_stats import _by_level, _by_sorting
 from calmlink.signal.order_stats import sorted_quantile as _sorted_quantile
 from calmlink.signal.order_stats import windows as _windows
 from calmlink.signal.stream_artifacts import _quartile_deviation

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from calmlink.recordings.series import RRSeries, from_times, median
+from calmlink.numeric import median
+from calmlink.recordings.series import RRSeries, from_times
 
 UNITS = ((1.0, "s"), (1e3, "ms"), (1e6, "µs"), (1e9, "ns"))
 """Ticks per second of the time units files use."""

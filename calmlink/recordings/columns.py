@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from calmlink.recordings.series import NUMBER, median
+from calmlink.numeric import median
+from calmlink.recordings.series import NUMBER
 
 RR_NAMES = (r"^rr[_ -]?ms$", r"rr[-_ ]?interval", r"^rr$", r"^rr[ _]?[\[(]", r"^rrdata$",
             r"pp[-_ ]?interval", r"^ibi", r"inter[-_ ]?beat", r"^nn[-_ ]?interval", r"^interval",

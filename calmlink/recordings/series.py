@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 from numpy.typing import NDArray
+
+from calmlink.numeric import median
 
 GAP_SLACK_S = 2.5
 """Time may run ahead of the RR sum by this much (packet batching) before it counts as a gap."""
@@ -80,17 +81,6 @@ def from_times(t: NDArray[np.float64], rr: NDArray[np.float64], fmt: str,
     return RRSeries(rr, beats, gap, fmt)
 
 
-def median(x: NDArray[np.float64]) -> float:
-    """The median of a 1-D array, as ``np.median`` gives it (nan when it holds one), without
-    ``np.median``'s import of numpy.ma (10-40 ms of every command's start)."""
-    a = np.asarray(x, dtype=np.float64).ravel()
-    if a.size == 0 or np.isnan(a).any():
-        return math.nan
-    k = a.size // 2
-    if a.size % 2:
-        return float(np.partition(a, k)[k])
-    low, high = np.partition(a, [k - 1, k])[k - 1:k + 1]
-    return float(low / 2.0 + high / 2.0)  # (low + high) / 2 to the bit, never overflowing
 
 
 def as_ms(values: NDArray[np.float64]) -> NDArray[np.float64]:

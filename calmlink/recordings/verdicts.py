@@ -13,8 +13,9 @@ from datetime import datetime
 import numpy as np
 from numpy.typing import NDArray
 
+from calmlink.numeric import median
 from calmlink.recordings.columns import HR_NAMES, SAMPLE_ROWS, named, numbers
-from calmlink.recordings.series import NUMBER, RRFileError, median
+from calmlink.recordings.series import NUMBER, RRFileError
 
 NO_BEATS = "it holds no beat-to-beat intervals"
 HEART_RATE = "heart rate, not beat-to-beat intervals"

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from calmlink.signal.order_stats import median, rolling_quantiles
+from calmlink.numeric import median
+from calmlink.signal.order_stats import rolling_quantiles
 
 ALPHA = 5.2
 QD_WINDOW = 91

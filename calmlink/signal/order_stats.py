@@ -35,17 +35,6 @@ SAMPLE_EVERY = 64
 """Every so many windows are sorted first, to see whether the levels needed pass the limit."""
 
 
-def median(x: Floats) -> float:
-    """The median of a 1-D array, as ``np.median`` gives it (nan when it holds one), without
-    ``np.median``'s import of numpy.ma (10-40 ms of every command's start)."""
-    a = np.asarray(x, dtype=np.float64).ravel()
-    if a.size == 0 or np.isnan(a).any():
-        return math.nan
-    k = a.size // 2
-    if a.size % 2:
-        return float(np.partition(a, k)[k])
-    low, high = np.partition(a, [k - 1, k])[k - 1:k + 1]
-    return float(low / 2.0 + high / 2.0)  # (low + high) / 2 to the bit, never overflowing
 
 
 def windows(x: NDArray[Any], width: int) -> NDArray[Any]:

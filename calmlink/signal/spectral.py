@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from calmlink.signal.order_stats import median
+from calmlink.numeric import median
 from calmlink.signal.spline import natural_cubic_spline_batch
 
 Floats = NDArray[np.float64]
