@@ -41,7 +41,7 @@ class QualityGate:
         jumps = self._n_jumps / n
         full = n >= self.c.quality_beats // 2
         if full and (share > self.c.poor_artifact_share or jumps > self.c.irregular_share):
-            return "poor", "irregular rhythm: gauge paused"
+            return "poor", "beats too uneven to read: gauge paused (check the strap fits snugly)"
         if share > self.c.fair_artifact_share:
             return "fair", ""
         return "good", ""
