@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from calmlink.signal.paced import DEFAULT_PACE
 from calmlink.store.step_id import MAX_STEP_ID, is_step_id, slug, unique
 
 STEP_KINDS: tuple[str, ...] = ("massage", "breathe")
@@ -40,7 +41,7 @@ class Limits:
     """Breaths a minute a breathe step may pace, at least (slower is hard to keep up)."""
     max_pace: float = 7.0
     """And at most: the heart's swing with each breath grows as breathing slows towards 6."""
-    default_pace: float = 6.0
+    default_pace: float = DEFAULT_PACE
     """A breathe step without a pace of its own: the person's found pace, else this."""
     kinds: tuple[str, ...] = STEP_KINDS
 

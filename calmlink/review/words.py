@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from calmlink.review.score import weighed_swing
+from calmlink.signal.analysis import UNRELIABLE_SHARE
 from calmlink.signal.gauge import settling_score
 
 if TYPE_CHECKING:
@@ -234,3 +235,21 @@ outcome of the test is one more row."""
 def together_sentence(t: Together) -> str:
     """What a couple reads about their two heart rates (docs/words.md)."""
     return next(words(t) for applies, words in TOGETHER_CASES if applies(t))
+
+
+def unreliable_reason(clean_share: float | None, n: int) -> str | None:
+    """The reason a session's figures are not one clean number, or None when they are."""
+    if clean_share is None or 1.0 - clean_share <= UNRELIABLE_SHARE:
+        return None
+    return (f"not reliable for this recording: {100 * (1 - clean_share):.0f}% of its {n} beats "
+            "were set aside as artifacts (a loose strap, movement, or a rhythm with many extra "
+            "beats), so its figures are not one clean number")
+
+
+def left_out_sentence(steps: Sequence[str]) -> str:
+    """Breathe steps the synchrony test left out, and why: the pacer, not each other."""
+    if not steps:
+        return ""
+    named = " and ".join(steps) if len(steps) <= 2 else ", ".join(steps[:-1]) + f" and {steps[-1]}"
+    return (f"{named} {'is' if len(steps) == 1 else 'are'} left out of this comparison: breathing "
+            "to the same pacer moves both heart rates alike by itself.")

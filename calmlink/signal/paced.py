@@ -25,16 +25,24 @@ zero, even with no breathing at all, so only the comparison says what the pacer 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from calmlink.signal.artifacts import detect_artifacts, split_segments
+
 Floats = NDArray[np.float64]
 
+DEFAULT_PACE = 6.0
+"""Breaths a minute a breathe step paces when neither it nor the person has a pace of their own."""
 IN_SHARE = 0.4
 """In:out 4:6, the ratio paced-breathing apps and protocols use (a longer out-breath)."""
 MIN_BEATS = 3
 MAX_SPACING_S = 3.0
+MAX_HOLE_S = 6.0
+"""The following share bridges a hole this long (a few beats set aside as artifacts) by a
+straight line; a longer one, or a gap, starts its window afresh."""
 FOLLOW_WINDOW_S = 60.0
 MIN_FOLLOW_S = 45.0
 FS_HZ = 4.0
@@ -112,9 +120,10 @@ def periodogram(t: Floats, hr: Floats, start: float, end: float) -> tuple[Floats
         x = x - (x @ k) / (k @ k) * k
     win = 0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(n) / n)
     nfft = max(NFFT, n)
-    psd = np.abs(np.fft.rfft(x * win, nfft)) ** 2 / (FS_HZ * np.sum(win * win))
+    psd: Floats = np.abs(np.fft.rfft(x * win, nfft)) ** 2 / (FS_HZ * np.sum(win * win))
     psd[1:-1 if nfft % 2 == 0 else None] *= 2.0
-    return np.fft.rfftfreq(nfft, 1.0 / FS_HZ), psd
+    freqs: Floats = np.asarray(np.fft.rfftfreq(nfft, 1.0 / FS_HZ), dtype=np.float64)
+    return freqs, psd
 
 
 def near_power(freqs: Floats, psd: Floats, pace_per_min: float) -> tuple[float, float]:
@@ -129,13 +138,13 @@ def near_power(freqs: Floats, psd: Floats, pace_per_min: float) -> tuple[float, 
 def usable_start(t: Floats, end: float, window_s: float, run: NDArray[np.int64] | None = None
                  ) -> float:
     """Where the last ``window_s`` before ``end`` can begin: after the last gap (a new run, or
-    beats more than :data:`MAX_SPACING_S` apart) and no earlier than ``end - window_s``."""
+    beats more than :data:`MAX_HOLE_S` apart) and no earlier than ``end - window_s``."""
     a = int(np.searchsorted(t, end - window_s, side="left"))
     b = int(np.searchsorted(t, end, side="right"))
     if b - a < 2:
         return math.inf
     seg = t[a:b]
-    breaks = np.flatnonzero(np.diff(seg) > MAX_SPACING_S) + 1
+    breaks = np.flatnonzero(np.diff(seg) > MAX_HOLE_S) + 1
     if run is not None:
         breaks = np.union1d(breaks, np.flatnonzero(np.diff(run[a:b]) != 0) + 1)
     first = int(breaks[-1]) if breaks.size else 0
@@ -174,3 +183,61 @@ def settle_reference(t: Floats, hr: Floats, start: float, end: float, pace_per_m
     finite = swings[np.isfinite(swings)]
     share = following_share(t, hr, pace_per_min, end, run, window_s=max(end - start, 1.0))
     return (float(np.median(finite)) if finite.size else math.nan), share
+
+
+def clean_beats(t_s: Floats, rr_ms: Floats, gap_before: NDArray[np.bool_] | None = None,
+                flagged: NDArray[np.bool_] | None = None
+                ) -> tuple[Floats, Floats, NDArray[np.int64]]:
+    """A recording's clean beats as (times, heart rates, run of each): gaps split it into runs
+    (:func:`calmlink.signal.artifacts.split_segments`), artifacts are left out (the batch
+    detector, the sensor's own marks)."""
+    keep_t: list[Floats] = []
+    keep_hr: list[Floats] = []
+    runs: list[NDArray[np.int64]] = []
+    for k, where in enumerate(split_segments(rr_ms, gap_before)):
+        rr = np.asarray(rr_ms[where], dtype=np.float64)
+        bad = detect_artifacts(rr, None if flagged is None else flagged[where]).any
+        keep_t.append(np.asarray(t_s[where], dtype=np.float64)[~bad])
+        keep_hr.append(60000.0 / rr[~bad])
+        runs.append(np.full(int((~bad).sum()), k, dtype=np.int64))
+    if not keep_t:
+        return np.empty(0), np.empty(0), np.empty(0, dtype=np.int64)
+    return np.concatenate(keep_t), np.concatenate(keep_hr), np.concatenate(runs)
+
+
+@dataclass(frozen=True, slots=True)
+class PacedReport:
+    """A stretch of paced breathing, breath by breath (``calmlink analyze --pace``)."""
+
+    breaths_per_min: float
+    starts_s: tuple[float, ...]
+    swings_bpm: tuple[float | None, ...]
+    """Each whole pacer breath's swing (None where its beats do not cover it)."""
+    shares: tuple[float | None, ...]
+    """The following share at the end of each breath (None before 45 s of beats)."""
+
+    @property
+    def swing_bpm(self) -> float | None:
+        """The median breath's swing."""
+        found = [x for x in self.swings_bpm if x is not None]
+        return float(np.median(found)) if found else None
+
+    @property
+    def share(self) -> float | None:
+        """The median following share."""
+        found = [x for x in self.shares if x is not None]
+        return float(np.median(found)) if found else None
+
+
+def paced_report(t: Floats, hr: Floats, run: NDArray[np.int64] | None, breaths_per_min: float,
+                 start: float, end: float) -> PacedReport:
+    """Every whole pacer breath from ``start`` to ``end`` (its first breath beginning at
+    ``start``), with its swing and the following share as the breath ends."""
+    starts, ends = cycles(start, end, breaths_per_min)
+    swings = cycle_swings(t, hr, starts, ends, run)
+    shares = [following_share(t, hr, breaths_per_min, float(e), run) for e in ends]
+
+    def some(x: float) -> float | None:
+        return None if not math.isfinite(x) else round(float(x), 3)
+    return PacedReport(breaths_per_min, tuple(round(float(a), 3) for a in starts),
+                       tuple(some(x) for x in swings), tuple(some(x) for x in shares))
