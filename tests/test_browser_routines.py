@@ -85,6 +85,27 @@ def test_create_reorder_and_invalid_input_refused(start_server: Any, page: Any,
         ("settle", 60), ("neck", 30), ("temples", 45)]
     assert made["steps"][0]["cue"] == "Warm your hands. Breathe out slowly."
 
+    page.click("[aria-label='Edit Evening']")  # a closing breath: the step kind and its pace
+    page.wait_for_selector("body[data-loaded='editor']")
+    assert page.is_disabled("#step-0-kind")  # the settle step is never a breathe step
+    page.click("#add-step")
+    page.fill("#step-3-name", "Closing breath")
+    assert page.locator("#step-3-breaths_per_min").is_hidden()
+    page.select_option("#step-3-kind", "breathe")
+    page.fill("#step-3-breaths_per_min", "9")
+    page.click("#save")
+    error = page.locator("#step-3-breaths_per_min-error")
+    error.wait_for(state="visible")
+    assert error.text_content() == "Step 4, pace: must be a number of breaths a minute from 4 to 7"
+    assert axe_problems(page) == [], "editor with a breathe step, 320 px"
+    page.fill("#step-3-breaths_per_min", "5.5")
+    page.click("#save")
+    page.wait_for_selector("body[data-loaded='routines']")
+    assert "Closing breath (breathing)" in page.locator("#routines").inner_text()
+    with api(server) as c:
+        step = c.get("/api/routines/evening").json()["steps"][3]
+    assert (step["kind"], step["breaths_per_min"], step["id"]) == ("breathe", 5.5, "closing-breath")
+
     page.set_viewport_size(LAPTOP)
     assert axe_problems(page) == [], "list, laptop"
     page.click("[aria-label='Edit Evening']")
@@ -100,8 +121,8 @@ def test_create_reorder_and_invalid_input_refused(start_server: Any, page: Any,
                            f"{len(BUILTIN_ROUTINES)}")
     assert not NEVER.search(page.locator("body").inner_text())
     refused = "Failed to load resource: the server responded with a status of 422"
-    assert [e for e in console_errors if not e.startswith(refused)] == []  # the two refusals only
-    assert len(console_errors) == 2
+    assert [e for e in console_errors if not e.startswith(refused)] == []  # the refusals only
+    assert len(console_errors) == 3
 
 
 def wait_ended(c: httpx.Client) -> int:

@@ -15,7 +15,8 @@ import pytest
 
 from calmlink.live import events
 from calmlink.live.routine import Step
-from calmlink.review.summary import PartnerSummary, SessionSummary, StepSummary, SynchronyReport
+from calmlink.review.summary import PartnerSummary, SessionSummary, StepSummary
+from calmlink.review.synchrony_report import SynchronyReport
 from calmlink.settings import documented
 from calmlink.store.beat import BEAT_FIELDS
 from calmlink.store.tried import Tried

@@ -22,11 +22,17 @@ from calmlink.review.breathe import Breath, pace_finding
 from calmlink.review.summary import (
     PartnerSummary,
     StepSummary,
-    SynchronyReport,
     overall_hr,
     step_summaries,
 )
-from calmlink.review.words import Together, both_sentence, left_out_sentence, together_sentence
+from calmlink.review.synchrony_report import SynchronyReport
+from calmlink.review.words import (
+    Together,
+    both_sentence,
+    left_out_sentence,
+    pace_sentence,
+    together_sentence,
+)
 from calmlink.signal.synchrony import (
     DEFAULT_SYNCHRONY,
     HeartRateGrid,
@@ -119,7 +125,8 @@ def partner_summary(beats: Sequence[Beat], step_names: list[str], giver: str = "
         else None, mean_hr_bpm=overall_hr(giver_rows), steps=g_steps, step_sentences=sentences,
         synchrony=_report(beats, step_names, earlier, config,
                           set(breathe_steps) | {b.step for b in breaths}),
-        n_beats=len(giver_rows), pace_finding=pace_finding(giver_rows, breaths))
+        n_beats=len(giver_rows), pace_finding=(found := pace_finding(giver_rows, breaths)),
+        pace_sentence=pace_sentence(found))
 
 
 def _left_out(grid: HeartRateGrid, beats: Sequence[Beat], steps: set[int]) -> np.ndarray:

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from calmlink.review.breathe import Breath, PacedStep, pace_finding, paced_step
-from calmlink.review.words import observations, outcome_word, unreliable_reason
+from calmlink.review.synchrony_report import SynchronyReport
+from calmlink.review.words import observations, outcome_word, pace_sentence, unreliable_reason
 from calmlink.signal.gauge import ln_swing_change_weight, settling_score
 from calmlink.signal.metrics import time_domain
 from calmlink.signal.pace_finder import PaceFinding
@@ -55,38 +56,6 @@ class StepSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class SynchronyReport:
-    """Whether the two heart rhythms moved together more than chance would give (review.partner)."""
-
-    statistic: float | None
-    p_value: float | None
-    pseudo_pair_p: float | None
-    """Against other sessions' givers (once a couple has 3 earlier sessions); None before that."""
-    pseudo_pairs: int
-    in_step_s: float
-    chance_in_step_s: float
-    duration_s: float
-    lag_s: float | None
-    """Stored, never shown: positive when the giver follows the receiver."""
-    windows: int
-    windows_skipped: int
-    passes: bool
-    sentence: str
-    """The only words people read about it."""
-    steps_in_step: tuple[str, ...]
-    """Steps where the windows in step fell; empty unless the whole session passes."""
-    testable: bool = True
-    """False when too little clean signal was left to test (the sentence says so, never "no clear
-    link"): :data:`calmlink.signal.synchrony.MIN_TESTABLE_WINDOWS`."""
-    usable_min: float | None = None
-    """Minutes of usable signal the test had (its counted windows)."""
-    steps_left_out: tuple[str, ...] = ()
-    """Breathe steps, left out of the test: one pacer moves two hearts alike by itself."""
-    left_out_sentence: str = ""
-    """Says so, crediting the pacer (review.words); empty when nothing was left out."""
-
-
-@dataclass(frozen=True, slots=True)
 class PartnerSummary:
     """The giver's side: their own settling against their own settle step, and the pair test."""
 
@@ -101,6 +70,7 @@ class PartnerSummary:
     """The giver's beats (the session summary's ``n_beats`` is the receiver's)."""
     pace_finding: PaceFinding | None = None
     """A pace-finding session: the giver's own answer."""
+    pace_sentence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +98,8 @@ class SessionSummary:
     """Why, in words people can read ("not reliable for this recording: …"); None when reliable."""
     pace_finding: PaceFinding | None = None
     """A pace-finding session (signal.pace_finder): the receiver's answer and its figures."""
+    pace_sentence: str | None = None
+    """That answer in words, with the figures that say why (review.words.pace_sentence)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form (JSON in the sessions table)."""
@@ -294,6 +266,7 @@ def summarize(beats: Iterable[Beat], step_names: list[str],
         observations=tuple(observations(steps, settle_step)),
         reliable=reason is None,
         unreliable_reason=reason,
-        pace_finding=pace_finding(rows, breaths),
+        pace_finding=(found := pace_finding(rows, breaths)),
+        pace_sentence=pace_sentence(found),
     )
 
