@@ -149,3 +149,51 @@ async def test_the_finder_finds_the_simulated_persons_pace_and_it_becomes_their_
     await live.controller.stop()
     assert math.isfinite(swings[6.5])  # type: ignore[arg-type]
     await live.controller.close()
+
+
+def test_a_finding_session_a_crash_left_is_summarised_and_kept_on_opening(tmp_path: Path) -> None:
+    """Its pacer's breaths were never kept: they are rebuilt from each step's pace."""
+    from calmlink.live.routine import snapshot
+    from calmlink.review.recovery import recover
+    from calmlink.testing.seed import finder_beats
+
+    path = tmp_path / "crashed.sqlite3"
+    store = Store(path)
+    store.open()
+
+    async def write() -> None:
+        sid = await store.start_session("Robin", PACE_FINDER.name, "sim", "simulated",
+                                        steps=[s.name for s in PACE_FINDER.steps],
+                                        snapshot=snapshot(PACE_FINDER))
+        for beat in finder_beats(5.5):
+            await asyncio.wrap_future(store.submit_beat(sid, beat))
+    asyncio.run(write())
+    store.close()  # the session still 'active', as a crash leaves it
+    again = Store(path)
+    assert recover(again) == 1
+    try:
+        summary = again.db.read_blocking(lambda c: c.execute("SELECT summary FROM sessions")
+                                         .fetchone()[0])
+        assert '"pace": 5.5' in summary and '"paced": {' in summary
+        assert asyncio.run(again.paces.default("Robin")) == 5.5
+    finally:
+        again.close()
+
+
+def test_the_pace_over_http(start_server: object) -> None:
+    import httpx
+
+    server = start_server(strap=False)  # type: ignore[operator]
+    with httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=10) as c:
+        assert c.post("/api/session/pace", json={"breaths_per_min": 6}).status_code == 409
+        c.post("/api/session", json={"routine": "nine-quiet-minutes", "without_readings": True})
+        refused = c.post("/api/session/pace", json={"breaths_per_min": 6})
+        assert refused.status_code == 409 and "no breathe step" in refused.json()["detail"]
+        c.post("/api/session/stop")
+        c.post("/api/session", json={"routine": "closing-breath", "without_readings": True})
+        assert c.post("/api/session/pace", json={"breaths_per_min": 7.5}).status_code == 422
+        done = c.post("/api/session/pace", json={"breaths_per_min": 5.25}).json()
+        assert done["paces"] == [None, None, None, None, 5.2] and done["pacer"] is None
+        assert c.get("/api/paces", params={"person": "Nobody"}).json() == {
+            "person": "Nobody", "pace": None, "history": []}
+        c.post("/api/session/stop")

@@ -154,15 +154,10 @@ def seed_tried_history(path: Path, profile: str = "Sam", now: datetime | None = 
         store.close()
 
 
-def seed_pace_finding(path: Path, profile: str = "Robin", resonance: float | None = 5.0,
-                      seed: int = 21) -> int:
-    """One pace-finding session (the built-in routine) of a simulated person whose swing peaks at
-    ``resonance`` breaths a minute (None: no peak), summarised as the live session summarises it
-    (its breaths rebuilt from the steps' paces), and the finding kept as the live session keeps it."""
-    from dataclasses import asdict
-
+def finder_beats(resonance: float | None = 5.0, seed: int = 21) -> list[Beat]:
+    """A pace-finding session's beats (the built-in routine, step by step) of a simulated person
+    whose swing peaks at ``resonance`` breaths a minute (None: no peak)."""
     from calmlink.live.routine import PACE_FINDER
-    from calmlink.review.breathe import rebuilt_breaths
     from calmlink.sensors import population as pop
 
     person = pop.draw_breathers(1, seed=seed, peaked=resonance is not None)[0]
@@ -174,10 +169,23 @@ def seed_pace_finding(path: Path, profile: str = "Robin", resonance: float | Non
                   lf_factor=pop.ENTRAINED_LF) for s in steps[1:]]
     t, rr = pop.beats(person, phases)
     bounds = np.cumsum([s.duration_s for s in steps])
-    beats = [Beat(i, Role.RECEIVER, round(float(ti), 3), round(float(ri), 2),
-                  round(60000 / float(ri), 2), False, i == 0,
-                  int(min(np.searchsorted(bounds, ti, side="right"), len(steps) - 1)), None, None,
-                  "good") for i, (ti, ri) in enumerate(zip(t, rr, strict=True))]
+    return [Beat(i, Role.RECEIVER, round(float(ti), 3), round(float(ri), 2),
+                 round(60000 / float(ri), 2), False, i == 0,
+                 int(min(np.searchsorted(bounds, ti, side="right"), len(steps) - 1)), None, None,
+                 "good") for i, (ti, ri) in enumerate(zip(t, rr, strict=True))]
+
+
+def seed_pace_finding(path: Path, profile: str = "Robin", resonance: float | None = 5.0,
+                      seed: int = 21) -> int:
+    """One pace-finding session (:func:`finder_beats`), summarised as a session a crash left is
+    (its breaths rebuilt from the steps' paces), and the finding kept as the live session keeps it."""
+    from dataclasses import asdict
+
+    from calmlink.live.routine import PACE_FINDER
+    from calmlink.review.breathe import rebuilt_breaths
+
+    steps = PACE_FINDER.steps
+    beats = finder_beats(resonance, seed)
     paces = {k: float(s.breaths_per_min) for k, s in enumerate(steps) if s.breaths_per_min}
     names = [s.name for s in steps]
     summary = summarize(beats, names, [s.id for s in steps], breaths=rebuilt_breaths(beats, paces))
@@ -187,7 +195,7 @@ def seed_pace_finding(path: Path, profile: str = "Robin", resonance: float | Non
     try:
         [sid] = store.import_sessions_blocking([ImportedSession(
             profile, started.isoformat(timespec="seconds"),
-            (started + timedelta(seconds=float(t[-1]))).isoformat(timespec="seconds"), "seeded",
+            (started + timedelta(seconds=beats[-1].t)).isoformat(timespec="seconds"), "seeded",
             beats, summary.to_dict(), names)])
         if summary.pace_finding is not None:
             store.paces.keep_blocking(sid, "receiver", profile, summary.pace_finding.pace,
