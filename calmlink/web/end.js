@@ -1,6 +1,7 @@
 // The end view: what changed, in words from the server, each person's beats, the steps; for two,
 // the sentence about their heart rates with its steps on a line of their own.
-import { $, el, fillBreathing, fillStepsTable, plural, synchronySentence, synchronySteps } from "./common.js";
+import { fillBreathing } from "./breathing.js";
+import { $, el, fillStepsTable, plural, synchronySentence, synchronySteps } from "./common.js";
 
 export function showEnd(summary) {
   const kept = summary.session_id !== null && summary.session_id !== undefined;

@@ -112,11 +112,10 @@ export function setupPacer(state) {
     if (b.swing_bpm !== null) swings = [...swings, b.swing_bpm].slice(-30);
     settle = b.settle_swing_bpm;
     drawTrace();
-    const pct = (x) => (x === null ? "not yet readable" : `${Math.round(100 * x)}%`);
-    setText("breath-numbers", `Breath ${b.breath} at ${b.breaths_per_min} a minute: highest minus lowest heart rate ${swing} bpm` +
-      ` (settle step cut into breaths this long: ${b.settle_swing_bpm === null ? "–" : Math.round(b.settle_swing_bpm)} bpm). ` +
-      `Share of heart rate's variation within 0.015 Hz of the pace over the last minute: ${pct(b.following_share)}` +
-      ` (settle step: ${pct(b.settle_share)}).`);
+    const pct = (x) => (x === null ? "–" : `${Math.round(100 * x)}%`);
+    setText("breath-numbers", `Breath ${b.breath}: highest minus lowest heart rate ${swing} bpm (settling, in breaths this long: ` +
+      `${b.settle_swing_bpm === null ? "–" : Math.round(b.settle_swing_bpm)} bpm). Heart rate's variation within 0.015 Hz of ` +
+      `the pace, last minute: ${pct(b.following_share)} (settling: ${pct(b.settle_share)}).`);
   }
 
   const setPace = async (button) => {

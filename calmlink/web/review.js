@@ -1,9 +1,10 @@
 // Review: the session list and one session's chart, steps, notes and ratings. Figures and words
 // come from the server; the page only draws them, times on the browser's own clock.
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
-import { $, el, fillBreathing, fillStepsTable, fmt, get, mmss, mmssAxis, palette, request, showLegend,
+import { $, el, fillStepsTable, fmt, get, mmss, mmssAxis, palette, request, showLegend,
          synchronySentence, synchronySteps, timeElement, when } from "./common.js";
 import { triedPanel } from "./tried.js";
+import { fillBreathing } from "./breathing.js";
 
 const RATINGS = [
   ["rating_receiver_before", "Receiver, before"], ["rating_receiver_after", "Receiver, after"],
