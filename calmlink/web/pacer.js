@@ -74,7 +74,7 @@ export function setupPacer(state) {
       setText("next-breathe-text", `Coming up: ${s.routine.steps[coming].name}, at ${s.paces[coming]} breaths a minute.`);
       paceButtons(coming, s.paces[coming]);
     }
-    if (!pacer) { phase = null; cancelAnimationFrame(frame); frame = null; return; }
+    if (!pacer) { phase = null; cancelAnimationFrame(frame); frame = null; $("giver-breath").hidden = true; return; }
     const seen = performance.now() - (pacer.now_s * 1000) / state.clockRate;
     zero = zero === null ? seen : Math.min(zero, seen);
     setText("pace-value", `${pacer.breaths_per_min} breaths a minute`);
