@@ -14,8 +14,9 @@ Definitions (heart rate = 60000 / RR of clean beats, in order, on the beat clock
   straight-line trend removed, a Hann window, zero-padded to :data:`NFFT` points), the power
   within :data:`NEAR_HZ` of the pace over the power in :data:`BAND_HZ` (0.04-0.4 Hz, the band of
   the heart's breathing and slow rhythms). Heart rate that moves only with the pacer gives about
-  0.87 (a 60-s window spreads even a pure wave a little); the slow rhythms of rest give 0.1-0.3
-  at 6 a minute. Read only with at least :data:`MIN_FOLLOW_S` of beats without a gap.
+  0.87 (a 60-s window spreads even a pure wave a little); at rest the share at 6 a minute is small
+  (P37 seated: 0.02), up to about 0.3 where the heart's own 0.1-Hz wave is strong (the simulated
+  strap). Read only with at least :data:`MIN_FOLLOW_S` of beats without a gap.
 
 The same measures of the person's own settle step (its stretch cut into pacer-length pieces; the
 share at the pace) are what each breath is compared with: a swing measured this way is never
@@ -51,8 +52,8 @@ NFFT = 2048
 NEAR_HZ = 0.015
 BAND_HZ = (0.04, 0.4)
 MOSTLY = 0.5
-"""A following share from this up reads "mostly": more than half of heart rate's movement is at
-the pace (resting heart rate gives 0.1-0.3 there: P37 seated, 0.10; docs/breathe.md)."""
+"""A following share from this up reads "mostly": half or more of heart rate's movement is at the
+pace (P37 seated: 0.02, P37 breathing to 6 a minute: 0.75; docs/breathe.md)."""
 PARTLY = 0.3
 """From this up (and above the settle step's own share), "partly"; below, "not yet"."""
 
