@@ -17,6 +17,12 @@ BREATHE = {"name": "Breathe long", "steps": [
     {"name": "Settle", "cue": "", "duration_s": 30},
     {"name": "Breathe", "cue": "In and out.", "duration_s": 600, "kind": "breathe",
      "breaths_per_min": 6}]}
+CLOSING = {"name": "Long closing breath", "steps": [
+    {"name": "Settle", "cue": "", "duration_s": 60},
+    {"name": "Temples", "cue": "", "duration_s": 600},
+    {"name": "Closing breath", "cue": "Breathe with the circle.", "duration_s": 600,
+     "kind": "breathe"}]}
+"""Steps long enough (30 s at 20x) that a busy machine never ends one under a check or a sweep."""
 
 SPIES = """
 window.__phases = [];
@@ -101,11 +107,11 @@ def test_reduced_motion_the_cue_only_when_on_pause_and_the_views(
     page.set_viewport_size(PHONE)
     page.goto(server.url + "/")
     with api(server) as c:
-        c.post("/api/session", json={"profile": "Sam", "routine": "closing-breath"})
+        assert c.post("/api/routines", json=CLOSING).status_code == 201
+        c.post("/api/session", json={"profile": "Sam", "routine": "long-closing-breath"})
         page.wait_for_selector("#live-view:not([hidden])")
         page.wait_for_function("() => document.getElementById('step-name').textContent !== 'Settle'",
                                timeout=15_000)  # a whole settle step: the breaths' reference
-        c.post("/api/session/next")
         page.wait_for_selector("#next-breathe:not([hidden])")
         assert "Coming up: Closing breath, at 6 breaths a minute." in page.inner_text("#next-breathe")
         page.click("#next-slower")  # before the step: its pace
