@@ -37,7 +37,9 @@ def test_status_and_routines(server: Any) -> None:
         status = c.get("/api/status").json()
         assert status["connection"]["state"] in ("connecting", "connected")
         names = [r["name"] for r in c.get("/api/routines").json()["routines"]]
-        assert names == ["Nine quiet minutes", "Five quiet minutes", "Short and slow"]
+        assert names == ["Nine quiet minutes", "Five quiet minutes",
+                         "Seven minutes with a closing breath", "Find your breathing pace",
+                         "Short and slow"]
         skipped = c.get("/api/routines").json()["skipped"]
         assert skipped == ["broken.toml: step 1: 'duration_s' must be from 30 seconds to 10 minutes "
                            "(the first step is the settle step, which sets the baseline: got 5 "

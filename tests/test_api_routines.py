@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from calmlink.live.routine import BUILTIN_ROUTINES
 from calmlink.sensors.simulator import SimulatedStrap
 
 pytestmark = pytest.mark.usefixtures("no_blocking")
@@ -57,8 +58,8 @@ def test_create_edit_reorder_duplicate_delete(c: Any) -> None:
     assert named.status_code == 201 and named.json()["id"] == "evening"
     listed = c.get("/api/routines").json()
     assert [x["id"] for x in listed["routines"]] == [
-        "nine-quiet-minutes", "five-quiet-minutes", "evening", "nine-quiet-minutes-copy",
-        "short-and-slow"]
+        "nine-quiet-minutes", "five-quiet-minutes", "closing-breath", "pace-finder", "evening",
+        "nine-quiet-minutes-copy", "short-and-slow"]
     assert listed["folder"] == str(c.server.settings.routines_path)
     assert c.delete(f"/api/routines/{r['id']}").json() == {"deleted": "short-and-slow"}
     assert c.get(f"/api/routines/{r['id']}").status_code == 404
@@ -78,7 +79,16 @@ def test_create_edit_reorder_duplicate_delete(c: Any) -> None:
     ({"steps": [{"name": "Settle", "duration_s": 60, "cue": "c" * 201}]}, ["body", "steps", 0, "cue"],
      "at most 200 characters"),
     ({"steps": [{"name": "Settle", "duration_s": 60, "kind": "breathe"}]},
-     ["body", "steps", 0, "kind"], "one of: massage"),
+     ["body", "steps", 0, "kind"], "massage for the first step"),
+    ({"steps": [{"name": "Settle", "duration_s": 60}, {"name": "B", "duration_s": 60,
+                                                        "kind": "shout"}]},
+     ["body", "steps", 1, "kind"], "one of: massage, breathe"),
+    ({"steps": [{"name": "Settle", "duration_s": 60}, {"name": "B", "duration_s": 60,
+                                                        "kind": "breathe", "breaths_per_min": 3.5}]},
+     ["body", "steps", 1, "breaths_per_min"], "from 4 to 7"),
+    ({"steps": [{"name": "Settle", "duration_s": 60}, {"name": "B", "duration_s": 60,
+                                                        "breaths_per_min": 6}]},
+     ["body", "steps", 1, "breaths_per_min"], "a breathe step only"),
     ({"steps": [{"name": "Settle", "duration_s": 60, "id": "Bad Id"}]}, ["body", "steps", 0, "id"],
      "lower-case letters"),
 ])
@@ -88,7 +98,7 @@ def test_invalid_input_is_refused_with_the_field_named(c: Any, change: dict[str,
     assert refused.status_code == 422
     detail = refused.json()["detail"]
     assert any(d["loc"] == loc and words in d["msg"] for d in detail), detail
-    assert len(c.get("/api/routines").json()["routines"]) == 2  # nothing written
+    assert len(c.get("/api/routines").json()["routines"]) == len(BUILTIN_ROUTINES)  # nothing written
 
 
 def test_what_cannot_be_changed_is_refused_with_a_reason(c: Any) -> None:
@@ -110,7 +120,8 @@ def test_limits_are_served_for_the_page(c: Any) -> None:
     limits = c.get("/api/routine-limits").json()
     assert limits == {"min_steps": 1, "max_steps": 20, "min_step_s": 10.0, "max_step_s": 600.0,
                       "min_settle_s": 30.0, "max_total_s": 3600.0, "max_routine_name": 60,
-                      "max_step_name": 40, "max_cue": 200, "max_step_id": 40, "kinds": ["massage"]}
+                      "max_step_name": 40, "max_cue": 200, "max_step_id": 40, "min_pace": 4.0,
+                      "max_pace": 7.0, "default_pace": 6.0, "kinds": ["massage", "breathe"]}
 
 
 def wait_ended(c: Any) -> None:

@@ -55,7 +55,8 @@ def tables(db: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def furnish(home: Home, sessions: int = 2) -> None:
-    """Sessions for two people, a note, ratings, a paired viewer, a routine, a remembered strap."""
+    """Sessions for two people, a note, ratings, a paired viewer, two paces found (one clear, one
+    not), a routine, a remembered strap."""
     seed_store(home.db, sessions=sessions, minutes=2.0)
     store = Store(home.db)
     store.open()
@@ -65,6 +66,8 @@ def furnish(home: Home, sessions: int = 2) -> None:
                                        ratings={"rating_receiver_after": 5, "rating_giver_before": 3})
             await store.viewer_tokens.add("Sam's phone", "ab" * 32, local=False)
             await store.tried.change(1, {"hands": "oil", "pressure": "light"}, tags=["lavender"])
+            await store.paces.keep(1, "receiver", "Sam", 5.5, {"why": "clear", "trials": []})
+            await store.paces.keep(2, "giver", "Alex", None, {"why": "too-close", "trials": []})
         asyncio.run(edit())
     finally:
         store.close()
@@ -89,6 +92,7 @@ def test_a_round_trip_gives_every_table_and_file_back(tmp_path: Path) -> None:
     done = new.cli("restore", str(archive))
     assert done.returncode == 0, done.stderr
     assert tables(new.db) == tables(old.db)  # every row of every table, ids and uids included
+    assert len(tables(new.db)["breath_paces"]) == 2
     assert (new.routines / "evening.toml").read_text() == ROUTINE
     assert new.strap.read_text() == old.strap.read_text()
     again = new.cli("restore", str(archive))

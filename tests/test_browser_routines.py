@@ -13,6 +13,7 @@ import pytest
 from test_browser_phone import SPY
 from views import NEVER, axe_problems, sweep
 
+from calmlink.live.routine import BUILTIN_ROUTINES
 from calmlink.sensors.simulator import SimulatedStrap
 
 pytestmark = pytest.mark.browser
@@ -41,7 +42,7 @@ def test_create_reorder_and_invalid_input_refused(start_server: Any, page: Any,
     page.set_viewport_size(NARROW)
     page.goto(server.url + "/routines")
     page.wait_for_selector("body[data-loaded='routines']")
-    assert page.locator("#routines > li").count() == 2
+    assert page.locator("#routines > li").count() == len(BUILTIN_ROUTINES)
     assert no_sideways_scroll(page) and small_targets(page) == []
     assert sweep(page, "routines list", main=("#new",)) == []
     page.set_viewport_size(NARROW)
@@ -64,7 +65,7 @@ def test_create_reorder_and_invalid_input_refused(start_server: Any, page: Any,
     assert page.get_attribute("#step-1-duration_s", "aria-invalid") == "true"
     assert page.locator("#error-list li").all_text_contents() == [error.text_content()]
     with api(server) as c:
-        assert len(c.get("/api/routines").json()["routines"]) == 2  # refused: nothing written
+        assert len(c.get("/api/routines").json()["routines"]) == len(BUILTIN_ROUTINES)  # refused
     assert no_sideways_scroll(page) and small_targets(page) == []
     assert axe_problems(page) == [], "editor with an error, 320 px"
 
@@ -84,6 +85,27 @@ def test_create_reorder_and_invalid_input_refused(start_server: Any, page: Any,
         ("settle", 60), ("neck", 30), ("temples", 45)]
     assert made["steps"][0]["cue"] == "Warm your hands. Breathe out slowly."
 
+    page.click("[aria-label='Edit Evening']")  # a closing breath: the step kind and its pace
+    page.wait_for_selector("body[data-loaded='editor']")
+    assert page.is_disabled("#step-0-kind")  # the settle step is never a breathe step
+    page.click("#add-step")
+    page.fill("#step-3-name", "Closing breath")
+    assert page.locator("#step-3-breaths_per_min").is_hidden()
+    page.select_option("#step-3-kind", "breathe")
+    page.fill("#step-3-breaths_per_min", "9")
+    page.click("#save")
+    error = page.locator("#step-3-breaths_per_min-error")
+    error.wait_for(state="visible")
+    assert error.text_content() == "Step 4, pace: must be a number of breaths a minute from 4 to 7"
+    assert axe_problems(page) == [], "editor with a breathe step, 320 px"
+    page.fill("#step-3-breaths_per_min", "5.5")
+    page.click("#save")
+    page.wait_for_selector("body[data-loaded='routines']")
+    assert "Closing breath (breathing)" in page.locator("#routines").inner_text()
+    with api(server) as c:
+        step = c.get("/api/routines/evening").json()["steps"][3]
+    assert (step["kind"], step["breaths_per_min"], step["id"]) == ("breathe", 5.5, "closing-breath")
+
     page.set_viewport_size(LAPTOP)
     assert axe_problems(page) == [], "list, laptop"
     page.click("[aria-label='Edit Evening']")
@@ -95,11 +117,12 @@ def test_create_reorder_and_invalid_input_refused(start_server: Any, page: Any,
     page.click("#cancel")
     page.once("dialog", lambda d: d.accept())
     page.click("[aria-label='Delete Evening']")
-    page.wait_for_function("() => document.querySelectorAll('#routines > li').length === 2")
+    page.wait_for_function(f"() => document.querySelectorAll('#routines > li').length === "
+                           f"{len(BUILTIN_ROUTINES)}")
     assert not NEVER.search(page.locator("body").inner_text())
     refused = "Failed to load resource: the server responded with a status of 422"
-    assert [e for e in console_errors if not e.startswith(refused)] == []  # the two refusals only
-    assert len(console_errors) == 2
+    assert [e for e in console_errors if not e.startswith(refused)] == []  # the refusals only
+    assert len(console_errors) == 3
 
 
 def wait_ended(c: httpx.Client) -> int:

@@ -14,9 +14,13 @@ from pathlib import Path
 import pytest
 
 from calmlink.live import events
+from calmlink.live.pacer import PacerView
 from calmlink.live.routine import Step
-from calmlink.review.summary import PartnerSummary, SessionSummary, StepSummary, SynchronyReport
+from calmlink.review.breathe import PacedStep
+from calmlink.review.summary import PartnerSummary, SessionSummary, StepSummary
+from calmlink.review.synchrony_report import SynchronyReport
 from calmlink.settings import documented
+from calmlink.signal.pace_finder import PaceFinding, PaceTrial
 from calmlink.store.beat import BEAT_FIELDS
 from calmlink.store.tried import Tried
 
@@ -56,6 +60,9 @@ def _expected() -> dict[str, set[str]]:
     out["summary object"] = _names(SessionSummary)
     out["partner object"] = _names(PartnerSummary)
     out["synchrony object"] = _names(SynchronyReport)
+    out["pacer object"] = _names(PacerView)
+    out["paced object"] = _names(PacedStep)
+    out["pace finding object"] = _names(PaceFinding)
     return out
 
 
@@ -73,7 +80,7 @@ def test_nested_lists_are_named_in_full() -> None:
     text = (DOCS / "live-protocol.md").read_text()
     for name in _names(StepSummary):
         assert f"`{name}`" in text, f"per-step summary field {name!r} is not documented"
-    for name in _names(Step):
+    for name in _names(Step) | _names(PaceTrial):
         assert f"`{name}`" in text
 
 

@@ -14,13 +14,16 @@ from hypothesis import strategies as st
 
 from calmlink.live.routine import (
     BUILTIN_ROUTINES,
+    CLOSING_BREATH,
     DEFAULT_ROUTINE,
     FIVE_MINUTES,
     LIMITS,
+    PACE_FINDER,
     Routine,
     RoutineError,
     Step,
     check_routine,
+    snapshot,
 )
 from calmlink.live.routine_library import ReadOnly, RoutineLibrary, Stale, write_atomic
 from calmlink.live.routine_toml import parse_routine, to_toml
@@ -37,10 +40,14 @@ def test_the_built_in_routines() -> None:
     nine = {s.name: s.id for s in DEFAULT_ROUTINE.steps}
     assert all(nine[s.name] == s.id for s in FIVE_MINUTES.steps)  # one history per step
     assert nine["Base of the skull"] == "base-of-the-skull"
-    for r in BUILTIN_ROUTINES:  # they meet their own rules
-        assert check_routine({"name": r.name, "steps": [
-            {"id": s.id, "name": s.name, "cue": s.cue, "duration_s": s.duration_s}
-            for s in r.steps]}).steps == r.steps
+    for r in BUILTIN_ROUTINES:  # they meet their own rules, and a file keeps them whole
+        raw = snapshot(r)
+        del raw["id"], raw["builtin"]
+        assert check_routine(raw).steps == r.steps
+        assert parse_routine(to_toml(r), routine_id=r.id).steps == r.steps
+    assert CLOSING_BREATH.steps[-1].kind == "breathe" and CLOSING_BREATH.steps[-1].duration_s == 180
+    assert CLOSING_BREATH.steps[-1].breaths_per_min is None  # the receiver's own pace, else 6
+    assert [s.breaths_per_min for s in PACE_FINDER.steps] == [None, 6.5, 6.0, 5.5, 5.0, 4.5]
 
 
 def test_sessions_stored_before_step_ids_join_the_built_in_history() -> None:
@@ -81,7 +88,13 @@ SETTLE = 'name = "Settle"\nduration_s = 60'
     (file(SETTLE + '\nid = "Not An Id"'), "step 1: 'id' must be lower-case letters and digits"),
     (file(SETTLE + '\nid = "a"', 'name = "B"\nid = "a"\nduration_s = 60'),
      "step 2: 'id' 'a' is step 1's already"),
-    (file(SETTLE + '\nkind = "breathe"'), "step 1: 'kind' must be one of: massage"),
+    (file(SETTLE + '\nkind = "breathe"'), "step 1: 'kind' must be massage for the first step"),
+    (file(SETTLE, 'name = "B"\nduration_s = 60\nkind = "sing"'),
+     "step 2: 'kind' must be one of: massage, breathe"),
+    (file(SETTLE, 'name = "B"\nduration_s = 60\nbreaths_per_min = 6'),
+     "step 2: 'breaths_per_min' belongs to a breathe step only"),
+    (file(SETTLE, 'name = "B"\nduration_s = 60\nkind = "breathe"\nbreaths_per_min = 8'),
+     "step 2: 'breaths_per_min' must be a number of breaths a minute from 4 to 7"),
     ("colour = 1\n" + file(SETTLE), "'colour' is not a field a routine has"),
     ("name = [", "not valid TOML"),
 ])
@@ -138,7 +151,8 @@ def test_create_edit_reorder_duplicate_delete(tmp_path: Path) -> None:
     made = lib.create_blocking(body("Short and slow", ("Settle", 45), ("Temples", 60), ("Neck", 30)))
     assert made.id == "short-and-slow" and (tmp_path / "routines" / "short-and-slow.toml").exists()
     assert [r.id for r in lib.refresh_blocking().routines] == [
-        "nine-quiet-minutes", "five-quiet-minutes", "short-and-slow"]
+        "nine-quiet-minutes", "five-quiet-minutes", "closing-breath", "pace-finder",
+        "short-and-slow"]
     steps = [{"id": s.id, "name": s.name, "cue": s.cue, "duration_s": s.duration_s} for s in made.steps]
     steps[1]["name"] = "Temple circles"  # renamed: keeps its id
     steps[1], steps[2] = steps[2], steps[1]  # and moved after Neck
@@ -180,7 +194,7 @@ def test_a_file_edited_by_hand_that_does_not_parse_is_shown_never_dropped(tmp_pa
     (tmp_path / "nine-quiet-minutes.toml").write_text(file(SETTLE, name='"Other"'))
     (tmp_path / "latin1.toml").write_bytes(b'name = "caf\xe9"')
     shelf = RoutineLibrary(tmp_path).refresh_blocking()
-    assert [r.id for r in shelf.routines][2:] == ["good"]
+    assert [r.id for r in shelf.routines][len(BUILTIN_ROUTINES):] == ["good"]
     broken = {b.file: b.error for b in shelf.broken}
     assert set(broken) == {"bad.toml", "twin.toml", "nine-quiet-minutes.toml", "latin1.toml"}
     assert "step 1: 'duration_s' must be from 30 seconds" in broken["bad.toml"]

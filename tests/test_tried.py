@@ -134,7 +134,7 @@ def test_before_during_and_after_a_session_over_the_api(start_server: Any) -> No
         assert detail["tried"]["tags"] == ["rain outside"]
         assert detail["routine_snapshot"]["steps"][1] == {
             "id": "temples", "name": "Temples", "cue": "Small, slow circles with two fingertips.",
-            "duration_s": 60.0, "kind": "massage"}
+            "duration_s": 60.0, "kind": "massage", "breaths_per_min": None}
         exported = json.loads(c.get(f"/api/sessions/{sid}/export", params={"format": "json"}).text)
         assert exported["tried"]["position"] == "facing"
     cli = subprocess.run([sys.executable, "-m", "calmlink.cli", "sessions", "--json", "--db",

@@ -15,6 +15,7 @@ from calmlink.api.hub import CLOSE, Hub
 from calmlink.api.routes_tried import TriedIn
 from calmlink.live.controller import Controller, SessionError
 from calmlink.live.events import SessionView, encode, payload
+from calmlink.live.routine import LIMITS
 from calmlink.review.summary import SessionSummary
 from calmlink.sensors.errors import BluetoothUnavailable
 from calmlink.sensors.factory import DEMO_ADDRESS, SourceFactory
@@ -52,6 +53,13 @@ class StartRequest(BaseModel):
     tried: TriedIn | None = Field(None, description="What the couple means to try")
     without_readings: bool = Field(False, description="Run the routine with no strap connected "
                                    "(asked for on purpose; a session with no beat is not kept)")
+
+
+class PaceRequest(BaseModel):
+    breaths_per_min: float = Field(..., ge=LIMITS.min_pace, le=LIMITS.max_pace,
+                                   description="Breaths a minute (4-7)")
+    step: int | None = Field(None, ge=0, le=100, description="The breathe step (its index); "
+                             "default: the one running now, else the next one")
 
 
 class SnapshotModel(BaseModel):
@@ -173,6 +181,13 @@ async def pause(request: Request) -> dict[str, Any]:
 @live_router.post("/api/session/resume")
 async def resume(request: Request) -> dict[str, Any]:
     return await _run(_controller(request).resume())
+
+
+@live_router.post("/api/session/pace")
+async def set_pace(request: Request, body: PaceRequest) -> dict[str, Any]:
+    """The pace of a breathe step, before it or while it runs: every device's pacer follows at
+    once, the breath in progress keeping its place (409 without a breathe step)."""
+    return await _run(_controller(request).set_pace(round(body.breaths_per_min, 1), body.step))
 
 
 @live_router.post("/api/session/stop")

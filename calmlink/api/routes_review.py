@@ -116,3 +116,15 @@ async def profile_trends(request: Request,
     store = _store(request)
     summaries = await store.summaries(profile)
     return trends(profile, summaries)
+
+
+@review_router.get("/api/paces")
+async def breathing_paces(request: Request, person: str = Query(..., min_length=1, max_length=80)
+                          ) -> dict[str, Any]:
+    """A person's breathing pace: the latest one a pace-finding session found clearly (their
+    default for breathe steps, null when none), and every finding, newest first, with its figures
+    (docs/breathe.md)."""
+    store = _store(request)
+    history = await store.paces.history(person)
+    return {"person": person, "pace": await store.paces.default(person),
+            "history": [asdict(h) for h in history]}

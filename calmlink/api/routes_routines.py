@@ -36,7 +36,10 @@ class StepIn(BaseModel):
     name: str = Field(..., max_length=2000)
     cue: str = Field("", max_length=5000, description="The words the voice says")
     duration_s: float = Field(..., description="Seconds (see /api/routine-limits)")
-    kind: str = Field("massage", max_length=40)
+    kind: str = Field("massage", max_length=40, description="massage, or breathe (paced breathing)")
+    breaths_per_min: float | None = Field(
+        None, description="A breathe step's pace (see /api/routine-limits); leave it out for the "
+        "receiver's own found pace, else 6")
 
 
 class RoutineIn(BaseModel):
@@ -59,6 +62,7 @@ class StepOut(BaseModel):
     cue: str
     duration_s: float
     kind: str
+    breaths_per_min: float | None
 
 
 class RoutineOut(BaseModel):
@@ -103,6 +107,9 @@ class LimitsOut(BaseModel):
     max_step_name: int
     max_cue: int
     max_step_id: int
+    min_pace: float
+    max_pace: float
+    default_pace: float
     kinds: list[str]
 
 

@@ -32,8 +32,17 @@ def analyze(
         "(default: the first minute).", metavar="START DUR")] = None,
     conditions: Annotated[Path | None, typer.Option(
         help="With --gauge: a CSV of start_s,end_s,label; adds each condition's mean gauge.")] = None,
+    pace: Annotated[float | None, typer.Option(
+        help="The recording is paced breathing at this many breaths a minute (4-7): report the "
+        "heart-rate swing with each breath and how closely heart rate followed the pace.",
+        metavar="BREATHS")] = None,
 ) -> None:
-    """Offline HRV of an RR file, or with --gauge the relaxation gauge over time."""
+    """Offline HRV of an RR file; with --gauge the relaxation gauge over time; with --pace a
+    recording of paced breathing, breath by breath."""
+    if pace is not None:
+        from calmlink.cli.paced import run_paced
+
+        raise typer.Exit(run_paced(file, pace, json_out=json_out, window=window))
     if gauge:
         from calmlink.cli.gauge import run_gauge_cmd
 

@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable
 
 from calmlink.live.acks import CommitAcks
+from calmlink.live.commands import SessionError, StepCommands
 from calmlink.live.events import (
     NO_STRAP,
     BeatMessage,
@@ -38,17 +39,14 @@ from calmlink.store.beat import Beat, Role
 from calmlink.store.store import Store
 from calmlink.store.tried import Tried
 
+__all__ = ["NO_STRAP_TO_START", "Controller", "SessionError"]
 log = logging.getLogger(__name__)
 Publish = Callable[[Message], object]
 NO_STRAP_TO_START = ("no strap is connected: connect one first, or start the routine without "
                      "readings")
 
 
-class SessionError(RuntimeError):
-    """A session command that does not fit the current state (e.g. 'next' with no session)."""
-
-
-class Controller:
+class Controller(StepCommands):
     def __init__(self, store: Store, publish: Publish, *, routines: RoutineLibrary | None = None,
                  clock: Callable[[], float] | None = None, default_profile: str = "Receiver",
                  source_kind: str = "live", clock_rate: float = 1.0) -> None:
@@ -124,7 +122,10 @@ class Controller:
                     contact=sample.contact)))
                 return
             stream = s.stream(role)
+            first = stream.offset is None
             t, gap = s.place(stream, sample, self.now())
+            if first:  # a strap's first beat places its clock: it can follow the pacer now
+                self._guide(s)
             if not stream.baseline_started:
                 stream.processor.start_baseline(t)
                 stream.baseline_started = True
@@ -143,6 +144,8 @@ class Controller:
                                      round(s.clock.remaining(self.now()), 1), s.clock.paused,
                                      r.breathing_bpm,
                                      None if r.swing_bpm is None else round(r.swing_bpm, 1)))
+            if s.breathing.due(role, t):  # once a breath: the breath just ended, read
+                s.breathing.read(role, t, s.beats, s.id, self.publish)
 
     # -- the routine ----------------------------------------------------------------------------
 
@@ -156,20 +159,15 @@ class Controller:
         s = self.session
         if s is None:
             return
-        entered = s.clock.due(self.now())
+        now = self.now()
+        c = s.clock
+        self._tick(s, min(now, now - c.elapsed(now) + c.durations[c.step]))  # the step's breaths
+        entered = c.due(now)
         if entered is None:
             await self._end("completed")
         elif entered:
+            self._enter(s, c.step, c.step_started)
             self.publish(StepMessage(self.session_view()))
-
-    def _go_to(self, s: LiveSession, step: int) -> None:
-        if s.clock.step == 0 and step > 0:
-            # left the settle step early by hand: the baseline is what was collected so far. (On
-            # the timer, the baseline ends by beat time instead, exactly as offline analysis does.)
-            for stream in s.streams.values():
-                stream.processor.gauge.finish_baseline()
-        s.clock.go_to(step, self.now())
-        self.publish(StepMessage(self.session_view()))
 
     async def start_session(self, profile: str | None = None, routine: str | None = None,
                             giver: str | None = None, tried: Tried | None = None, *,
@@ -221,40 +219,6 @@ class Controller:
                 self.last_summary = None
                 self.publish(StepMessage(None))
 
-    def _require(self) -> LiveSession:
-        if self.session is None:
-            raise SessionError("no session is running")
-        return self.session
-
-    async def next_step(self) -> SessionView | SessionSummary:
-        """The next step's view, or the summary when that was the last step."""
-        async with self._lock:
-            s = self._require()
-            if s.clock.last_step:
-                return await self._end("completed")
-            self._go_to(s, s.clock.step + 1)
-            return s.view(self.now())
-
-    async def previous_step(self) -> SessionView:
-        async with self._lock:
-            s = self._require()
-            self._go_to(s, max(s.clock.step - 1, 0))
-            return s.view(self.now())
-
-    async def pause(self) -> SessionView:
-        async with self._lock:
-            s = self._require()
-            if s.clock.pause(self.now()):
-                self.publish(StepMessage(s.view(self.now())))
-            return s.view(self.now())
-
-    async def resume(self) -> SessionView:
-        async with self._lock:
-            s = self._require()
-            if s.clock.resume(self.now()):
-                self.publish(StepMessage(s.view(self.now())))
-            return s.view(self.now())
-
     async def stop(self) -> SessionSummary:
         async with self._lock:
             self._require()
@@ -263,7 +227,9 @@ class Controller:
     async def _end(self, state: str) -> SessionSummary:
         s = self.session
         assert s is not None
+        self._tick(s, self.now())
         self.session = None
+        self._guide(None)  # the simulated people breathe as they like again
         summary = await finish(self.store, s, state)
         self.last_summary = summary
         self.publish(SessionEndMessage(summary))

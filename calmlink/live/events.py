@@ -17,6 +17,7 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, ClassVar
 
+from calmlink.live.pacer import PacerView
 from calmlink.live.routine import Step
 from calmlink.review.summary import SessionSummary
 from calmlink.sensors.models import ConnectionCause, ConnectionEvent, ConnectionState
@@ -90,6 +91,10 @@ class SessionView:
     """The roles with a strap attached to this session."""
     tried: Tried = field(default_factory=Tried)
     """What the couple is trying (set before, changed by a tap on any device)."""
+    pacer: PacerView | None = None
+    """The pacer, during a breathe step (docs/breathe.md); None otherwise."""
+    paces: tuple[float | None, ...] = ()
+    """The pace each step runs at, in breaths a minute (None for a massage step)."""
 
 
 # -- feed messages --------------------------------------------------------------------------------
@@ -146,6 +151,33 @@ class BeatMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class BreathMessage:
+    """A pacer breath has ended and one person's beats through it have come in: their heart-rate
+    swing within it and how closely heart rate follows the pace, each beside their settle step's."""
+
+    type: ClassVar[str] = "breath"
+    session_id: int
+    role: str
+    step: int
+    breath: int
+    """Its number within the step, from 1."""
+    start_s: float
+    end_s: float
+    """The breath on the session's beat clock (as beats' ``t``)."""
+    breaths_per_min: float
+    swing_bpm: float | None
+    """Highest minus lowest heart rate within the breath (None when its beats do not cover it)."""
+    following_share: float | None
+    """The share of heart rate's variation within 0.015 Hz of the pace over the last minute."""
+    following: str | None
+    """``mostly``, ``partly`` or ``not-yet`` (None before a minute of beats)."""
+    settle_swing_bpm: float | None
+    """The settle step's swing in breaths of the same length."""
+    settle_share: float | None
+    """The settle step's share at the same pace."""
+
+
+@dataclass(frozen=True, slots=True)
 class CommittedMessage:
     type: ClassVar[str] = "committed"
     session_id: int
@@ -176,11 +208,11 @@ class SessionEndMessage:
     summary: SessionSummary
 
 
-Message = (Snapshot | StatusMessage | StepMessage | BeatMessage | CommittedMessage
+Message = (Snapshot | StatusMessage | StepMessage | BeatMessage | BreathMessage | CommittedMessage
            | StoreErrorMessage | TriedMessage | SessionEndMessage)
 MESSAGE_TYPES: tuple[type[Any], ...] = (Snapshot, StatusMessage, StepMessage, BeatMessage,
-                                        CommittedMessage, StoreErrorMessage, TriedMessage,
-                                        SessionEndMessage)
+                                        BreathMessage, CommittedMessage, StoreErrorMessage,
+                                        TriedMessage, SessionEndMessage)
 
 
 def _clean(value: Any) -> Any:

@@ -6,7 +6,7 @@ beat is not kept."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from calmlink.live.live_session import LiveSession
 from calmlink.live.routine import Routine, snapshot
@@ -21,13 +21,16 @@ from calmlink.store.tried import Tried
 async def begin(store: Store, routine: Routine, profile: str, giver: str | None, *,
                 device: str | None, source_kind: str, tried: Tried | None, now: float
                 ) -> LiveSession:
-    """Store a new session's row and return its live state, its step clock starting at ``now``."""
+    """Store a new session's row and return its live state, its step clock starting at ``now``;
+    its breathe steps without a pace of their own take the receiver's found pace."""
+    own = await store.paces.default(profile) if any(st.kind == "breathe" for st in routine.steps) \
+        else None
     session_id = await store.start_session(
         profile, routine.name, device, source_kind, steps=[st.name for st in routine.steps],
         giver=giver, snapshot=snapshot(routine), tried=tried)
     return LiveSession(session_id, profile, routine,
                        StepClock(tuple(st.duration_s for st in routine.steps), now), now,
-                       giver=giver, tried=tried or Tried())
+                       giver=giver, tried=tried or Tried(), own_pace=own)
 
 
 async def finish(store: Store, s: LiveSession, state: str) -> SessionSummary:
@@ -42,13 +45,29 @@ async def finish(store: Store, s: LiveSession, state: str) -> SessionSummary:
     partnered = any(b.role == Role.GIVER for b in s.beats)
     earlier = await store.couple_beats(s.profile, giver, before=s.id) if partnered else []
 
+    breaths = s.breathing.breaths
+    breathe = [k for k, st in enumerate(s.routine.steps) if st.kind == "breathe"]
+
     def work() -> SessionSummary:  # numpy work: off the event loop
-        mine = summarize(s.beats, names, ids)
+        mine = summarize(s.beats, names, ids, breaths=breaths)
         return replace(mine, session_id=s.id, profile=s.profile, routine=s.routine.name,
-                       state=state, partner=partner_summary(s.beats, names, giver, earlier,
-                                                            receiver_steps=mine.steps))
+                       state=state, partner=partner_summary(
+                           s.beats, names, giver, earlier, receiver_steps=mine.steps,
+                           breaths=breaths, breathe_steps=breathe))
 
     summary = await asyncio.to_thread(work)
     await store.finish_session(s.id, state, summary.to_dict(),
                                giver=giver if summary.partner is not None else None)
+    await keep_paces(store, s.id, summary)
     return summary
+
+
+async def keep_paces(store: Store, session_id: int, summary: SessionSummary) -> None:
+    """A pace-finding session's answers, kept per person (the receiver's, and the giver's when
+    they wore a strap too)."""
+    found = [("receiver", summary.profile, summary.pace_finding)]
+    if summary.partner is not None:
+        found.append(("giver", summary.partner.giver, summary.partner.pace_finding))
+    for role, person, finding in found:
+        if finding is not None and person:
+            await store.paces.keep(session_id, role, person, finding.pace, asdict(finding))

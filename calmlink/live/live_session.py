@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from calmlink.live.breathing import Breathing
 from calmlink.live.events import RoutineView, SessionView, StepState
 from calmlink.live.routine import Routine
 from calmlink.live.step_clock import StepClock
@@ -43,6 +44,12 @@ class LiveSession:
     """The giver's name (partner mode), when given."""
     tried: Tried = field(default_factory=Tried)
     """What the couple is trying, as last committed."""
+    own_pace: float | None = None
+    """The receiver's found breathing pace, when they have one (store.paces)."""
+    breathing: Breathing = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.breathing = Breathing(self.routine, self.own_pace)
 
     def stream(self, role: Role) -> RoleStream:
         """The role's stream, begun with its own baseline settings when the role first appears."""
@@ -78,7 +85,8 @@ class LiveSession:
                            round(self.clock.remaining(now), 1)),
             elapsed_s=round(now - self.started, 1), n_beats=self.n_beats,
             calibrating=receiver is None or receiver.processor.baseline is None,
-            roles=tuple(str(r) for r in self.streams), tried=self.tried)
+            roles=tuple(str(r) for r in self.streams), tried=self.tried,
+            pacer=self.breathing.pacer.view(now, self.started), paces=tuple(self.breathing.paces))
 
 
 def routine_view(routine: Routine) -> RoutineView:

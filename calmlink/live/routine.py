@@ -14,10 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from calmlink.signal.paced import DEFAULT_PACE
 from calmlink.store.step_id import MAX_STEP_ID, is_step_id, slug, unique
 
-STEP_KINDS: tuple[str, ...] = ("massage",)
-"""What a step is. Paced breathing ("breathe", issue 21) will be the second kind."""
+STEP_KINDS: tuple[str, ...] = ("massage", "breathe")
+"""What a step is: hands at work, or breathing to the pacer (docs/breathe.md)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,12 @@ class Limits:
     max_step_name: int = 40
     max_cue: int = 200
     max_step_id: int = MAX_STEP_ID
+    min_pace: float = 4.0
+    """Breaths a minute a breathe step may pace, at least (slower is hard to keep up)."""
+    max_pace: float = 7.0
+    """And at most: the heart's swing with each breath grows as breathing slows towards 6."""
+    default_pace: float = DEFAULT_PACE
+    """A breathe step without a pace of its own: the person's found pace, else this."""
     kinds: tuple[str, ...] = STEP_KINDS
 
 
@@ -51,6 +58,10 @@ class Step:
     """Stable identity, kept in the routine's file: renaming the step keeps its history in trends.
     Empty when made in code: the routine gives it one from the name."""
     kind: str = "massage"
+    """``massage`` or ``breathe`` (paced breathing, docs/breathe.md)."""
+    breaths_per_min: float | None = None
+    """A breathe step's pace; None: the receiver's own found pace, else :attr:`Limits.default_pace`
+    (always None for a massage step)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +100,8 @@ def snapshot(routine: Routine) -> dict[str, Any]:
     that session's review."""
     return {"id": routine.id, "name": routine.name, "builtin": routine.builtin,
             "steps": [{"id": s.id, "name": s.name, "cue": s.cue, "duration_s": s.duration_s,
-                       "kind": s.kind} for s in routine.steps]}
+                       "kind": s.kind, "breaths_per_min": s.breaths_per_min}
+                      for s in routine.steps]}
 
 
 def _s(name: str, cue: str, seconds: float) -> Step:
@@ -120,8 +132,24 @@ FIVE_MINUTES = Routine(
     ),
     id="five-quiet-minutes", builtin=True,
 )
-BUILTIN_ROUTINES: tuple[Routine, ...] = (DEFAULT_ROUTINE, FIVE_MINUTES)
-"""The same step has the same id in both, so Temples keeps one history whichever was run."""
+CLOSING_BREATH = Routine(
+    name="Seven minutes with a closing breath",
+    steps=(*FIVE_MINUTES.steps[:4],
+           Step("Closing breath", "Breathe with the circle: in as it grows, out as it shrinks.",
+                180, "closing-breath", "breathe")),
+    id="closing-breath", builtin=True,
+)
+PACE_FINDER = Routine(
+    name="Find your breathing pace",
+    steps=(_s("Settle", "Sit comfortably and breathe as you like.", 60),
+           *(Step(f"Breathe at {pace:g}", "Breathe with the circle: in as it grows, out as it "
+                  "shrinks.", 120, f"pace-{pace:g}".replace(".", "-"), "breathe", pace)
+             for pace in (6.5, 6.0, 5.5, 5.0, 4.5))),
+    id="pace-finder", builtin=True,
+)
+"""About two minutes at each pace after a settle minute (docs/breathe.md, "The pace finder")."""
+BUILTIN_ROUTINES: tuple[Routine, ...] = (DEFAULT_ROUTINE, FIVE_MINUTES, CLOSING_BREATH, PACE_FINDER)
+"""The same step has the same id in each, so Temples keeps one history whichever was run."""
 
 
 # -- the rules ------------------------------------------------------------------------------------
@@ -180,7 +208,7 @@ def _step(raw: Any, i: int, errors: list[FieldError], limits: Limits) -> Step | 
     if not isinstance(raw, Mapping):
         errors.append(FieldError(loc, "must be a table with name, cue and duration_s"))
         return None
-    unknown = sorted(set(raw) - {"id", "name", "cue", "duration_s", "kind"})
+    unknown = sorted(set(raw) - {"id", "name", "cue", "duration_s", "kind", "breaths_per_min"})
     for key in unknown:
         errors.append(FieldError((*loc, str(key)), "is not a field a step has"))
     name = _text(raw.get("name"), (*loc, "name"), limits.max_step_name, True, errors)
@@ -193,6 +221,10 @@ def _step(raw: Any, i: int, errors: list[FieldError], limits: Limits) -> Step | 
     kind = raw.get("kind", "massage")
     if kind not in limits.kinds:
         errors.append(FieldError((*loc, "kind"), f"must be one of: {', '.join(limits.kinds)}"))
+    elif kind == "breathe" and i == 0:
+        errors.append(FieldError((*loc, "kind"), "must be massage for the first step: the settle "
+                                 "step sets the baseline that breathing is compared with"))
+    pace = _pace(raw.get("breaths_per_min"), kind, (*loc, "breaths_per_min"), errors, limits)
     duration = raw.get("duration_s")
     if isinstance(duration, bool) or not isinstance(duration, int | float) \
             or not math.isfinite(duration):
@@ -203,7 +235,23 @@ def _step(raw: Any, i: int, errors: list[FieldError], limits: Limits) -> Step | 
         why = "the first step is the settle step, which sets the baseline: " if i == 0 else ""
         errors.append(FieldError((*loc, "duration_s"), f"must be from {_seconds(low)} to "
                                  f"{_seconds(limits.max_step_s)} ({why}got {duration:g} seconds)"))
-    return Step(name, cue, float(duration), step_id, str(kind))
+    return Step(name, cue, float(duration), step_id, str(kind), pace)
+
+
+def _pace(value: Any, kind: Any, loc: Loc, errors: list[FieldError], limits: Limits
+          ) -> float | None:
+    """A breathe step's pace, one decimal kept; None when it has none."""
+    if value is None:
+        return None
+    if kind != "breathe":
+        errors.append(FieldError(loc, "belongs to a breathe step only"))
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+            or not limits.min_pace <= value <= limits.max_pace:
+        errors.append(FieldError(loc, f"must be a number of breaths a minute from "
+                                 f"{limits.min_pace:g} to {limits.max_pace:g}"))
+        return None
+    return round(float(value), 1)
 
 
 def check_routine(raw: Mapping[str, Any], *, routine_id: str = "", builtin: bool = False,

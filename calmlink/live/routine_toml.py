@@ -64,5 +64,7 @@ def to_toml(routine: Routine) -> str:
                   f"cue = {_quote(step.cue)}", f"duration_s = {_number(step.duration_s)}"]
         if step.kind != "massage":
             lines.append(f"kind = {_quote(step.kind)}")
+        if step.breaths_per_min is not None:
+            lines.append(f"breaths_per_min = {_number(step.breaths_per_min)}")
         lines.append("")
     return "\n".join(lines)

@@ -42,6 +42,10 @@ class Straps:
         """Roles with a source attached."""
         return list(self._tasks)
 
+    def source(self, role: Role) -> HeartRateSource | None:
+        found = self._tasks.get(role)
+        return None if found is None else found[0]
+
     def attach(self, source: HeartRateSource, role: Role) -> None:
         """Start reading ``source`` for ``role`` (detach the old one first)."""
         self._role_of[id(source)] = role

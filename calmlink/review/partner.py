@@ -13,20 +13,29 @@ verdict on the couple, never a comparison between couples. The lag is stored, no
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 import numpy as np
 
+from calmlink.review.breathe import Breath, pace_finding
 from calmlink.review.summary import (
     PartnerSummary,
     StepSummary,
-    SynchronyReport,
     overall_hr,
     step_summaries,
 )
-from calmlink.review.words import Together, both_sentence, together_sentence
+from calmlink.review.synchrony_report import SynchronyReport
+from calmlink.review.words import (
+    Together,
+    both_sentence,
+    left_out_sentence,
+    pace_sentence,
+    together_sentence,
+)
 from calmlink.signal.synchrony import (
     DEFAULT_SYNCHRONY,
+    HeartRateGrid,
     Synchrony,
     SynchronyConfig,
     heart_rate_grid,
@@ -92,18 +101,21 @@ def partner_summary(beats: Sequence[Beat], step_names: list[str], giver: str = "
                     earlier: Sequence[Sequence[Beat]] = (),
                     config: SynchronyConfig = DEFAULT_SYNCHRONY,
                     receiver_steps: Sequence[StepSummary] | None = None,
-                    settle_step: bool = True) -> PartnerSummary | None:
+                    settle_step: bool = True, breaths: Sequence[Breath] = (),
+                    breathe_steps: Collection[int] = ()) -> PartnerSummary | None:
     """The giver's settling and the pair test; None when the giver wore no strap. ``earlier``:
     the couple's earlier sessions' beats, for the pseudo-pair test (run from three on);
     ``receiver_steps``: the receiver's step summaries when the caller already has them (they are
     not cheap: each step's breathing is a spectrum); ``settle_step``: the first step was a settle
-    step (an imported pair's first minute is only a reference)."""
+    step (an imported pair's first minute is only a reference); ``breaths``: the pacer's;
+    ``breathe_steps``: steps both breathed to the pacer, left out of the synchrony test (a common
+    pacer moves two hearts alike by itself: docs/partner.md)."""
     giver_rows = [b for b in beats if b.role == Role.GIVER]
     if not giver_rows:
         return None
     if receiver_steps is None:
         receiver_steps = step_summaries([b for b in beats if b.role == Role.RECEIVER], step_names)
-    g_steps = step_summaries(giver_rows, step_names)
+    g_steps = step_summaries(giver_rows, step_names, breaths=breaths)
     r_steps = {s.index: s for s in receiver_steps}
     sentences = tuple(both_sentence(g.name, r_steps[g.index].delta_hr_bpm, g.delta_hr_bpm,
                                     settle_step)
@@ -111,23 +123,46 @@ def partner_summary(beats: Sequence[Beat], step_names: list[str], giver: str = "
     return PartnerSummary(
         giver=giver, baseline_hr_bpm=g_steps[0].mean_hr_bpm if g_steps and g_steps[0].index == 0
         else None, mean_hr_bpm=overall_hr(giver_rows), steps=g_steps, step_sentences=sentences,
-        synchrony=_report(beats, step_names, earlier, config), n_beats=len(giver_rows))
+        synchrony=_report(beats, step_names, earlier, config,
+                          set(breathe_steps) | {b.step for b in breaths}),
+        n_beats=len(giver_rows), pace_finding=(found := pace_finding(giver_rows, breaths)),
+        pace_sentence=pace_sentence(found))
+
+
+def _left_out(grid: HeartRateGrid, beats: Sequence[Beat], steps: set[int]) -> np.ndarray:
+    """The grid points inside the ``steps`` (from their first beat to the next step's first)."""
+    starts = sorted(step_starts(beats).items(), key=lambda kv: kv[1])
+    times = grid.start_s + np.arange(grid.bpm.size) / grid.fs_hz
+    out = np.zeros(grid.bpm.size, dtype=bool)
+    for k, (step, first) in enumerate(starts):
+        if step in steps:
+            end = starts[k + 1][1] if k + 1 < len(starts) else math.inf
+            out |= (times >= first) & (times < end)
+    return out
 
 
 def _report(beats: Sequence[Beat], names: list[str], earlier: Sequence[Sequence[Beat]],
-            config: SynchronyConfig) -> SynchronyReport | None:
+            config: SynchronyConfig, breathe: set[int]) -> SynchronyReport | None:
     (t_r, rr_r, ok_r), (t_g, rr_g, ok_g) = beats_of(beats, Role.RECEIVER), beats_of(beats, Role.GIVER)
     if t_r.size < 2 or t_g.size < 2:
         return None
     start, end = max(float(t_r[0]), float(t_g[0])), min(float(t_r[-1]), float(t_g[-1]))
-    grid_r = heart_rate_grid(t_r, rr_r, ok_r, start, max(start, end), config)
-    s = synchrony(grid_r, heart_rate_grid(t_g, rr_g, ok_g, start, max(start, end), config), config)
+
+    first = heart_rate_grid(t_r, rr_r, ok_r, start, max(start, end), config)
+    excluded = _left_out(first, beats, breathe) if breathe else None
+
+    def grid(t: np.ndarray, rr: np.ndarray, ok: np.ndarray) -> HeartRateGrid:
+        g = heart_rate_grid(t, rr, ok, start, max(start, end), config)
+        return g if excluded is None else replace(g, missing=g.missing | excluded)
+
+    grid_r = grid(t_r, rr_r, ok_r)
+    s = synchrony(grid_r, grid(t_g, rr_g, ok_g), config, excluded)
     today = step_starts(beats)
     others = []
     for other in earlier:
         t_o, rr_o, ok_o = beats_of(aligned_giver(other, today), Role.GIVER)
         if t_o.size >= 2:
-            others.append(heart_rate_grid(t_o, rr_o, ok_o, start, max(start, end), config))
+            others.append(grid(t_o, rr_o, ok_o))
     pseudo = pseudo_pair_p(s, grid_r, others, config) if len(others) >= MIN_PSEUDO_PAIRS else None
     passes = s.passes and (pseudo is None or (math.isfinite(pseudo) and pseudo <= config.alpha))
     return SynchronyReport(
@@ -137,7 +172,10 @@ def _report(beats: Sequence[Beat], names: list[str], earlier: Sequence[Sequence[
         lag_s=_num(s.lag_s, 2), windows=s.windows, windows_skipped=s.windows_skipped,
         passes=passes, sentence=synchrony_sentence(s, passes),
         steps_in_step=_steps_in_step(s, today, names) if passes else (),
-        testable=s.testable, usable_min=round(s.duration_s / 60.0, 1))
+        testable=s.testable, usable_min=round(s.duration_s / 60.0, 1),
+        steps_left_out=tuple(names[i] for i in sorted(breathe) if 0 <= i < len(names)),
+        left_out_sentence=left_out_sentence([names[i] for i in sorted(breathe)
+                                             if 0 <= i < len(names)]))
 
 
 def synchrony_sentence(s: Synchrony, passes: bool | None = None) -> str:

@@ -4,10 +4,12 @@ this is the one place that opens a store for the app and the command line."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 
+from calmlink.review.breathe import rebuilt_breaths
 from calmlink.review.partner import partner_summary
 from calmlink.review.summary import summarize
+from calmlink.signal.paced import DEFAULT_PACE
 from calmlink.store.store import Store
 
 
@@ -21,9 +23,20 @@ def summarize_interrupted(store: Store, session_ids: list[int]) -> None:
         names += [f"Step {i + 1}" for i in range(len(names), top + 1)]
         snapshot = store.routine_snapshot_blocking(session_id)
         ids = [str(st["id"]) for st in snapshot["steps"]] if snapshot else None
-        mine = summarize(beats, names, ids)
-        summary = replace(mine, partner=partner_summary(beats, names, receiver_steps=mine.steps))
+        paces = {k: float(st.get("breaths_per_min") or DEFAULT_PACE)
+                 for k, st in enumerate(snapshot["steps"] if snapshot else [])
+                 if st.get("kind") == "breathe"}  # the pacer's own breaths were not kept
+        breaths = rebuilt_breaths(beats, paces)
+        mine = summarize(beats, names, ids, breaths=breaths)
+        summary = replace(mine, partner=partner_summary(beats, names, receiver_steps=mine.steps,
+                                                        breaths=breaths, breathe_steps=paces))
         store.set_summary_blocking(session_id, summary.to_dict())
+        found = [("receiver", store.profile_of_blocking(session_id), summary.pace_finding)]
+        if summary.partner is not None:
+            found.append(("giver", summary.partner.giver, summary.partner.pace_finding))
+        for role, person, finding in found:
+            if finding is not None and person:
+                store.paces.keep_blocking(session_id, role, person, finding.pace, asdict(finding))
 
 
 def recover(store: Store) -> int:

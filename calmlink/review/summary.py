@@ -1,8 +1,7 @@
 """A session's summary and per-step response against the baseline step: pure, from its beats.
 
 Worded as observations ("heart rate 4 bpm lower than at the start"), never as health statements.
-The summary is the receiver's: beats of another role are left out here.
-"""
+The summary is the receiver's: beats of another role are left out here."""
 
 from __future__ import annotations
 
@@ -13,10 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from calmlink.review.words import observations, outcome_word
-from calmlink.signal.analysis import UNRELIABLE_SHARE
+from calmlink.review.breathe import Breath, PacedStep, pace_finding, paced_step
+from calmlink.review.synchrony_report import SynchronyReport
+from calmlink.review.words import observations, outcome_word, pace_sentence, unreliable_reason
 from calmlink.signal.gauge import ln_swing_change_weight, settling_score
 from calmlink.signal.metrics import time_domain
+from calmlink.signal.pace_finder import PaceFinding
 from calmlink.signal.spectral import MIN_WINDOW_S, spectrum
 from calmlink.signal.swing import typical_swing
 from calmlink.store.beat import Beat, Role
@@ -50,34 +51,8 @@ class StepSummary:
     swing_breaths: int = 0
     delta_ln_swing: float | None = None
     """ln of the step's swing over the settle step's (None for the settle step itself)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SynchronyReport:
-    """Whether the two heart rhythms moved together more than chance would give (review.partner)."""
-
-    statistic: float | None
-    p_value: float | None
-    pseudo_pair_p: float | None
-    """Against other sessions' givers (once a couple has 3 earlier sessions); None before that."""
-    pseudo_pairs: int
-    in_step_s: float
-    chance_in_step_s: float
-    duration_s: float
-    lag_s: float | None
-    """Stored, never shown: positive when the giver follows the receiver."""
-    windows: int
-    windows_skipped: int
-    passes: bool
-    sentence: str
-    """The only words people read about it."""
-    steps_in_step: tuple[str, ...]
-    """Steps where the windows in step fell; empty unless the whole session passes."""
-    testable: bool = True
-    """False when too little clean signal was left to test (the sentence says so, never "no clear
-    link"): :data:`calmlink.signal.synchrony.MIN_TESTABLE_WINDOWS`."""
-    usable_min: float | None = None
-    """Minutes of usable signal the test had (its counted windows)."""
+    paced: PacedStep | None = None
+    """A breathe step: the swing per pacer breath against the settle step (review.breathe)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +64,13 @@ class PartnerSummary:
     mean_hr_bpm: float | None
     steps: tuple[StepSummary, ...]
     step_sentences: tuple[str, ...]
-    """One per step after the first: "Temples: you both slowed down (receiver 6 bpm lower, giver
-    3 bpm lower than while settling)."."""
+    """One per step after the first: "Temples: you both slowed down (receiver 6 bpm lower, …)"."""
     synchrony: SynchronyReport | None
     n_beats: int = 0
     """The giver's beats (the session summary's ``n_beats`` is the receiver's)."""
+    pace_finding: PaceFinding | None = None
+    """A pace-finding session: the giver's own answer."""
+    pace_sentence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +93,13 @@ class SessionSummary:
     partner: PartnerSummary | None = None
     """Partner mode only: the giver's settling and the synchrony test."""
     reliable: bool = True
-    """False when more than :data:`~calmlink.signal.analysis.UNRELIABLE_SHARE` of the beats were
-    artifacts: the session's figures are not one clean number."""
+    """False when over a fifth of the beats were artifacts: the figures are not one clean number."""
     unreliable_reason: str | None = None
     """Why, in words people can read ("not reliable for this recording: …"); None when reliable."""
+    pace_finding: PaceFinding | None = None
+    """A pace-finding session (signal.pace_finder): the receiver's answer and its figures."""
+    pace_sentence: str | None = None
+    """That answer in words, with the figures that say why (review.words.pace_sentence)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form (JSON in the sessions table)."""
@@ -204,8 +184,10 @@ def _delta(a: float | None, b: float | None, digits: int) -> float | None:
 
 
 def step_summaries(rows: Sequence[Beat], step_names: list[str],
-                   step_ids: Sequence[str] | None = None) -> tuple[StepSummary, ...]:
-    """Per step of one role's beats: its figures and their change against its own settle step."""
+                   step_ids: Sequence[str] | None = None, breaths: Sequence[Breath] = ()
+                   ) -> tuple[StepSummary, ...]:
+    """Per step of one role's beats: its figures and their change against its own settle step;
+    a step with pacer ``breaths`` also its swing per breath."""
     by_step: dict[int, list[Beat]] = {}
     for r in rows:
         if r.step is not None:
@@ -223,10 +205,10 @@ def step_summaries(rows: Sequence[Beat], step_names: list[str],
             delta_hr_bpm=_delta(m.mean_hr_bpm, base.mean_hr_bpm if base else None, 2),
             delta_ln_rmssd=_delta(m.ln_rmssd, base.ln_rmssd if base else None, 3),
             start_s=round(by_step[index][0].t, 1), within_score_per_min=_within(by_step[index]),
-            breathing_bpm=_breathing(by_step[index]), swing_bpm=m.swing_bpm,
-            swing_breaths=m.swing_breaths,
+            breathing_bpm=_breathing(by_step[index]), swing_bpm=m.swing_bpm, swing_breaths=m.swing_breaths,
             delta_ln_swing=_delta(m.ln_swing, base.ln_swing if base else None, 3),
-            step_id=step_ids[index] if step_ids is not None and index < len(step_ids) else None))
+            step_id=step_ids[index] if step_ids is not None and index < len(step_ids) else None,
+            paced=paced_step(rows, [b for b in breaths if b.step == index])))
     return tuple(steps)
 
 
@@ -260,16 +242,17 @@ def overall_hr(rows: Sequence[Beat]) -> float | None:
 
 
 def summarize(beats: Iterable[Beat], step_names: list[str],
-              step_ids: Sequence[str] | None = None, settle_step: bool = True) -> SessionSummary:
+              step_ids: Sequence[str] | None = None, settle_step: bool = True,
+              breaths: Sequence[Breath] = ()) -> SessionSummary:
     """The receiver's figures and, per step, the change in heart rate, swing and ln RMSSD against
     the first step (the giver's side: :func:`calmlink.review.partner.partner_summary`).
     ``step_ids``: the routine's step ids, kept with each step. ``settle_step``: the first step was a
-    settle step (an imported recording's is not)."""
+    settle step (an imported recording's is not). ``breaths``: the pacer's (review.breathe)."""
     rows = [b for b in beats if b.role == Role.RECEIVER]
-    steps = step_summaries(rows, step_names, step_ids)
+    steps = step_summaries(rows, step_names, step_ids, breaths)
     base = steps[0] if steps and steps[0].index == 0 else None
     overall = _metrics(rows) if rows else None
-    reason = _unreliable(overall.clean_share if overall else None, len(rows))
+    reason = unreliable_reason(overall.clean_share if overall else None, len(rows))
     return SessionSummary(
         n_beats=len(rows),
         duration_s=round(rows[-1].t - rows[0].t, 1) if len(rows) > 1 else 0.0,
@@ -283,13 +266,7 @@ def summarize(beats: Iterable[Beat], step_names: list[str],
         observations=tuple(observations(steps, settle_step)),
         reliable=reason is None,
         unreliable_reason=reason,
+        pace_finding=(found := pace_finding(rows, breaths)),
+        pace_sentence=pace_sentence(found),
     )
 
-
-def _unreliable(clean_share: float | None, n: int) -> str | None:
-    """The reason a session's figures are not one clean number, or None when they are."""
-    if clean_share is None or 1.0 - clean_share <= UNRELIABLE_SHARE:
-        return None
-    return (f"not reliable for this recording: {100 * (1 - clean_share):.0f}% of its {n} beats "
-            "were set aside as artifacts (a loose strap, movement, or a rhythm with many extra "
-            "beats), so its figures are not one clean number")

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from calmlink.review.score import weighed_swing
+from calmlink.signal.analysis import UNRELIABLE_SHARE
 from calmlink.signal.gauge import settling_score
+from calmlink.signal.pace_finder import PaceFinding
 
 if TYPE_CHECKING:
     from calmlink.review.summary import StepSummary
@@ -234,3 +236,57 @@ outcome of the test is one more row."""
 def together_sentence(t: Together) -> str:
     """What a couple reads about their two heart rates (docs/words.md)."""
     return next(words(t) for applies, words in TOGETHER_CASES if applies(t))
+
+
+def unreliable_reason(clean_share: float | None, n: int) -> str | None:
+    """The reason a session's figures are not one clean number, or None when they are."""
+    if clean_share is None or 1.0 - clean_share <= UNRELIABLE_SHARE:
+        return None
+    return (f"not reliable for this recording: {100 * (1 - clean_share):.0f}% of its {n} beats "
+            "were set aside as artifacts (a loose strap, movement, or a rhythm with many extra "
+            "beats), so its figures are not one clean number")
+
+
+def left_out_sentence(steps: Sequence[str]) -> str:
+    """Breathe steps the synchrony test left out, and why: the pacer, not each other."""
+    if not steps:
+        return ""
+    named = " and ".join(steps) if len(steps) <= 2 else ", ".join(steps[:-1]) + f" and {steps[-1]}"
+    return (f"{named} {'is' if len(steps) == 1 else 'are'} left out of this comparison: breathing "
+            "to the same pacer moves both heart rates alike by itself.")
+
+
+def _bpm(x: float | None) -> str:
+    return "–" if x is None else f"{x:.0f} bpm"
+
+
+def pace_sentence(finding: PaceFinding | None) -> str | None:
+    """What a pace-finding session found, with the figures that say why (docs/breathe.md); None
+    when the session was not one."""
+    if finding is None:
+        return None
+    trials = {t.breaths_per_min: t for t in finding.trials}
+    if finding.pace is not None:
+        best = trials[finding.pace]
+        others = [t for t in finding.trials if t.breaths_per_min != finding.pace and t.swing_bpm]
+        beside = ", ".join(f"{_bpm(t.swing_bpm).removesuffix(' bpm')} at {t.breaths_per_min:g}"
+                           for t in others)
+        return (f"The heart-rate swing with each breath was largest at {finding.pace:g} breaths a "
+                f"minute ({_bpm(best.swing_bpm)}, against {beside}). Breathing steps now go at "
+                f"{finding.pace:g} unless a step sets its own pace.")
+    keep = "Breathing steps keep the pace they had."
+    if finding.why == "too-few":
+        return f"Too few clear breaths at too few paces to tell which pace suits best. {keep}"
+    largest = trials.get(finding.largest_swing or -1.0)
+    if finding.why == "spectrum-disagrees" and largest is not None:
+        return (f"No clear best pace this time: the swing was largest at {largest.breaths_per_min:g} "
+                f"breaths a minute ({_bpm(largest.swing_bpm)}), but heart rate moved most with the "
+                f"breath at {finding.spectrum_peak:g}. {keep}")
+    close = [t for t in finding.trials if largest is not None and t.swing_bpm is not None
+             and abs(t.breaths_per_min - largest.breaths_per_min) >= 1.0]
+    runner = max(close, key=lambda t: t.swing_bpm or 0.0, default=None)
+    if largest is None or runner is None:
+        return f"No clear best pace this time. {keep}"
+    return (f"No clear best pace this time: the swing at {largest.breaths_per_min:g} breaths a "
+            f"minute ({_bpm(largest.swing_bpm)}) was within the uncertainty of the swing at "
+            f"{runner.breaths_per_min:g} ({_bpm(runner.swing_bpm)}). {keep}")

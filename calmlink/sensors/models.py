@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class ConnectionState(StrEnum):
@@ -90,4 +90,25 @@ class HeartRateSource(Protocol):
 
     async def close(self) -> None:
         """Stop on the user's request; never triggers a reconnect."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PacedBreathing:
+    """A pacer's schedule as a source can follow it: a breath begins at ``origin`` (the source's
+    own clock) plus a whole number of ``60 / breaths_per_min`` seconds, breathing in for the first
+    ``in_share`` of it."""
+
+    breaths_per_min: float
+    origin: float
+    in_share: float = 0.4
+
+
+@runtime_checkable
+class FollowsBreathing(Protocol):
+    """A source whose wearer can be told to breathe to the pacer: the simulated strap's person
+    (a real strap cannot be told anything; the session tells whichever source it has)."""
+
+    def follow(self, breathing: PacedBreathing | None) -> None:
+        """Breathe to ``breathing`` from now on (None: breathe as before)."""
         ...

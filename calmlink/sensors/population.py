@@ -18,6 +18,14 @@ The physiology, each piece a modelling assumption stated with its source:
   and the heart's own 0.1-Hz rhythm reinforce each other); flat below 6, the same slope above 14.
   Heart rate rises while breathing in and falls while breathing out, by at most about
   ``BREATH_RANGE_BPM`` either way.
+- **A resonance pace** (:func:`with_resonance`, for the pace finder): the swing peaks at the
+  person's own pace between 4.5 and 6.5 a minute instead of levelling off below 6 (Vaschillo et al.
+  2006; Shaffer & Meehan 2020: people differ in it, and an assessment compares several paces). In
+  log terms the peak is a bell of width ``resonance_width`` breaths a minute: about 17% smaller a
+  breath a minute slower than the peak and 11% smaller a breath a minute faster, at the typical
+  width and gain. The pacer's 2-minute steps and its 4% breath-to-breath variation, the slow
+  0.1-Hz wave beating against the breath and each beat's jitter are the noise the finder must
+  see through.
 - **Breaths** vary in length and depth from one to the next (``breath_cv``); paced breathing much
   less (``PACED_CV``). A **sigh** is one deep breath (``SIGH_DEPTH`` times the depth) that lasts as
   long as two ordinary ones; the breaths after it keep their time.
@@ -33,7 +41,7 @@ ECG recordings (10th-90th percentile, GUDB in brackets): heart rate 62-83 bpm (6
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,6 +53,9 @@ BREATH_RANGE_BPM = 20.0
 """Breathing moves heart rate by at most about this much either way: the swing saturates smoothly,
 so a sigh of someone whose swing is already large stays plausible."""
 PACED_CV = 0.04
+ENTRAINED_LF = 0.25
+"""Breathing slowly to a pacer, the heart's 0.1-Hz wave is no longer a rhythm of its own: it becomes
+the breath's (Vaschillo et al. 2002; Lehrer & Gevirtz 2014). A quarter of it is left as noise."""
 SIGH_DEPTH = 3.0
 
 
@@ -63,11 +74,24 @@ class Person:
     breath_cv: float
     """Breath-to-breath variation of length and depth at ordinary breathing."""
     seed: int
+    level_below: float = 6.0
+    """Below this breathing pace the broad growth of the swing stops (6 a minute for everyone in
+    docs/relaxation.md's figures; 7 for the pace finder's people with no resonance peak)."""
+    resonance_per_min: float = 6.0
+    """Where a resonance peak sits, if there is one."""
+    resonance_peak: float = 1.0
+    """The swing at the resonance pace over the broad curve there (1: no peak)."""
+    resonance_width: float = 0.8
+    """The peak's width, breaths a minute (the standard deviation of its bell)."""
 
     def swing_at(self, breaths_per_min: Floats) -> Floats:
-        """The peak-to-trough swing at a breathing rate (log-linear between 14 and 6 a minute)."""
-        slope = math.log(self.resonance_gain) / 8.0
-        return np.asarray(self.swing_14 * np.exp(slope * (14.0 - np.maximum(breaths_per_min, 6.0))))
+        """The peak-to-trough swing at a breathing rate: log-linear between 14 a minute and
+        ``level_below``, level below that, times a resonance bell around ``resonance_per_min``."""
+        rate = np.asarray(breaths_per_min, dtype=np.float64)
+        share = np.minimum((14.0 - rate) / (14.0 - self.level_below), 1.0)  # 0 at 14, 1 below
+        bell = np.exp(-0.5 * ((rate - self.resonance_per_min) / self.resonance_width) ** 2)
+        peak = 1.0 + (self.resonance_peak - 1.0) * bell
+        return np.asarray(self.swing_14 * np.exp(math.log(self.resonance_gain) * share) * peak)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +104,9 @@ class Phase:
     swing_factor: float = 1.0
     breath_cv: float | None = None
     """None: the person's own; :data:`PACED_CV` for paced breathing."""
+    lf_factor: float = 1.0
+    """How much of the heart's own slow wave is left: paced breathing near 6 a minute takes it over
+    (:data:`ENTRAINED_LF`), so it no longer beats against the breath."""
 
 
 def draw_people(n: int, seed: int = 19) -> list[Person]:
@@ -95,6 +122,27 @@ def draw_people(n: int, seed: int = 19) -> list[Person]:
                    breath_cv=float(rng.uniform(0.08, 0.2)),
                    seed=int(rng.integers(1 << 31)))
             for _ in range(n)]
+
+
+def with_resonance(person: Person, breaths_per_min: float, peak: float = 1.4,
+                   width: float = 0.8) -> Person:
+    """The same person with a resonance peak at ``breaths_per_min``: ``peak`` times the swing the
+    broad curve gives there, on a bell ``width`` breaths a minute wide."""
+    return replace(person, resonance_per_min=breaths_per_min, resonance_peak=peak,
+                   resonance_width=width)
+
+
+def draw_breathers(n: int, seed: int = 21, peaked: bool = True) -> list[Person]:
+    """``n`` people for the pace finder: each with a resonance pace drawn evenly from 4.5 to 6.5 a
+    minute, a peak 1.25 to 1.6 times the broad curve and 0.6 to 1 breath a minute wide
+    (``peaked``); or with no peak at all, their swing growing as breathing slows to 7 a minute and
+    the same at every pace below."""
+    rng = np.random.default_rng(seed)
+    people = draw_people(n, seed)
+    if not peaked:
+        return [replace(p, level_below=7.0) for p in people]
+    return [with_resonance(p, float(rng.uniform(4.5, 6.5)), float(rng.uniform(1.25, 1.6)),
+                           float(rng.uniform(0.6, 1.0))) for p in people]
 
 
 def _per_sample(phases: list[Phase], n: int, values: list[float | None], default: float) -> Floats:
@@ -143,7 +191,8 @@ def beats(person: Person, phases: list[Phase], sigh_at_s: float | None = None
     breathing = -0.5 * swing * np.cos(2.0 * math.pi * within)
     hr = (person.resting_hr + _per_sample(phases, n, [p.hr_offset_bpm for p in phases], 0.0)
           + BREATH_RANGE_BPM * np.tanh(breathing / BREATH_RANGE_BPM)
-          + 0.5 * person.lf_bpm * np.sin(2 * math.pi * person.lf_hz * t + rng.uniform(0, 6.3))
+          + 0.5 * person.lf_bpm * _per_sample(phases, n, [p.lf_factor for p in phases], 1.0)
+          * np.sin(2 * math.pi * person.lf_hz * t + rng.uniform(0, 6.3))
           + person.wander_bpm * np.asarray(wander))
     count = np.cumsum(hr / 60.0) * DT_S
     times = np.interp(np.arange(1.0, math.floor(count[-1]) + 1.0), count, t)

@@ -8,7 +8,12 @@ The physiology (pure, deterministic for a seed):
 - occasional premature beats (short RR then a compensatory long one) and missed beats (a doubled
   RR, as when a strap misses an R peak);
 - one contact-loss episode, sent as packets with the contact bit clear and no RR, like a strap
-  that has slipped.
+  that has slipped;
+- told a pacer's schedule (:meth:`SimulatedStrap.follow`, by the live session), the person breathes
+  to it: heart rate rises while breathing in and falls while breathing out, a second behind the
+  breath, with a swing that is largest at their own ``resonance_per_min`` (``paced_gain`` times
+  the settled swing there, less on a bell ``resonance_width`` breaths a minute wide), and the
+  0.1-Hz wave taken over by the breath (a quarter of it left).
 
 The bytes go through :func:`parse_heart_rate_measurement` exactly as a real strap's would.
 """
@@ -23,7 +28,13 @@ from dataclasses import dataclass, field
 
 from calmlink.sensors.beats import PacketDecoder
 from calmlink.sensors.hrs import encode_heart_rate_measurement, ms_to_rr_units
-from calmlink.sensors.models import ConnectionCause, ConnectionEvent, ConnectionState, SourceEvent
+from calmlink.sensors.models import (
+    ConnectionCause,
+    ConnectionEvent,
+    ConnectionState,
+    PacedBreathing,
+    SourceEvent,
+)
 from calmlink.sensors.pacing import paced
 
 
@@ -54,6 +65,17 @@ class Physiology:
     """Seed of this person's own wander."""
     trend_bpm_per_min: float = 0.0
     """A steady drift of heart rate (a room warming up, a shared climb: the synchrony trap)."""
+    resonance_per_min: float = 5.5
+    """The breathing pace at which this person's swing is largest, following a pacer."""
+    paced_gain: float = 2.5
+    """Their swing at that pace over their settled swing."""
+    resonance_width: float = 0.8
+    """Breaths a minute: the bell of that peak (a standard deviation)."""
+
+    def paced_rsa_ms(self, breaths_per_min: float) -> float:
+        """The RR swing amplitude breathing to a pacer at ``breaths_per_min``."""
+        bell = math.exp(-0.5 * ((breaths_per_min - self.resonance_per_min) / self.resonance_width) ** 2)
+        return self.settled_rsa_ms * (1.0 + (self.paced_gain - 1.0) * bell)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,15 +128,22 @@ class Packet:
     payload: bytes
 
 
+Guide = Callable[[], PacedBreathing | None]
+"""The pacer the person follows now (on the strap's own clock), asked at each beat."""
+LAG_S = 1.0
+"""Heart rate follows the breath about a second behind."""
+
+
 def simulate_packets(
-    seed: int = 7, physiology: Physiology | None = None, packet_interval_s: float = 1.0
+    seed: int = 7, physiology: Physiology | None = None, packet_interval_s: float = 1.0,
+    guide: Guide | None = None,
 ) -> Iterator[Packet]:
     """Endless stream of notification packets on a virtual clock starting at 0."""
     p = physiology or Physiology()
     rng = random.Random(seed)
     next_packet = packet_interval_s
     pending: list[tuple[float, int]] = []  # (beat end time, RR in 1/1024 s)
-    for t, rr, mean_rr in _beats(p, rng):
+    for t, rr, mean_rr in _beats(p, rng, guide):
         pending.append((t, ms_to_rr_units(rr)))
         while t >= next_packet:
             in_loss = (p.contact_loss_at_s is not None
@@ -144,7 +173,16 @@ def simulate_beats(seed: int, physiology: Physiology, duration_s: float
     return times, rrs
 
 
-def _beats(p: Physiology, rng: random.Random) -> Iterator[tuple[float, float, float]]:
+def _paced(t: float, g: PacedBreathing) -> float:
+    """Lung volume, 0 (breathed out) to 1 (breathed in), following the pacer at ``t``."""
+    within = ((t - LAG_S - g.origin) * g.breaths_per_min / 60.0) % 1.0
+    if within < g.in_share:
+        return 0.5 - 0.5 * math.cos(math.pi * within / g.in_share)
+    return 0.5 + 0.5 * math.cos(math.pi * (within - g.in_share) / (1.0 - g.in_share))
+
+
+def _beats(p: Physiology, rng: random.Random, guide: Guide | None = None
+           ) -> Iterator[tuple[float, float, float]]:
     """Endless beats: (end time, RR in ms, the mean RR they vary around)."""
     t = 0.0  # end of the last generated beat
     breath_phase = rng.random() * 2 * math.pi
@@ -158,8 +196,13 @@ def _beats(p: Physiology, rng: random.Random) -> Iterator[tuple[float, float, fl
         rsa = p.start_rsa_ms + (p.settled_rsa_ms - p.start_rsa_ms) * settle
         breath_phase += 2 * math.pi * breath_hz * mean_rr / 1000.0
         lf_phase += 2 * math.pi * 0.1 * mean_rr / 1000.0
-        rr = (mean_rr + rsa * math.sin(breath_phase) + p.lf_ms * math.sin(lf_phase)
-              + rng.gauss(0.0, p.noise_ms))
+        paced = guide() if guide is not None else None
+        if paced is not None and t >= paced.origin:  # heart rate up breathing in: RR shorter
+            rr = (mean_rr - p.paced_rsa_ms(paced.breaths_per_min) * (2.0 * _paced(t, paced) - 1.0)
+                  + 0.25 * p.lf_ms * math.sin(lf_phase) + rng.gauss(0.0, p.noise_ms))
+        else:
+            rr = (mean_rr + rsa * math.sin(breath_phase) + p.lf_ms * math.sin(lf_phase)
+                  + rng.gauss(0.0, p.noise_ms))
         if compensatory:
             rr, compensatory = rr + compensatory, 0.0
         elif rng.random() < p.ectopic_per_beat:
@@ -190,6 +233,11 @@ class SimulatedStrap:
         self._physiology = physiology
         self._closed = asyncio.Event()
         self.on_packet: Callable[[float, bytes | None], None] | None = None
+        self._breathing: PacedBreathing | None = None
+
+    def follow(self, breathing: PacedBreathing | None) -> None:
+        """Breathe to this pacer from the next beat on (None: as before)."""
+        self._breathing = breathing
 
     @property
     def name(self) -> str:
@@ -204,7 +252,7 @@ class SimulatedStrap:
             sensor_location="chest",
         )
         decoder = PacketDecoder(self.on_packet)
-        packets = simulate_packets(self._seed, self._physiology)
+        packets = simulate_packets(self._seed, self._physiology, guide=lambda: self._breathing)
         async for arrival, payload in paced(packets, self._speed, self._closed):
             for sample in decoder.decode(arrival, payload):
                 yield sample

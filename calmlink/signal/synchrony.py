@@ -160,7 +160,7 @@ class _Plan:
     n: int
 
 
-def _plan(n: int, config: SynchronyConfig) -> _Plan:
+def _plan(n: int, config: SynchronyConfig, excluded: NDArray[np.bool_] | None = None) -> _Plan:
     length = round(config.window_s * config.fs_hz)
     step = round(config.step_s * config.fs_hz)
     max_lag = round(config.max_lag_s * config.fs_hz)
@@ -168,6 +168,8 @@ def _plan(n: int, config: SynchronyConfig) -> _Plan:
     lags = np.arange(-max_lag, max_lag + 1, lag_step)
     starts = np.arange(max_lag, n - length - max_lag + 1, step) if n >= length + 2 * max_lag else \
         np.arange(0)
+    if excluded is not None and starts.size:
+        starts = starts[_window_shares(excluded, length + 2 * max_lag)[starts - max_lag] == 0]
     return _Plan(starts.astype(np.intp), lags.astype(np.intp), length, n)
 
 
@@ -210,23 +212,22 @@ def _fisher_mean(r: Floats) -> float:
 
 
 def synchrony(receiver: HeartRateGrid, giver: HeartRateGrid,
-              config: SynchronyConfig = DEFAULT_SYNCHRONY) -> Synchrony:
-    """The session test. Both grids must share start, rate and length (the shared clock)."""
+              config: SynchronyConfig = DEFAULT_SYNCHRONY,
+              excluded: NDArray[np.bool_] | None = None) -> Synchrony:
+    """The session test. Both grids must share start, rate and length (the shared clock). No window
+    reaches an ``excluded`` grid point, counted or skipped (left out by design; missing too)."""
     if receiver.bpm.size != giver.bpm.size or receiver.start_s != giver.start_s:
         raise ValueError("both partners' heart rate must be on the same grid")
-    n = receiver.bpm.size
-    plan = _plan(n, config)
+    plan = _plan(n := receiver.bpm.size, config, excluded)
     empty = np.zeros(0)
     if plan.starts.size == 0:
-        return Synchrony(math.nan, math.nan, 0.0, 0.0, 0.0, None, 0, 0, empty,
-                         np.zeros(0, dtype=bool), empty)
+        return Synchrony(math.nan, math.nan, 0.0, 0.0, 0.0, None, 0, 0, empty, empty > 0, empty)
     pair = _Pair(receiver, giver, plan, config)
     usable, corr = pair.usable, pair.corr
     observed_ok = usable(0)
     r_obs, lag_obs = _window_maxima(corr, plan, 0)
     r_obs, lag_obs = r_obs[observed_ok], lag_obs[observed_ok]
     stat = _fisher_mean(r_obs)
-    total_s = n / config.fs_hz
     lo = round(config.min_shift_s * config.fs_hz)
     hi = n - lo
     shifts = (np.unique(np.linspace(lo, hi, config.n_surrogates).round().astype(int))
@@ -238,8 +239,7 @@ def synchrony(receiver: HeartRateGrid, giver: HeartRateGrid,
         r_null, _ = _window_maxima(corr, plan, int(s))
         null_windows.append(r_null[ok])
         null_stats.append(_fisher_mean(r_null[ok]))
-    null = np.array(null_stats)
-    null = null[np.isfinite(null)]
+    null = np.array([x for x in null_stats if math.isfinite(x)])
     pooled = np.concatenate(null_windows) if null_windows else empty
     if r_obs.size == 0 or null.size == 0 or pooled.size == 0:
         p = math.nan
@@ -252,7 +252,7 @@ def synchrony(receiver: HeartRateGrid, giver: HeartRateGrid,
     return Synchrony(
         statistic=stat, p_value=p, in_step_s=float(in_step.sum() * config.step_s),
         chance_in_step_s=chance * config.step_s,
-        duration_s=min(float(r_obs.size * config.step_s), total_s),
+        duration_s=min(float(r_obs.size * config.step_s), n / config.fs_hz),
         lag_s=float(np.median(lag_obs) / config.fs_hz) if lag_obs.size else None,
         windows=int(r_obs.size), windows_skipped=int(plan.starts.size - r_obs.size),
         window_start_s=receiver.start_s + plan.starts[observed_ok] / config.fs_hz,

@@ -29,9 +29,9 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 SNAPSHOT = "calmlink.sqlite3"
 CONFIG = "config"
-TABLES = ("profiles", "sessions", "beats", "viewers", "session_tried")
+TABLES = ("profiles", "sessions", "beats", "viewers", "session_tried", "breath_paces")
 """The tables a backup carries and a restore merges (every table of the schema; what a session
-tried goes with its session)."""
+tried, and the paces it found, go with its session)."""
 
 
 class BackupError(Exception):

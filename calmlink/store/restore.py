@@ -17,6 +17,7 @@ import os
 import sqlite3
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,8 @@ def read_archive(archive: Path, work: Path) -> tuple[dict[str, Any], Path, dict[
         for name, meta in manifest["files"].items():
             try:
                 data = zf.read(name)
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:  # a bad CRC, a cut file
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:  # a bad CRC, a cut
+                # file, a flipped bit in the compressed stream
                 raise _refuse(archive, f"{name} is damaged ({exc})") from None
             if len(data) != meta.get("bytes") or hashlib.sha256(data).hexdigest() != meta.get("sha256"):
                 raise _refuse(archive, f"{name} does not match the checksum its manifest gives "
@@ -258,6 +260,9 @@ def _copy(conn: sqlite3.Connection, uids: bool) -> Restored:
                               ).rowcount
         conn.execute("INSERT INTO main.session_tried(session_id, kind, value) SELECT ?, kind, value "
                      "FROM b.session_tried WHERE session_id=?", (sid, row["id"]))
+        conn.execute("INSERT INTO main.breath_paces(session_id, role, person, pace, figures, "
+                     "found_at) SELECT ?, role, person, pace, figures, found_at FROM b.breath_paces "
+                     "WHERE session_id=?", (sid, row["id"]))
     viewers = 0
     if conn.execute("SELECT 1 FROM b.sqlite_master WHERE name='viewers'").fetchone():
         viewer_columns = _columns(conn, "viewers", "id")

@@ -40,6 +40,13 @@ def routine_snapshot(c: sqlite3.Connection, session_id: int) -> dict[str, Any] |
     return dict(json.loads(raw[0])) if raw and raw[0] else None
 
 
+def profile_of(c: sqlite3.Connection, session_id: int) -> str | None:
+    """The receiver's profile name of a session."""
+    row = c.execute("SELECT p.name FROM sessions s JOIN profiles p ON p.id = s.profile_id "
+                    "WHERE s.id=?", (session_id,)).fetchone()
+    return None if row is None else str(row[0])
+
+
 def profile_id(c: sqlite3.Connection, name: str) -> int:
     c.execute("INSERT OR IGNORE INTO profiles(name, created_at) VALUES (?, ?)", (name, now_iso()))
     (pid,) = c.execute("SELECT id FROM profiles WHERE name=?", (name,)).fetchone()

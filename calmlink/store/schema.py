@@ -120,6 +120,21 @@ MIGRATIONS: list[str] = [
     UPDATE sessions SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
     CREATE UNIQUE INDEX sessions_by_uid ON sessions(uid);
     """,
+    # version 9: what a pace-finding session found for each person who breathed it (the pace, or
+    # NULL for "no clear best pace", with the figures behind it); the latest clear pace is that
+    # person's default for breathe steps. It goes with its session (deleted, backed up, restored).
+    """
+    CREATE TABLE breath_paces (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('receiver', 'giver')),
+        person TEXT NOT NULL COLLATE NOCASE CHECK (length(person) BETWEEN 1 AND 80),
+        pace REAL CHECK (pace IS NULL OR pace BETWEEN 4 AND 7),
+        figures TEXT NOT NULL,
+        found_at TEXT NOT NULL,
+        PRIMARY KEY (session_id, role)
+    ) WITHOUT ROWID;
+    CREATE INDEX breath_paces_by_person ON breath_paces(person, julianday(found_at));
+    """,
 ]
 
 NEW_UID = "lower(hex(randomblob(16)))"

@@ -19,6 +19,7 @@ from typing import Any
 from calmlink.store import rows
 from calmlink.store.beat import Beat
 from calmlink.store.db import Database, now_iso
+from calmlink.store.paces import PaceStore
 from calmlink.store.schema import NEW_UID
 from calmlink.store.tried import Tried, TriedStore, as_dict, read_tried, write_tried
 from calmlink.store.viewer_tokens import ViewerTokens
@@ -80,6 +81,8 @@ class Store:
         """Paired viewers (LAN mode)."""
         self.tried = TriedStore(self.db)
         """What each session tried, and a receiver's tags by use."""
+        self.paces = PaceStore(self.db)
+        """Breathing paces found, per person."""
 
     @property
     def path(self) -> Path:
@@ -105,6 +108,9 @@ class Store:
 
     def routine_snapshot_blocking(self, session_id: int) -> dict[str, Any] | None:
         return self.db.read_blocking(partial(rows.routine_snapshot, session_id=session_id))
+
+    def profile_of_blocking(self, session_id: int) -> str | None:
+        return self.db.read_blocking(partial(rows.profile_of, session_id=session_id))
 
     def set_summary_blocking(self, session_id: int, summary: dict[str, Any]) -> None:
         self.db.write_blocking(rows.setter("UPDATE sessions SET summary=?, outcome=? WHERE id=?",

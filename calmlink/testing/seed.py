@@ -152,3 +152,54 @@ def seed_tried_history(path: Path, profile: str = "Sam", now: datetime | None = 
         return store.import_sessions_blocking(made)
     finally:
         store.close()
+
+
+def finder_beats(resonance: float | None = 5.0, seed: int = 21) -> list[Beat]:
+    """A pace-finding session's beats (the built-in routine, step by step) of a simulated person
+    whose swing peaks at ``resonance`` breaths a minute (None: no peak)."""
+    from calmlink.live.routine import PACE_FINDER
+    from calmlink.sensors import population as pop
+
+    person = pop.draw_breathers(1, seed=seed, peaked=resonance is not None)[0]
+    if resonance is not None:
+        person = pop.with_resonance(person, resonance)
+    steps = PACE_FINDER.steps
+    phases = [pop.Phase(steps[0].duration_s, 14.0)] + [
+        pop.Phase(s.duration_s, s.breaths_per_min or 6.0, breath_cv=pop.PACED_CV,
+                  lf_factor=pop.ENTRAINED_LF) for s in steps[1:]]
+    t, rr = pop.beats(person, phases)
+    bounds = np.cumsum([s.duration_s for s in steps])
+    return [Beat(i, Role.RECEIVER, round(float(ti), 3), round(float(ri), 2),
+                 round(60000 / float(ri), 2), False, i == 0,
+                 int(min(np.searchsorted(bounds, ti, side="right"), len(steps) - 1)), None, None,
+                 "good") for i, (ti, ri) in enumerate(zip(t, rr, strict=True))]
+
+
+def seed_pace_finding(path: Path, profile: str = "Robin", resonance: float | None = 5.0,
+                      seed: int = 21) -> int:
+    """One pace-finding session (:func:`finder_beats`), summarised as a session a crash left is
+    (its breaths rebuilt from the steps' paces), and the finding kept as the live session keeps it."""
+    from dataclasses import asdict
+
+    from calmlink.live.routine import PACE_FINDER
+    from calmlink.review.breathe import rebuilt_breaths
+
+    steps = PACE_FINDER.steps
+    beats = finder_beats(resonance, seed)
+    paces = {k: float(s.breaths_per_min) for k, s in enumerate(steps) if s.breaths_per_min}
+    names = [s.name for s in steps]
+    summary = summarize(beats, names, [s.id for s in steps], breaths=rebuilt_breaths(beats, paces))
+    started = datetime.now().astimezone() - timedelta(hours=1)
+    store = Store(path)
+    store.open()
+    try:
+        [sid] = store.import_sessions_blocking([ImportedSession(
+            profile, started.isoformat(timespec="seconds"),
+            (started + timedelta(seconds=beats[-1].t)).isoformat(timespec="seconds"), "seeded",
+            beats, summary.to_dict(), names)])
+        if summary.pace_finding is not None:
+            store.paces.keep_blocking(sid, "receiver", profile, summary.pace_finding.pace,
+                                      asdict(summary.pace_finding))
+    finally:
+        store.close()
+    return sid

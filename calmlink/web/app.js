@@ -9,12 +9,14 @@ import { demoStart, fillRoutines, offerTried, setupConnect, showConnection, show
          showPairing } from "./connect.js";
 import { showEnd } from "./end.js";
 import { chart, resetLive, setupLive, showBeat, showStep } from "./live.js";
+import { setupPacer } from "./pacer.js";
 import { triedPanel } from "./tried.js";
 
 const state = { session: null, clockRate: 1, stepDeadline: null, lastTrend: null, wakeLock: null,
                 routinesLoaded: false, connection: null, withoutReadings: false, stopTimer: null,
                 demoAsked: null };
 const live = setupLive(state);
+const pacer = setupPacer(state);
 // One tap changes what the running session tries; the feed brings it to every device, this one too.
 const during = triedPanel($("tried-live"), "What you're trying", async (change) => {
   if (!state.session) throw new Error("the session has ended");
@@ -52,10 +54,12 @@ function showSession(s, snapshot = false) {
   if (!previous || previous.id !== s.id) {
     state.withoutReadings = s.roles.length === 0;
     resetLive(state);
+    pacer.reset();
     during.offer(s.profile).catch(() => {});
   }
   if (snapshot || !previous || previous.id !== s.id) during.set(s.tried);
   showStep(state, s, previous);
+  pacer.show(s);
   $("start-error").textContent = ""; // another device may have started it first
   show("live");
 }
@@ -90,6 +94,7 @@ function handle(msg) {
       else ended(null); // the finished session was put away on some device
       break;
     case "beat": showBeat(state, msg); break;
+    case "breath": if (state.session && state.session.id === msg.session_id) pacer.breath(msg); break;
     case "tried": if (state.session && state.session.id === msg.session_id) during.set(msg.tried); break;
     case "session_end": audio.stepTone(); ended(msg.summary); break;
   }

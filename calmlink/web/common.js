@@ -6,6 +6,12 @@
 
 export const $ = (id) => document.getElementById(id);
 
+// Set text only when it changes, so a screen reader is not told the same thing every beat.
+export function setText(id, text) {
+  const node = $(id);
+  if (node.textContent !== String(text)) node.textContent = text;
+}
+
 // Build an element with text only: untrusted strings never become markup.
 export function el(tag, text = "", className = "") {
   const node = document.createElement(tag);
@@ -115,7 +121,7 @@ export function synchronySteps(sync) {
 // Beat-to-beat variation against settling, in percent: what a change of ln RMSSD means.
 export const variationPct = (dln) => (dln === null || dln === undefined ? null : 100 * Math.expm1(dln));
 
-function cell(text, label) {
+export function cell(text, label) {
   const td = el("td", text);
   td.dataset.label = label;
   return td;
@@ -148,3 +154,4 @@ export function fillStepsTable(tbody, steps, details = null) {
     return tr;
   }));
 }
+

@@ -1,5 +1,6 @@
 // The end view: what changed, in words from the server, each person's beats, the steps; for two,
 // the sentence about their heart rates with its steps on a line of their own.
+import { fillBreathing } from "./breathing.js";
 import { $, el, fillStepsTable, plural, synchronySentence, synchronySteps } from "./common.js";
 
 export function showEnd(summary) {
@@ -15,11 +16,13 @@ export function showEnd(summary) {
     : `${summary.n_beats} beats from ${summary.profile}.`;
   $("end-steps").hidden = !summary.steps.length;
   fillStepsTable($("steps-body"), summary.steps, $("steps-details"));
+  fillBreathing($("end-breathing"), summary);
   $("partner-end").hidden = !partner;
   if (partner) {
     $("sync-sentence").textContent = synchronySentence(partner.synchrony);
     $("sync-steps").textContent = synchronySteps(partner.synchrony);
     $("sync-steps").hidden = !$("sync-steps").textContent;
+    $("sync-left-out").textContent = (partner.synchrony && partner.synchrony.left_out_sentence) || "";
     $("partner-sentences").replaceChildren(...partner.step_sentences.map((o) => el("li", o)));
   }
   $("review-link").hidden = !kept;

@@ -4,7 +4,7 @@ import { audio } from "./audio.js";
 import { voice } from "./voice.js";
 import { createChart } from "./chart.js";
 import { createGauge } from "./gauge.js";
-import { $, el, mmss, post } from "./common.js";
+import { $, el, mmss, post, setText } from "./common.js";
 
 const TREND = { slowing: ["slowing down", "↓"], steady: ["steady", "→"], rising: ["picking up", "↑"] };
 const STOP_ARMED_MS = 4000;
@@ -13,11 +13,6 @@ export const chart = createChart($("chart"), $("live-legend"));
 // ?measure=1 records when each beat was painted (epoch ms), for `make bench`.
 const paints = new URLSearchParams(location.search).has("measure") ? (window.calmlinkPaints = []) : null;
 
-// Set text only when it changes, so a screen reader is not told the same thing every beat.
-export function setText(id, text) {
-  const node = $(id);
-  if (node.textContent !== String(text)) node.textContent = text;
-}
 
 function setGaugeLabel(spoken) {
   if ($("gauge").getAttribute("aria-label") !== spoken) $("gauge").setAttribute("aria-label", spoken);

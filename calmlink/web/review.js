@@ -4,6 +4,7 @@ import uPlot from "./vendor/uPlot-1.6.32.esm.js";
 import { $, el, fillStepsTable, fmt, get, mmss, mmssAxis, palette, request, showLegend,
          synchronySentence, synchronySteps, timeElement, when } from "./common.js";
 import { triedPanel } from "./tried.js";
+import { fillBreathing } from "./breathing.js";
 
 const RATINGS = [
   ["rating_receiver_before", "Receiver, before"], ["rating_receiver_after", "Receiver, after"],
@@ -135,11 +136,13 @@ async function showSession(id) {
     ...(reason ? [el("li", `${reason[0].toUpperCase()}${reason.slice(1)}.`, "unreliable")] : []),
     ...(summary.observations || []).map((o) => el("li", o)));
   fillStepsTable($("session-steps"), summary.steps, $("session-steps-details"));
+  fillBreathing($("review-breathing"), { ...summary, profile: s.profile });
   $("partner-review").hidden = !partner;
   if (partner) {
     $("review-sync").textContent = synchronySentence(partner.synchrony);
     $("review-sync-steps").textContent = synchronySteps(partner.synchrony);
     $("review-sync-steps").hidden = !$("review-sync-steps").textContent;
+    $("review-sync-left-out").textContent = (partner.synchrony && partner.synchrony.left_out_sentence) || "";
     $("review-partner-sentences").replaceChildren(...partner.step_sentences.map((o) => el("li", o)));
     $("giver-caption").textContent = `${partner.giver}, the giver, step by step against their own settling`;
     $("receiver-caption").textContent = `${s.profile}, the receiver, step by step against settling`;

@@ -4,7 +4,8 @@
 import { $, el, get, mmss, plural, post, request } from "./common.js";
 
 const state = { limits: null, routines: [], editing: null };
-const WORDS = { name: "name", cue: "cue", duration_s: "length", id: "step id", kind: "kind" };
+const WORDS = { name: "name", cue: "cue", duration_s: "length", id: "step id", kind: "kind",
+                breaths_per_min: "pace" };
 let nextKey = 0;
 
 function say(text) { $("message").textContent = text; }
@@ -34,7 +35,8 @@ function routineItem(r) {
   } else {
     actions.append(button("Duplicate", () => duplicate(r), `Duplicate ${r.name}`));
   }
-  li.append(head, el("p", r.steps.map((s) => s.name).join(" · "), "muted"), actions);
+  li.append(head, el("p", r.steps.map((s) => (s.kind === "breathe" ? `${s.name} (breathing)` : s.name))
+    .join(" · "), "muted"), actions);
   return li;
 }
 
@@ -128,6 +130,7 @@ function stepCard(step, i, count) {
   lengthField.insertBefore(hint, lengthField.lastChild);
   name.addEventListener("input", () => { step.name = name.value; });
   cue.addEventListener("input", () => { step.cue = cue.value; });
+  const [kindField, pace] = kindFields(step, i);
   length.addEventListener("input", () => { step.duration_s = length.value; showHint(); showTotal(); });
   const tools = el("div", "", "step-tools");
   const up = button("Move up", () => move(i, -1), `Move step ${i + 1} up`);
@@ -137,9 +140,44 @@ function stepCard(step, i, count) {
   down.disabled = i === count - 1;
   drop.disabled = count <= L.min_steps;
   tools.append(up, down, drop);
-  set.append(nameField, cueField, lengthField, tools);
+  set.append(nameField, cueField, lengthField, kindField, tools);
   li.append(set);
+  pace.hidden = step.kind !== "breathe";
   return li;
+}
+
+// What the step is: hands at work, or breathing to the pacer at a pace (empty: the receiver's own
+// found pace, else 6). The settle step is always a massage step (it sets the baseline).
+function kindFields(step, i) {
+  const L = state.limits;
+  const wrap = el("div", "", "field");
+  const lab = el("label", "What happens");
+  lab.htmlFor = `step-${i}-kind`;
+  const kind = el("select");
+  kind.id = `step-${i}-kind`;
+  kind.setAttribute("aria-describedby", `step-${i}-kind-error`);
+  for (const [value, text] of [["massage", "Massage (hands at work)"], ["breathe", "Breathe with the pacer"]]) {
+    const opt = el("option", text);
+    opt.value = value;
+    kind.append(opt);
+  }
+  kind.value = step.kind || "massage";
+  kind.disabled = i === 0 && kind.value === "massage";
+  const error = el("p", "", "field-error");
+  error.id = `step-${i}-kind-error`;
+  error.hidden = true;
+  wrap.append(lab, kind, error);
+  const [paceField, paceBox] = input(`step-${i}-breaths_per_min`,
+    `Breaths a minute (${L.min_pace} to ${L.max_pace}; empty: the receiver's own pace, else ${L.default_pace})`,
+    step.breaths_per_min ?? "", { type: "number", min: L.min_pace, max: L.max_pace, step: 0.5, inputMode: "decimal" });
+  paceBox.addEventListener("input", () => { step.breaths_per_min = paceBox.value; });
+  kind.addEventListener("change", () => {
+    step.kind = kind.value;
+    paceField.hidden = kind.value !== "breathe";
+  });
+  const both = el("div");
+  both.append(wrap, paceField);
+  return [both, paceField];
 }
 
 function renderSteps(focus) {
@@ -193,7 +231,7 @@ function where(loc) {
   const path = loc[0] === "body" ? loc.slice(1) : loc;
   if (path[0] === "steps" && Number.isInteger(path[1])) {
     const field = path[2] in WORDS ? path[2] : "name";
-    return [`Step ${path[1] + 1}, ${WORDS[field]}`, `step-${path[1]}-${field === "id" || field === "kind" ? "name" : field}`];
+    return [`Step ${path[1] + 1}, ${WORDS[field]}`, `step-${path[1]}-${field === "id" ? "name" : field}`];
   }
   if (path[0] === "steps") return ["Steps", "steps"];
   return ["Name", "name"];
@@ -224,6 +262,12 @@ function collect() {
       errors.push({ label: `Step ${i + 1}, length`, target: `step-${i}-duration_s`, message: "write a number of seconds" });
     }
     const out = { name: s.name, cue: s.cue, duration_s: seconds, kind: s.kind || "massage" };
+    if (out.kind === "breathe" && s.breaths_per_min !== "" && s.breaths_per_min !== null && s.breaths_per_min !== undefined) {
+      out.breaths_per_min = Number(s.breaths_per_min);
+      if (!Number.isFinite(out.breaths_per_min)) {
+        errors.push({ label: `Step ${i + 1}, pace`, target: `step-${i}-breaths_per_min`, message: "write a number of breaths a minute" });
+      }
+    }
     if (s.id) out.id = s.id;
     return out;
   });

@@ -30,4 +30,6 @@ export const voice = {
     if (synth) say(step ? `${step.name}. ${step.cue}` : "Step cues will sound like this.");
   },
   pause() { if (synth) synth.cancel(); },
+  // The breathe step's cue: the word "in" or "out" as each half of a breath begins.
+  word(text) { if (enabled) say(text); },
 };

@@ -1,0 +1,69 @@
+"""`calmlink analyze FILE --pace 6`: a recording of paced breathing, breath by breath."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from calmlink.cli.analyze import load_for_cli
+from calmlink.recordings.rr_text import only_one
+from calmlink.recordings.series import RRFileError
+
+WORDS = {"mostly": "mostly", "partly": "partly", "not-yet": "not yet", None: "not readable"}
+
+
+def run_paced(path: Path, pace: float, *, json_out: bool,
+              window: tuple[float, float] | None) -> int:
+    """Swing per pacer breath and how closely heart rate followed ``pace`` (breaths a minute)."""
+    if not 4.0 <= pace <= 7.0:
+        print("calmlink analyze: --pace must be from 4 to 7 breaths a minute", file=sys.stderr)
+        return 2
+    try:
+        series = only_one(load_for_cli(path, window), str(path))
+    except RRFileError as exc:
+        print(f"calmlink analyze: {exc}", file=sys.stderr)
+        return 2
+    from calmlink.signal.paced import clean_beats, following_word, paced_report
+
+    t, hr, run = clean_beats(series.t_s, series.rr_ms, series.gap_before, series.flagged)
+    if t.size < 10:
+        print(f"calmlink analyze: {path}: too few clean beats for paced breathing",
+              file=sys.stderr)
+        return 2
+    first = float(series.t_s[0] - series.rr_ms[0] / 1000.0)
+    report = paced_report(t, hr, run, pace, first, float(series.t_s[-1]))
+    share = report.share
+    out: dict[str, Any] = {
+        "file": str(path), "format": series.format, "warnings": list(series.warnings),
+        "breaths_per_min": pace, "start_s": round(first, 3), "end_s": round(float(series.t_s[-1]), 3),
+        "n_breaths": len(report.starts_s), "swing_bpm": report.swing_bpm,
+        "following_share": share, "following": following_word(share if share is not None
+                                                              else float("nan")),
+        "breaths": [{"start_s": a, "swing_bpm": s, "following_share": f}
+                    for a, s, f in zip(report.starts_s, report.swings_bpm, report.shares,
+                                       strict=True)]}
+    for warning in series.warnings:
+        print(f"calmlink analyze: warning: {warning}", file=sys.stderr)
+    if json_out:
+        print(json.dumps(out))
+        return 0
+    print(_text(path, out))
+    return 0
+
+
+def _text(path: Path, out: dict[str, Any]) -> str:
+    swings = [f"{x['swing_bpm']:.0f}" if x["swing_bpm"] is not None else "–"
+              for x in out["breaths"]]
+    swing = "–" if out["swing_bpm"] is None else f"{out['swing_bpm']:.1f} bpm"
+    share = "" if out["following_share"] is None else (
+        f" ({100 * out['following_share']:.0f}% of heart rate's variation within 0.015 Hz of "
+        "the pace, median over the breaths)")
+    return "\n".join([
+        f"{path.name} ({out['format']}): paced at {out['breaths_per_min']:g} breaths a minute, "
+        f"{out['n_breaths']} whole breaths from {out['start_s']:.0f} s to {out['end_s']:.0f} s",
+        f"  heart-rate swing with each breath: median {swing}",
+        f"  each breath (bpm): {' '.join(swings) or '–'}",
+        f"  following the breath: {WORDS[out['following']]}{share}",
+        "  A relaxation proxy from heart rhythm; calmlink is not a medical device."])
