@@ -132,10 +132,11 @@ def wait_ended(c: Any) -> None:
 
 
 def test_a_session_keeps_the_routine_it_ran(c: Any) -> None:
-    r = c.post("/api/routines", json=mine()).json()
+    long_neck = [*mine()["steps"][:2], {"name": "Neck", "cue": "Long strokes.", "duration_s": 50}]
+    r = c.post("/api/routines", json=mine(steps=long_neck)).json()
     view = c.post("/api/session", json={"profile": "Sam", "routine": "Short and slow"}).json()
     assert view["step"]["cue"] == "Warm hands. Breathe."  # what the voice says at this step
-    wait_ended(c)  # 70 s at 40x
+    wait_ended(c)  # 100 s at 40x: over the minute of beats a session needs to be kept
     sid = c.get("/api/sessions").json()[0]["id"]
     before = c.get(f"/api/sessions/{sid}", params={"beats": False}).json()
     assert [s["step_id"] for s in before["summary"]["steps"]] == ["settle", "temples", "neck"]

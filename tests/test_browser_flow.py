@@ -29,6 +29,7 @@ def test_every_device_follows_the_session_at_once(start_server: Any, browser: An
     for page in (a, b):
         page.goto(server.url + "/")
         page.wait_for_selector("body[data-view='connect'][data-feed='open']")
+    a.fill("#profile", "Sam")  # a receiver is a person: the page asks for a name
     a.click("#start")
     a.click("#care-done")  # "Got it, start the session"
     b.wait_for_selector("body[data-view='live']", timeout=SECOND)

@@ -138,8 +138,9 @@ def test_the_voice_says_the_new_cue_and_a_past_session_stays_as_it_was(
     server = start_server(SimulatedStrap(speed=40.0), speed=40.0)
     with api(server) as c:
         c.post("/api/routines", json={"name": "Evening", "steps": [
-            {"name": "Settle", "cue": "Warm hands.", "duration_s": 30},
-            {"name": "Temples", "cue": "Slow circles.", "duration_s": 30}]})
+            {"name": "Settle", "cue": "Warm hands.", "duration_s": 45},
+            {"name": "Temples", "cue": "Slow circles.", "duration_s": 45}]})
+        # over a minute of beats: a session is kept
         c.post("/api/session", json={"profile": "Sam", "routine": "evening"})
         past = wait_ended(c)
     page.set_viewport_size(NARROW)

@@ -89,6 +89,8 @@ def test_set_before_tapped_during_seen_on_another_device_and_edited_after(
         assert nxt and panel and panel["y"] >= nxt["y"] + nxt["height"]
     problems += sweep(a, "live, what you're trying", main=("#pause", "#next"), widths=NARROW,
                       large_text=False)
+    while a.request.get(server.url + "/api/status").json()["session"]["n_beats"] < 90:
+        a.wait_for_timeout(100)  # a minute of beats: the session is kept
     a.click("#stop")
     a.click("#stop")
     a.wait_for_selector("body[data-view='end']")

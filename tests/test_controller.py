@@ -192,9 +192,9 @@ async def test_the_giver_strap_streams_beside_the_receiver(harness: Harness, tmp
     giver = await started_strap(h, Role.GIVER, "giver strap")
     view = await h.controller.start_session("Sam", ROUTINE.name)
     assert set(view.roles) == {"receiver", "giver"}
-    for k in range(4):
-        receiver.send(BEAT, arrival=1.0 + k)
-        giver.send(encode_heart_rate_measurement(75, [819]), arrival=1.0 + k)
+    for k in range(4):  # a minute of beats: a session is kept from a minute on
+        receiver.send(BEAT, arrival=1.0 + 20 * k)
+        giver.send(encode_heart_rate_measurement(75, [819]), arrival=1.0 + 20 * k)
     await h.until(lambda: len(h.beats()) == 8)
     assert {b.beat.role for b in h.beats()} == {"receiver", "giver"}
     statuses = [m for m in h.of(StatusMessage) if isinstance(m, StatusMessage)]

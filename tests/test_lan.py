@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from typing import Any
 
@@ -43,6 +44,9 @@ def test_pair_a_phone_then_revoke_it(lan: Any) -> None:
         host.get("/")
         code = host.post("/api/pair/start").json()
         assert len(code["code"]) == 6 and code["qr_svg_data_url"].startswith("data:image/svg+xml")
+        svg = base64.b64decode(code["qr_svg_data_url"].split(",", 1)[1]).decode()
+        # dark modules on a white ground with its quiet zone, as printed: a camera reads it
+        assert '<path fill="#fff" d="M0 0h' in svg and 'stroke="#000"' in svg and ' d="M4 ' in svg
         assert phone.get("/").status_code == 401  # not this computer, not paired
         assert phone.get("/api/status").status_code == 401
         for method, path in (("GET", "/api/routines"), ("POST", "/api/routines"),

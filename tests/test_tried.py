@@ -118,6 +118,8 @@ def test_before_during_and_after_a_session_over_the_api(start_server: Any) -> No
         taps = asyncio.run(tried_messages(server.url, status["epoch"], 2))
         assert [(m["session_id"], m["tried"]["tags"], m["tried"]["sound"]) for m in taps] == [
             (sid, ["lavender", "rain outside"], None), (sid, ["lavender", "rain outside"], "silence")]
+        while c.get("/api/status").json()["session"]["n_beats"] < 90:  # a minute: it is kept
+            time.sleep(0.05)
         c.post("/api/session/stop")
         after = c.patch(f"/api/sessions/{sid}/tried", json={"hands": None, "pressure": "light",
                                                             "remove_tags": ["LAVENDER"]})

@@ -21,6 +21,7 @@ from calmlink.review.words import (
     fell_step_by_step,
     observations,
     outcome_word,
+    shown_change,
     together_sentence,
 )
 from calmlink.store.beat import Beat, Role
@@ -43,19 +44,27 @@ def test_step_by_step_only_when_it_held_over_three_steps() -> None:
     assert "step by step" not in observations(steps([-3.0, -6.0]))[0]
     assert "step by step" in observations(steps([-3.0, -6.0, -8.0]))[0]
     assert "step by step" not in observations(steps([-3.0, -1.0, -8.0]))[0]  # it went back up
-    assert "step by step" in observations(steps([-3.0, -2.6, -8.0]))[0]  # within half a beat
-    assert not fell_step_by_step([1.0, -2.0, -3.0])  # the first later step rose
+    assert "step by step" in observations(steps([-3.0, -2.6, -8.0]))[0]  # 67, 67, 62 as read
+    assert "step by step" not in observations(steps([-3.0, -2.4, -8.0]))[0]  # 67, 68: it rose
+    # one drop, then three steps at one level: it fell, but not step by step (the table reads
+    # 63, 63, 63)
+    level = observations(steps([-7.0, -7.0, -7.0]))[0]
+    assert level.startswith("Heart rate fell, 7 bpm lower") and "step by step" not in level
+    assert not fell_step_by_step([70, 71, 68, 67])  # the first later step rose
+    assert fell_step_by_step([70, 70, 70, 69])  # never rose, and lower at the end
 
 
 def test_the_sentence_says_what_changed_from_the_same_numbers_as_the_word() -> None:
     said = observations(steps([-4.0, -9.0, -11.0], [0.05, 0.2, 0.3]))[0]
-    assert said == ("Heart rate fell step by step, 10 bpm lower by the end than while settling, "
-                    "with about 30% more beat-to-beat variation.")  # the last two steps: -10, +0.25
+    assert said == ("Heart rate fell step by step, 10 bpm lower over the last two steps than while "
+                    "settling, with about 30% more beat-to-beat variation.")  # their mean: -10, +0.25
     assert outcome_word(steps([-4.0, -9.0, -11.0], [0.05, 0.2, 0.3])) == "settled"
     assert observations(steps([2.0, 3.0], [-0.2, -0.3]))[0] == (
-        "Heart rate rose, 3 bpm higher by the end than while settling, with about 20% less "
-        "beat-to-beat variation.")
-    assert observations(steps([0.2, -0.3]))[0] == "Heart rate ended about where it was while settling."
+        "Heart rate rose, 3 bpm higher over the last two steps than while settling, with about 20% "
+        "less beat-to-beat variation.")
+    assert observations(steps([0.2, -0.3]))[0] == (
+        "Heart rate was about the same over the last two steps as while settling.")
+    assert observations(steps([-4.0]))[0] == "Heart rate fell, 4 bpm lower afterwards than while settling."
     assert observations(steps([]))[0] == "Too short to compare with settling: it ended during the first step."
     assert observations([]) == []
 
@@ -97,7 +106,7 @@ def _rest(minutes: float) -> list[Beat]:
 def test_an_imported_recording_gets_no_outcome_word_and_no_settling_to_compare_with() -> None:
     summary = summarize(_rest(16), ["Baseline", "Recording"], settle_step=False)
     assert summary.outcome is None
-    assert summary.observations[0].startswith("Heart rate rose, 2 bpm higher by the end than in "
+    assert summary.observations[0].startswith("Heart rate rose, 2 bpm higher afterwards than in "
                                               "the first minute")
     live = summarize(_rest(16), ["Settle", "Temples"])
     assert live.outcome == "steady" and "while settling" in live.observations[0]
@@ -118,15 +127,27 @@ def test_trend_table_words_describe_the_step_itself_never_picking_up() -> None:
 
 
 def test_both_of_you_only_when_both_moved_as_read() -> None:
-    assert both_sentence("Temples", -6.2, -2.6) == (
-        "Temples: you both slowed down (receiver 6 bpm lower, giver 3 bpm lower than while settling).")
-    assert both_sentence("Neck", -6.0, 0.4) == (
-        "Neck: receiver 6 bpm lower, giver about the same than while settling.")
-    assert both_sentence("Scalp", 1.5, 2.0) == (
-        "Scalp: you both picked up (receiver 2 bpm higher, giver 2 bpm higher than while settling).")
-    assert both_sentence("Recording", -3.0, -1.0, settle_step=False).endswith(
-        "than in the first minute).")
-    assert "not enough beats" in both_sentence("Neck", None, -2.0)
+    names = ("Sam", "Alex")
+    assert both_sentence("Temples", -6, -3, people=names) == (
+        "Temples: you both slowed down (Sam 6 bpm lower than while settling, Alex 3 bpm lower).")
+    assert both_sentence("Forehead", 1, 0, people=names) == (
+        "Forehead: Sam 1 bpm higher than while settling, Alex about the same.")
+    assert both_sentence("Neck", 0, -1, people=names) == (
+        "Neck: Sam about the same as while settling, Alex 1 bpm lower.")
+    assert both_sentence("Scalp", 2, 2) == (
+        "Scalp: you both picked up (the receiver 2 bpm higher than while settling, the giver 2 bpm "
+        "higher).")
+    assert both_sentence("Recording", -3, -1, settle_step=False, people=names) == (
+        "Recording: you both slowed down (Sam 3 bpm lower than in the first minute, Alex 1 bpm lower).")
+    assert "not enough beats" in both_sentence("Neck", None, -2)
+
+
+def test_a_change_is_the_difference_of_the_heart_rates_as_shown() -> None:
+    """68.4 and 62.6 bpm are shown as 68 and 63: "5 bpm lower", never the 6 of their exact
+    difference, beside them (the page's tables do the same)."""
+    assert shown_change(62.6, 68.4) == -5
+    assert shown_change(70.5, 70.4) == 1
+    assert shown_change(None, 70.0) is None
 
 
 @pytest.mark.parametrize(("minutes", "said"), [
@@ -138,14 +159,14 @@ def test_minutes_as_people_say_them(minutes: float, said: str) -> None:
 
 def test_the_partner_sentence_a_couple_reads() -> None:
     assert together_sentence(Together(0.9, 0.4, 8.3, True)) == (
-        "Your heart rates rose and fell together for about 1 of 8 minutes; chance alone gives "
-        "about half a minute.")
+        "Your heart rates rose and fell together for about 1 of the 8 minutes that could be "
+        "compared; chance alone gives about half a minute.")
     assert together_sentence(Together(0.5, 0.1, 8.0, True)) == (
-        "Your heart rates rose and fell together for about half a minute out of 8 minutes; chance "
-        "alone gives about a few seconds.")
+        "Your heart rates rose and fell together for about half a minute out of the 8 minutes that "
+        "could be compared; chance alone gives about a few seconds.")
     # rounding never makes what the test found look like chance
     assert together_sentence(Together(1.2, 0.9, 8.0, True)) == (
-        "Your heart rates rose and fell together for about 1.2 of 8 minutes; chance alone gives "
-        "about 0.9 minutes.")
+        "Your heart rates rose and fell together for about 1.2 of the 8 minutes that could be "
+        "compared; chance alone gives about 0.9 minutes.")
     assert together_sentence(Together(3.0, 0.4, 8.0, False)) == NO_CLEAR_LINK
     assert "(" not in together_sentence(Together(3.0, 0.4, 8.0, True))

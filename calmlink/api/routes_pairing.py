@@ -51,7 +51,8 @@ async def start_pairing(request: Request) -> dict[str, Any]:
     import segno
 
     svg = io.BytesIO()
-    segno.make(url, error="m").save(svg, kind="svg", scale=5, dark="#c5cdd3", light="#0d1013")
+    segno.make(url, error="m").save(svg, kind="svg", scale=5, border=4, dark="#000000",
+                                  light="#ffffff")  # as printed: inverted codes defeat many cameras
     return {"code": code.code, "expires_in_s": CODE_TTL_S, "url": url,
             "qr_svg_data_url": "data:image/svg+xml;base64," + base64.b64encode(svg.getvalue()).decode()}
 

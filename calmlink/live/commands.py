@@ -30,7 +30,7 @@ class StepCommands:
     def session_view(self) -> SessionView | None:
         raise NotImplementedError
 
-    async def _end(self, state: str) -> SessionSummary:
+    async def _end(self, state: str, stopped: bool = False) -> SessionSummary:
         raise NotImplementedError
 
     def _tick(self, s: LiveSession, until: float) -> None:

@@ -222,15 +222,15 @@ class Controller(StepCommands):
     async def stop(self) -> SessionSummary:
         async with self._lock:
             self._require()
-            return await self._end("completed")
+            return await self._end("completed", stopped=True)
 
-    async def _end(self, state: str) -> SessionSummary:
+    async def _end(self, state: str, stopped: bool = False) -> SessionSummary:
         s = self.session
         assert s is not None
         self._tick(s, self.now())
         self.session = None
         self._guide(None)  # the simulated people breathe as they like again
-        summary = await finish(self.store, s, state)
+        summary = await finish(self.store, s, state, stopped)
         self.last_summary = summary
         self.publish(SessionEndMessage(summary))
         return summary

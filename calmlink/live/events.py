@@ -95,6 +95,8 @@ class SessionView:
     """The pacer, during a breathe step (docs/breathe.md); None otherwise."""
     paces: tuple[float | None, ...] = ()
     """The pace each step runs at, in breaths a minute (None for a massage step)."""
+    giver: str | None = None
+    """The giver's name, when given."""
 
 
 # -- feed messages --------------------------------------------------------------------------------

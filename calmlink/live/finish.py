@@ -1,7 +1,9 @@
 """A session's beginning and end in the store: its row with the routine's snapshot and what was
 tried; at the end its summary (the receiver's, and the partner result when the giver wore a strap
-too), computed off the event loop and stored with the session. A session that never received a
-beat is not kept."""
+too), computed off the event loop and stored with the session. A session with less than a minute
+of heartbeats (none, when the routine ran without readings) is not kept: there is nothing to
+compare with settling. One the server's stop interrupted is kept whatever its length, as one a
+crash interrupted is (review/recovery.py): no one chose to end it."""
 
 from __future__ import annotations
 
@@ -33,12 +35,26 @@ async def begin(store: Store, routine: Routine, profile: str, giver: str | None,
                        giver=giver, tried=tried or Tried(), own_pace=own)
 
 
-async def finish(store: Store, s: LiveSession, state: str) -> SessionSummary:
-    """Summarise the ended session ``s`` and store the summary with its final ``state``; a session
-    without a single beat (the routine ran without readings) is deleted instead."""
-    if s.n_beats == 0:
+MIN_KEPT_S = 60.0
+"""A session whose heartbeats span less than this (session clock) is not kept."""
+
+
+def beats_span(s: LiveSession) -> float:
+    """Seconds from the session's first beat to its last, any role."""
+    return s.beats[-1].t - s.beats[0].t if s.beats else 0.0
+
+
+async def finish(store: Store, s: LiveSession, state: str, stopped: bool = False) -> SessionSummary:
+    """Summarise the ended session ``s`` and store the summary with its final ``state``
+    (``stopped``: by Stop, before the routine's end); a session people ended with less than
+    ``MIN_KEPT_S`` of beats (none at all, when the routine ran without readings) is deleted
+    instead, and its summary says how many beats it had."""
+    short = beats_span(s) < MIN_KEPT_S and state != "interrupted"  # the server's stop keeps it
+    if s.n_beats == 0 or short:
         await store.delete_session(s.id)
-        return SessionSummary.empty(s.profile, s.routine.name, state)
+        mine = sum(b.role == Role.RECEIVER for b in s.beats)
+        return SessionSummary.empty(s.profile, s.routine.name, state, n_beats=mine,
+                                    duration_s=round(beats_span(s), 1), stopped=stopped)
     names = [st.name for st in s.routine.steps]
     ids = [st.id for st in s.routine.steps]
     giver = s.giver or "Giver"
@@ -51,9 +67,9 @@ async def finish(store: Store, s: LiveSession, state: str) -> SessionSummary:
     def work() -> SessionSummary:  # numpy work: off the event loop
         mine = summarize(s.beats, names, ids, breaths=breaths)
         return replace(mine, session_id=s.id, profile=s.profile, routine=s.routine.name,
-                       state=state, partner=partner_summary(
+                       state=state, stopped=stopped, partner=partner_summary(
                            s.beats, names, giver, earlier, receiver_steps=mine.steps,
-                           breaths=breaths, breathe_steps=breathe))
+                           breaths=breaths, breathe_steps=breathe, receiver=s.profile))
 
     summary = await asyncio.to_thread(work)
     await store.finish_session(s.id, state, summary.to_dict(),

@@ -86,7 +86,8 @@ class LiveSession:
             elapsed_s=round(now - self.started, 1), n_beats=self.n_beats,
             calibrating=receiver is None or receiver.processor.baseline is None,
             roles=tuple(str(r) for r in self.streams), tried=self.tried,
-            pacer=self.breathing.pacer.view(now, self.started), paces=tuple(self.breathing.paces))
+            pacer=self.breathing.pacer.view(now, self.started), paces=tuple(self.breathing.paces),
+            giver=self.giver)
 
 
 def routine_view(routine: Routine) -> RoutineView:

@@ -1,5 +1,6 @@
-"""Partner sessions over the weeks, per couple (receiver and giver): how often the two heart
-rhythms moved together more than chance would give, honest about small numbers.
+"""Partner sessions over the weeks, per couple (receiver and giver): how often their heart rates
+rose and fell together more than chance would give (the end view's words), honest about small
+numbers.
 
 Only a couple's own sessions are counted together; couples are never compared with each other, and
 a count never becomes a score.
@@ -37,7 +38,7 @@ def couple_trends(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         passed = sum(r["passed"] for r in rows)
         n = len(rows)
         message = (f"{n} partner session{'s' if n != 1 else ''} with {giver}; in {passed} of them "
-                   "your heart rhythms moved together more than chance would give.")
+                   "your heart rates rose and fell together more than chance would give.")
         if n < FEW:
             message += " With so few sessions, that says little either way."
         else:

@@ -19,6 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from calmlink.review.breathe import Breath, pace_finding
+from calmlink.review.pace_words import pace_sentence
 from calmlink.review.summary import (
     PartnerSummary,
     StepSummary,
@@ -30,7 +31,7 @@ from calmlink.review.words import (
     Together,
     both_sentence,
     left_out_sentence,
-    pace_sentence,
+    shown_change,
     together_sentence,
 )
 from calmlink.signal.synchrony import (
@@ -102,14 +103,17 @@ def partner_summary(beats: Sequence[Beat], step_names: list[str], giver: str = "
                     config: SynchronyConfig = DEFAULT_SYNCHRONY,
                     receiver_steps: Sequence[StepSummary] | None = None,
                     settle_step: bool = True, breaths: Sequence[Breath] = (),
-                    breathe_steps: Collection[int] = ()) -> PartnerSummary | None:
+                    breathe_steps: Collection[int] = (), receiver: str | None = None
+                    ) -> PartnerSummary | None:
     """The giver's settling and the pair test; None when the giver wore no strap. ``earlier``:
     the couple's earlier sessions' beats, for the pseudo-pair test (run from three on);
     ``receiver_steps``: the receiver's step summaries when the caller already has them (they are
     not cheap: each step's breathing is a spectrum); ``settle_step``: the first step was a settle
     step (an imported pair's first minute is only a reference); ``breaths``: the pacer's;
     ``breathe_steps``: steps both breathed to the pacer, left out of the synchrony test (a common
-    pacer moves two hearts alike by itself: docs/partner.md)."""
+    pacer moves two hearts alike by itself: docs/partner.md); ``receiver``: the receiver's name,
+    for the step sentences (the giver's is ``giver``; "Giver", the name of no one, is "the
+    giver")."""
     giver_rows = [b for b in beats if b.role == Role.GIVER]
     if not giver_rows:
         return None
@@ -117,8 +121,11 @@ def partner_summary(beats: Sequence[Beat], step_names: list[str], giver: str = "
         receiver_steps = step_summaries([b for b in beats if b.role == Role.RECEIVER], step_names)
     g_steps = step_summaries(giver_rows, step_names, breaths=breaths)
     r_steps = {s.index: s for s in receiver_steps}
-    sentences = tuple(both_sentence(g.name, r_steps[g.index].delta_hr_bpm, g.delta_hr_bpm,
-                                    settle_step)
+    r_base, g_base = (steps[0].mean_hr_bpm if steps and steps[0].index == 0 else None
+                      for steps in (receiver_steps, g_steps))
+    people = (receiver or "the receiver", giver if giver and giver != "Giver" else "the giver")
+    sentences = tuple(both_sentence(g.name, shown_change(r_steps[g.index].mean_hr_bpm, r_base),
+                                    shown_change(g.mean_hr_bpm, g_base), settle_step, people)
                       for g in g_steps[1:] if g.index in r_steps)
     return PartnerSummary(
         giver=giver, baseline_hr_bpm=g_steps[0].mean_hr_bpm if g_steps and g_steps[0].index == 0

@@ -28,10 +28,12 @@ def summarize_interrupted(store: Store, session_ids: list[int]) -> None:
                  if st.get("kind") == "breathe"}  # the pacer's own breaths were not kept
         breaths = rebuilt_breaths(beats, paces)
         mine = summarize(beats, names, ids, breaths=breaths)
+        profile = store.profile_of_blocking(session_id)
         summary = replace(mine, partner=partner_summary(beats, names, receiver_steps=mine.steps,
-                                                        breaths=breaths, breathe_steps=paces))
+                                                        breaths=breaths, breathe_steps=paces,
+                                                        receiver=profile))
         store.set_summary_blocking(session_id, summary.to_dict())
-        found = [("receiver", store.profile_of_blocking(session_id), summary.pace_finding)]
+        found = [("receiver", profile, summary.pace_finding)]
         if summary.partner is not None:
             found.append(("giver", summary.partner.giver, summary.partner.pace_finding))
         for role, person, finding in found:

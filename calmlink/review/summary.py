@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 
 from calmlink.review.breathe import Breath, PacedStep, pace_finding, paced_step
+from calmlink.review.pace_words import pace_sentence
 from calmlink.review.synchrony_report import SynchronyReport
-from calmlink.review.words import observations, outcome_word, pace_sentence, unreliable_reason
+from calmlink.review.words import observations, outcome_word, unreliable_reason
 from calmlink.signal.gauge import ln_swing_change_weight, settling_score
 from calmlink.signal.metrics import time_domain
 from calmlink.signal.pace_finder import PaceFinding
@@ -99,18 +100,23 @@ class SessionSummary:
     pace_finding: PaceFinding | None = None
     """A pace-finding session (signal.pace_finder): the receiver's answer and its figures."""
     pace_sentence: str | None = None
-    """That answer in words, with the figures that say why (review.words.pace_sentence)."""
+    """That answer in words, with the figures that say why (review.pace_words.pace_sentence)."""
+    stopped: bool = False
+    """Someone stopped it before its routine's end (Stop, not the last step's Finish or timer)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form (JSON in the sessions table)."""
         return asdict(self)
 
     @classmethod
-    def empty(cls, profile: str, routine: str, state: str) -> SessionSummary:
-        """A routine that ran without one beat: nothing was kept (no session id)."""
-        return cls(n_beats=0, duration_s=0.0, baseline_hr_bpm=None, baseline_ln_rmssd=None,
-                   mean_hr_bpm=None, rmssd_ms=None, clean_share=None, outcome=None, steps=(),
-                   observations=(), profile=profile, routine=routine, state=state)
+    def empty(cls, profile: str, routine: str, state: str, *, n_beats: int = 0,
+              duration_s: float = 0.0, stopped: bool = False) -> SessionSummary:
+        """A session that was not kept (no session id): the routine ran without one beat, or
+        with less than a minute of them (``n_beats`` over ``duration_s``)."""
+        return cls(n_beats=n_beats, duration_s=duration_s, baseline_hr_bpm=None,
+                   baseline_ln_rmssd=None, mean_hr_bpm=None, rmssd_ms=None, clean_share=None,
+                   outcome=None, steps=(), observations=(), profile=profile, routine=routine,
+                   state=state, stopped=stopped)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,18 +16,28 @@ from typing import TYPE_CHECKING
 from calmlink.review.score import weighed_swing
 from calmlink.signal.analysis import UNRELIABLE_SHARE
 from calmlink.signal.gauge import settling_score
-from calmlink.signal.pace_finder import PaceFinding
 
 if TYPE_CHECKING:
     from calmlink.review.summary import StepSummary
 
 
 END_STEPS = 2
-"""'By the end' is the mean of the last this-many later steps (docs/words.md)."""
+"""The end of a session is the mean of the last this-many later steps (docs/words.md)."""
 STEP_BY_STEP_MIN = 3
+"""'Step by step' needs at least this many later steps (docs/words.md)."""
 SWING_WORTH_SAYING = 0.2
 """A change of the swing with each breath (ln, weighed by its breaths) worth a word: a fifth."""
-"""'Step by step' needs at least this many later steps, each at or below the one before."""
+
+
+def as_read(x: float) -> int:
+    """A heart rate as the page shows it: whole bpm, halves up (JavaScript's Math.round)."""
+    return math.floor(x + 0.5)
+
+
+def shown_change(mean: float | None, base: float | None) -> int | None:
+    """A step's heart rate against settling as a table beside it reads: the difference of the two
+    means as shown (each in whole bpm), so "5 bpm lower" never sits beside 68 and 62 bpm."""
+    return None if mean is None or base is None else as_read(mean) - as_read(base)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +51,8 @@ class EndChange:
     ln_swing: float | None = None
     """The change of the heart-rate swing with each breath (ln), weighed by the breaths it rests
     on (:func:`calmlink.review.score.weighed_swing`)."""
+    shown: tuple[int, ...] = ()
+    """The settle step's and each later step's heart rate as read (whole bpm), in order."""
 
     @property
     def score(self) -> float:
@@ -66,9 +78,11 @@ def end_change(steps: Sequence[StepSummary]) -> EndChange | None:
     swings = [w for s in tail
               if (w := weighed_swing(s.delta_ln_swing, steps[0].swing_breaths, s.swing_breaths))
               is not None]
+    read = [as_read(s.mean_hr_bpm) for s in (steps[0], *later) if s.mean_hr_bpm is not None]
     return EndChange(hr, sum(ln) / len(ln) if ln else None,
                      tuple(s.delta_hr_bpm for s in later if s.delta_hr_bpm is not None),
-                     sum(swings) / len(swings) if swings else None)
+                     sum(swings) / len(swings) if swings else None,
+                     tuple(read) if len(read) == len(later) + 1 else ())
 
 
 def outcome_word(steps: Sequence[StepSummary], settle_step: bool = True) -> str | None:
@@ -81,7 +95,7 @@ def outcome_word(steps: Sequence[StepSummary], settle_step: bool = True) -> str 
     end = end_change(steps)
     if end is None:
         return "short"
-    change = math.floor(end.hr_bpm + 0.5)  # as the sentence beside it rounds it
+    change = as_read(end.hr_bpm)  # as the sentence beside it rounds it
     if end.score > 0.5 and change <= 0:
         return "settled"
     if end.score < -0.5 and change >= 0:
@@ -89,11 +103,14 @@ def outcome_word(steps: Sequence[StepSummary], settle_step: bool = True) -> str 
     return "steady"
 
 
-def fell_step_by_step(later: Sequence[float]) -> bool:
-    """At least ``STEP_BY_STEP_MIN`` later steps, each at or below the one before it (within half
-    a beat a minute), the first at or below settling."""
+def fell_step_by_step(shown: Sequence[int]) -> bool:
+    """``shown``: the settle step's and each later step's heart rate as read (whole bpm). At
+    least ``STEP_BY_STEP_MIN`` later steps; heart rate never rose from one step to the next; and
+    it was lower in the last step than in the first later one (a drop at the first step followed
+    by steps at one level is "fell", not "step by step")."""
+    later = shown[1:]
     return len(later) >= STEP_BY_STEP_MIN and all(
-        b - a <= 0.5 for a, b in zip([0.0, *later], later, strict=False))
+        b <= a for a, b in zip(shown, later, strict=False)) and later[-1] < later[0]
 
 
 def reference(settle_step: bool) -> str:
@@ -104,21 +121,22 @@ def reference(settle_step: bool) -> str:
 
 def observations(steps: Sequence[StepSummary], settle_step: bool = True) -> list[str]:
     """What changed, in one plain sentence from the same numbers as the outcome word ("Heart rate
-    fell step by step, 10 bpm lower by the end than while settling, with about 30% more
-    beat-to-beat variation."); the step table has the detail (docs/words.md)."""
+    fell step by step, 10 bpm lower over the last two steps than while settling, with about 30%
+    more beat-to-beat variation."); the step table has the detail (docs/words.md)."""
     end = end_change(steps)
     than = reference(settle_step)
     if end is None:
         return [f"Too short to compare with {'settling' if settle_step else 'the first minute'}: "
                 "it ended during the first step."] if steps and steps[0].index == 0 else []
-    change = math.floor(end.hr_bpm + 0.5)  # decide on what people read
+    change = as_read(end.hr_bpm)  # decide on what people read
+    over = "over the last two steps" if len(end.later) >= END_STEPS else "afterwards"
     if change <= -1:
-        sentence = (f"Heart rate fell{' step by step' if fell_step_by_step(end.later) else ''}, "
-                    f"{-change} bpm lower by the end than {than}")
+        sentence = (f"Heart rate fell{' step by step' if fell_step_by_step(end.shown) else ''}, "
+                    f"{-change} bpm lower {over} than {than}")
     elif change >= 1:
-        sentence = f"Heart rate rose, {change} bpm higher by the end than {than}"
+        sentence = f"Heart rate rose, {change} bpm higher {over} than {than}"
     else:
-        sentence = f"Heart rate ended about where it was {than}"
+        sentence = f"Heart rate was about the same {over} as {than}"
     pct = end.variation_pct
     if end.ln_swing is not None and abs(end.ln_swing) >= SWING_WORTH_SAYING:
         sentence += (f", with a {'larger' if end.ln_swing > 0 else 'smaller'} heart-rate swing with "
@@ -151,25 +169,31 @@ def during_word(score: float | None) -> str | None:
 
 # -- partner mode -------------------------------------------------------------------------------
 
-def bpm_change(delta: int) -> str:
-    """'6 bpm lower', '3 bpm higher', 'about the same'."""
+def bpm_change(delta: int, than: str = "") -> str:
+    """'6 bpm lower', '3 bpm higher', 'about the same'; with ``than`` ("while settling") the
+    comparison follows in the form each takes ("6 bpm lower than while settling", "about the
+    same as while settling")."""
     if delta == 0:
-        return "about the same"
-    return f"{abs(delta)} bpm {'lower' if delta < 0 else 'higher'}"
+        return f"about the same as {than}" if than else "about the same"
+    said = f"{abs(delta)} bpm {'lower' if delta < 0 else 'higher'}"
+    return f"{said} than {than}" if than else said
 
 
-def both_sentence(name: str, receiver: float | None, giver: float | None,
-                  settle_step: bool = True) -> str:
-    """One later step for two people, against each one's own settling: "you both slowed down"
-    only when both are at least 1 bpm lower (as rounded for reading), "you both picked up" only
-    when both are at least 1 bpm higher."""
+def both_sentence(name: str, receiver: int | None, giver: int | None, settle_step: bool = True,
+                  people: tuple[str, str] = ("the receiver", "the giver")) -> str:
+    """One later step for two people, each against their own settling, ``receiver`` and
+    ``giver`` each a change as read (:func:`shown_change`), ``people`` their names: "you both
+    slowed down" only when both are at least 1 bpm lower, "you both picked up" only when both are
+    at least 1 bpm higher ("Forehead: Sam 1 bpm higher than while settling, Alex about the
+    same.")."""
     if receiver is None or giver is None:
         return f"{name}: not enough beats from both to compare."
-    r, g = math.floor(receiver + 0.5), math.floor(giver + 0.5)
-    numbers = f"receiver {bpm_change(r)}, giver {bpm_change(g)} than {reference(settle_step)}"
-    if r <= -1 and g <= -1:
+    than = reference(settle_step)
+    who, other = people
+    numbers = f"{who} {bpm_change(receiver, than)}, {other} {bpm_change(giver)}"
+    if receiver <= -1 and giver <= -1:
         return f"{name}: you both slowed down ({numbers})."
-    if r >= 1 and g >= 1:
+    if receiver >= 1 and giver >= 1:
         return f"{name}: you both picked up ({numbers})."
     return f"{name}: {numbers}."
 
@@ -206,9 +230,10 @@ def _together_sentence(t: Together) -> str:
         shown, chance = f"{t.in_step_min:.1f}", f"{t.chance_min:.1f} minutes"
     elif t.in_step_min >= 0.75:
         shown = str(math.floor(t.in_step_min + 0.5))
-    part = f"{shown} of {total} minutes" if shown[0].isdigit() else f"{shown} out of {total} minutes"
-    return (f"Your heart rates rose and fell together for about {part}; chance alone gives "
-            f"about {chance}.")
+    part = (f"{shown} of the {total} minutes" if shown[0].isdigit()
+            else f"{shown} out of the {total} minutes")
+    return (f"Your heart rates rose and fell together for about {part} that could be compared; "
+            f"chance alone gives about {chance}.")
 
 
 NO_CLEAR_LINK = ("Your heart rates did not clearly rise and fall together this time. That is "
@@ -254,39 +279,3 @@ def left_out_sentence(steps: Sequence[str]) -> str:
     named = " and ".join(steps) if len(steps) <= 2 else ", ".join(steps[:-1]) + f" and {steps[-1]}"
     return (f"{named} {'is' if len(steps) == 1 else 'are'} left out of this comparison: breathing "
             "to the same pacer moves both heart rates alike by itself.")
-
-
-def _bpm(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0f} bpm"
-
-
-def pace_sentence(finding: PaceFinding | None) -> str | None:
-    """What a pace-finding session found, with the figures that say why (docs/breathe.md); None
-    when the session was not one."""
-    if finding is None:
-        return None
-    trials = {t.breaths_per_min: t for t in finding.trials}
-    if finding.pace is not None:
-        best = trials[finding.pace]
-        others = [t for t in finding.trials if t.breaths_per_min != finding.pace and t.swing_bpm]
-        beside = ", ".join(f"{_bpm(t.swing_bpm).removesuffix(' bpm')} at {t.breaths_per_min:g}"
-                           for t in others)
-        return (f"The heart-rate swing with each breath was largest at {finding.pace:g} breaths a "
-                f"minute ({_bpm(best.swing_bpm)}, against {beside}). Breathing steps now go at "
-                f"{finding.pace:g} unless a step sets its own pace.")
-    keep = "Breathing steps keep the pace they had."
-    if finding.why == "too-few":
-        return f"Too few clear breaths at too few paces to tell which pace suits best. {keep}"
-    largest = trials.get(finding.largest_swing or -1.0)
-    if finding.why == "spectrum-disagrees" and largest is not None:
-        return (f"No clear best pace this time: the swing was largest at {largest.breaths_per_min:g} "
-                f"breaths a minute ({_bpm(largest.swing_bpm)}), but heart rate moved most with the "
-                f"breath at {finding.spectrum_peak:g}. {keep}")
-    close = [t for t in finding.trials if largest is not None and t.swing_bpm is not None
-             and abs(t.breaths_per_min - largest.breaths_per_min) >= 1.0]
-    runner = max(close, key=lambda t: t.swing_bpm or 0.0, default=None)
-    if largest is None or runner is None:
-        return f"No clear best pace this time. {keep}"
-    return (f"No clear best pace this time: the swing at {largest.breaths_per_min:g} breaths a "
-            f"minute ({_bpm(largest.swing_bpm)}) was within the uncertainty of the swing at "
-            f"{runner.breaths_per_min:g} ({_bpm(runner.swing_bpm)}). {keep}")

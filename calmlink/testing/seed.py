@@ -99,7 +99,8 @@ def seed_partner_session(path: Path, profile: str = "Sam", giver: str = "Alex", 
     beats.sort(key=lambda b: b.t)
     beats = [replace(b, beat_seq=i, gap_before=False) for i, b in enumerate(beats)]
     mine = summarize(beats, NAMES)
-    summary = replace(mine, partner=partner_summary(beats, NAMES, giver, receiver_steps=mine.steps))
+    summary = replace(mine, partner=partner_summary(beats, NAMES, giver, receiver_steps=mine.steps,
+                                                    receiver=profile))
     when = (started or datetime.now().astimezone() - timedelta(hours=2)).astimezone()
     store = Store(path)
     store.open()

@@ -5,8 +5,8 @@ import { audio } from "./audio.js";
 import { setupCare } from "./care.js";
 import { $, post, request } from "./common.js";
 import { openFeed } from "./feed.js";
-import { demoStart, fillRoutines, offerTried, setupConnect, showConnection, showGiverConnection,
-         showPairing } from "./connect.js";
+import { demoStart, fillRoutines, offerTried, rememberedNames, setupConnect, showConnection,
+         showGiverConnection, showPairing } from "./connect.js";
 import { showEnd } from "./end.js";
 import { chart, resetLive, setupLive, showBeat, showStep } from "./live.js";
 import { setupPacer } from "./pacer.js";
@@ -27,7 +27,7 @@ const during = triedPanel($("tried-live"), "What you're trying", async (change) 
 function show(view) {
   document.body.dataset.view = view;
   for (const name of ["connect", "live", "end"]) $(`${name}-view`).hidden = name !== view;
-  if (view === "live") { requestWakeLock(); chart.resize(); } else { releaseWakeLock(); live.disarmStop(); }
+  if (view === "live") { requestWakeLock(); chart.resize(); } else { releaseWakeLock(); live.disarm(); }
 }
 
 async function requestWakeLock() {
@@ -79,7 +79,7 @@ function handle(msg) {
       showConnection(state, msg.connection);
       showGiverConnection((msg.connections || {}).giver);
       fillRoutines(state, msg.routines);
-      if (!$("profile").value) $("profile").value = "Receiver";
+      rememberedNames();
       offerTried($("profile").value.trim());
       if (msg.session) showSession(msg.session, true);
       else ended(msg.last_summary);
@@ -108,7 +108,6 @@ $("new-session").addEventListener("click", () => {
   offerTried($("profile").value.trim(), true);
   post("/api/session/clear").catch(() => {});
 });
-window.addEventListener("resize", () => chart.resize());
 
 openFeed(handle, (s) => {
   document.body.dataset.feed = s;

@@ -1,34 +1,40 @@
 // A small chart of the last minutes: the receiver's heart rate and gauge, and the giver's heart
-// rate (dashed, its own colour) when they wear a strap; pinned axes with titles, sliding window,
-// and a legend of exactly the traces drawn. Roles have their own beat times, so each point
-// carries one role's values and lines span the other's.
+// rate (dashed, its own colour) when they wear a strap; pinned axes with titles whose grid lines
+// meet both scales (40-120 bpm and 0-100 in five even steps), sliding window, and a legend of
+// exactly the traces drawn. Nothing is drawn (the figure stays hidden) before the first point.
+// Roles have their own beat times, so each point carries one role's values and lines span the
+// other's.
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
-import { mmssAxis, palette, showLegend } from "./common.js";
+import { axisStyle, mmssAxis, palette, showLegend, whenResized } from "./common.js";
 
 const WINDOW_S = 300;
 const SERIES = ["hr", "gauge", "giver"];
+const HR_TICKS = [40, 60, 80, 100, 120];
+const GAUGE_TICKS = [0, 25, 50, 75, 100];
 
 export function createChart(el, legend) {
   const data = [[], [], [], []]; // t, receiver HR, gauge, giver HR
   const seen = new Set();
+  const figure = el.closest("figure");
   let plot = null;
 
   function size() {
-    return { width: Math.max(200, el.clientWidth || 300), height: 160 };
+    return { width: Math.max(200, el.clientWidth || 300), height: 180 };
   }
 
   function ensure() {
     if (plot || !el.isConnected || el.offsetParent === null) return;
     const c = palette();
+    const a = axisStyle(c);
     plot = new uPlot({
       ...size(),
       legend: { show: false },
       cursor: { show: false },
       scales: { x: { time: false }, hr: { range: [40, 120] }, g: { range: [0, 100] } },
       axes: [
-        { stroke: c.muted, grid: { show: false }, values: mmssAxis, label: "min:s", labelSize: 18, size: 34 },
-        { scale: "hr", stroke: c.muted, grid: { stroke: c.track }, label: "bpm", labelSize: 18, size: 36 },
-        { scale: "g", side: 1, stroke: c.muted, grid: { show: false }, label: "proxy 0–100", labelSize: 18, size: 36 },
+        { ...a, grid: { show: false }, values: mmssAxis, label: "min:s" },
+        { ...a, scale: "hr", grid: { stroke: c.track }, label: "bpm", splits: () => HR_TICKS },
+        { ...a, scale: "g", side: 1, grid: { show: false }, label: "proxy 0–100", splits: () => GAUGE_TICKS },
       ],
       series: [{}, { scale: "hr", stroke: c.steady, width: 1.5, spanGaps: true },
                { scale: "g", stroke: c.calm, width: 2.5, spanGaps: true },
@@ -45,6 +51,7 @@ export function createChart(el, legend) {
       if (v !== null && v !== undefined && !seen.has(SERIES[k])) {
         seen.add(SERIES[k]);
         showLegend(legend, SERIES.filter((s) => seen.has(s)), el);
+        figure.hidden = false; // something to draw
       }
     });
     while (data[0].length && data[0][0] < data[0][data[0].length - 1] - WINDOW_S) data.forEach((d) => d.shift());
@@ -52,6 +59,7 @@ export function createChart(el, legend) {
     if (plot) plot.setData(data);
   }
 
+  whenResized(el, () => { if (plot) plot.setSize(size()); });
   return {
     push(t, hr, gauge) { add(t, [hr, gauge, null]); },
     pushGiver(t, hr) { add(t, [null, null, hr]); },
@@ -59,6 +67,7 @@ export function createChart(el, legend) {
       data.forEach((d) => d.splice(0));
       seen.clear();
       showLegend(legend, [], el);
+      figure.hidden = true;
       if (plot) plot.setData(data);
     },
     resize() { if (plot) plot.setSize(size()); else ensure(); },

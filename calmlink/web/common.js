@@ -63,6 +63,24 @@ export function palette() {
            warn: read("--warn"), giver: read("--giver"), band: read("--band"), bandEdge: read("--band-edge") };
 }
 
+// Chart axes in the page's own text size (a larger text setting makes them larger too), each
+// with room for its labels.
+export function axisStyle(c) {
+  const px = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  const font = `${Math.round(px * 0.85)}px system-ui, sans-serif`;
+  return { stroke: c.muted, font, labelFont: font, labelSize: Math.round(px * 1.25),
+           size: Math.round(px * 2.9) };
+}
+
+// Run ``then`` when the element's width changes (a window, a rotation or a larger text setting),
+// never for a change of its height (which drawing itself makes).
+export function whenResized(node, then) {
+  let width = node.clientWidth;
+  new ResizeObserver(() => {
+    if (node.clientWidth && node.clientWidth !== width) { width = node.clientWidth; then(); }
+  }).observe(node);
+}
+
 // Show exactly the legend entries of the traces a chart draws (data-series on each entry).
 export function showLegend(legend, shown, chartBox) {
   for (const li of legend.querySelectorAll("li[data-series]")) li.hidden = !shown.includes(li.dataset.series);
@@ -98,8 +116,8 @@ function togetherSentence(s) {
   let chanceText = aboutMinutes(chance);
   if (shown === chanceText) [shown, chanceText] = [inStep.toFixed(1), `${chance.toFixed(1)} minutes`];
   else if (inStep >= 0.75) shown = String(Math.floor(inStep + 0.5));
-  const part = /^\d/.test(shown) ? `${shown} of ${total} minutes` : `${shown} out of ${total} minutes`;
-  return `Your heart rates rose and fell together for about ${part}; chance alone gives about ${chanceText}.`;
+  const part = /^\d/.test(shown) ? `${shown} of the ${total} minutes` : `${shown} out of the ${total} minutes`;
+  return `Your heart rates rose and fell together for about ${part} that could be compared; chance alone gives about ${chanceText}.`;
 }
 const TOGETHER_CASES = [
   [(s) => !s, () => "Too little of both heart rhythms to compare this time."],
@@ -127,19 +145,27 @@ export function cell(text, label) {
   return td;
 }
 
-// The per-step table of a summary in plain words: heart rate, its change against settling, the
-// change of beat-to-beat variation in percent and the breathing pace. ``details`` (optional) gets
-// the technical names: RMSSD, the ln RMSSD change, the share of clean beats.
+// A heart rate as the tables show it: whole bpm (review/words.py's as_read).
+const asRead = (x) => (x === null || x === undefined ? null : Math.round(x));
+
+// The per-step table of a summary in plain words: heart rate, its change against settling (the
+// difference of the two heart rates as shown, so the numbers in a row always agree), the change
+// of beat-to-beat variation in percent and the breathing pace ("–" when not clear). ``details``
+// (optional) gets the technical names: RMSSD, the ln RMSSD change, the share of clean beats.
 export function fillStepsTable(tbody, steps, details = null) {
+  const settle = steps.find((s) => s.index === 0);
+  const base = settle ? asRead(settle.mean_hr_bpm) : null;
   tbody.replaceChildren(...steps.map((s) => {
     const tr = el("tr");
     const first = s.index === 0;
     const name = el("th", s.name);
     name.scope = "row";
-    tr.append(name, cell(fmt(s.mean_hr_bpm, 0, " bpm"), "Heart rate"),
-      cell(first ? "starting point" : fmt(s.delta_hr_bpm, 0, " bpm", true), "Against settling"),
+    const hr = asRead(s.mean_hr_bpm);
+    const change = hr !== null && base !== null ? hr - base : asRead(s.delta_hr_bpm);
+    tr.append(name, cell(fmt(hr, 0, " bpm"), "Heart rate"),
+      cell(first ? "starting point" : fmt(change, 0, " bpm", true), "Against settling"),
       cell(first ? "starting point" : fmt(variationPct(s.delta_ln_rmssd), 0, "%", true), "Beat-to-beat variation"),
-      cell(s.breathing_bpm === null || s.breathing_bpm === undefined ? "not clear"
+      cell(s.breathing_bpm === null || s.breathing_bpm === undefined ? "–"
         : `${Math.round(s.breathing_bpm)} breaths a minute`, "Breathing"));
     return tr;
   }));

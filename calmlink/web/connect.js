@@ -5,6 +5,11 @@ import { $, el, get, post, request } from "./common.js";
 import { EMPTY, describe, triedPanel } from "./tried.js";
 
 const before = triedPanel($("tried-before"), "What you're trying");
+// The names last used in this browser, offered again (a receiver is a person, never "Receiver").
+const NAMES = { profile: "calmlink.receiver", "giver-name": "calmlink.giver" };
+export function rememberedNames() {
+  for (const [id, key] of Object.entries(NAMES)) if (!$(id).value) $(id).value = localStorage.getItem(key) || "";
+}
 
 // Signal strength in words (the number, in dBm, stays in the API and the CLI).
 const signal = (rssi) => (rssi === null || rssi === undefined ? "" : rssi >= -65 ? "strong signal"
@@ -20,6 +25,8 @@ export function showGiverConnection(c) {
   const present = c && c.state !== "disconnected";
   $("giver-now").hidden = !present;
   $("giver-label").hidden = !present;
+  if (!present) markWorn(null, "giver");
+  else if (c.address) markWorn(c.address, "giver");
   if (!present) { $("giver-line").hidden = true; return; }
   const name = strapName(c);
   $("giver-device").textContent = `${name ? `${name}, ` : ""}${c.state}${c.state !== "connected" && c.reason ? ` (${c.reason})` : ""}`;
@@ -34,6 +41,9 @@ export function showConnection(state, c) {
   if (c.battery_pct !== null && c.battery_pct !== undefined) parts.push(`battery ${c.battery_pct}%`);
   if (c.cause !== "no-strap" && (c.state !== "connected" || c.cause === "no-contact") && c.reason) parts.push(c.reason);
   pill.textContent = parts.join(" · ");
+  if (c.state === "disconnected") markWorn(null, "receiver");
+  else if (c.address) markWorn(c.address, "receiver"); // not yet known while connecting: as tapped
+  if (c.state === "disconnected") $("connect-now").hidden = true;
   $("disconnect").hidden = !["connected", "connecting", "reconnecting", "scanning"].includes(c.state);
 }
 
@@ -47,12 +57,13 @@ export function fillRoutines(state, routines) {
   state.routinesLoaded = true;
 }
 
-// Which found strap each person wears, said on its row once the page has asked for it.
+// Which found strap each person wears: its row's button for that person pressed ("✓ Receiver
+// wears it"), the other person's free; from the page's own tap at once, then from the server.
 function markWorn(target, role) {
   for (const li of $("devices").children) {
-    const worn = li.querySelector(".worn");
-    if (li.dataset.address === target) worn.textContent = `worn by the ${role}`;
-    else if (worn.textContent === `worn by the ${role}`) worn.textContent = "";
+    const b = li.querySelector(`button[data-role="${role}"]`);
+    const worn = typeof target === "string" && li.dataset.address.toUpperCase() === target.toUpperCase();
+    if (b) b.setAttribute("aria-pressed", String(worn));
   }
 }
 
@@ -76,13 +87,16 @@ async function find() {
       li.dataset.address = d.address;
       const label = el("span", name, "name");
       if (signal(d.rssi)) label.append(el("span", ` · ${signal(d.rssi)}`, "muted"));
-      label.append(" ", el("span", "", "worn"));
-      const receiver = el("button", "Receiver wears it", "button small device");
-      receiver.setAttribute("aria-label", `${name}: the receiver wears it`);
-      receiver.addEventListener("click", () => connect(d.address));
-      const giver = el("button", "Giver wears it", "button quiet small");
-      giver.setAttribute("aria-label", `${name}: the giver wears it`);
-      giver.addEventListener("click", () => connect(d.address, "giver"));
+      const button = (role, text) => {
+        const b = el("button", text, "button small device");
+        b.dataset.role = role;
+        b.setAttribute("aria-pressed", "false");
+        b.setAttribute("aria-label", `${name}: the ${role} wears it`);
+        b.addEventListener("click", () => connect(d.address, role));
+        return b;
+      };
+      const receiver = button("receiver", "Receiver wears it");
+      const giver = button("giver", "Giver wears it");
       li.append(label, receiver, giver);
       return li;
     }));
@@ -94,9 +108,11 @@ async function find() {
 async function start(withoutReadings = false) {
   $("start-error").textContent = "";
   try {
-    await post("/api/session", { profile: $("profile").value.trim(), routine: $("routine").value,
-                                 giver: $("giver-name").value.trim() || null,
+    const [profile, giver] = [$("profile").value.trim(), $("giver-name").value.trim()];
+    await post("/api/session", { profile, routine: $("routine").value, giver: giver || null,
                                  tried: before.value, without_readings: withoutReadings });
+    localStorage.setItem(NAMES.profile, profile);
+    if (giver) localStorage.setItem(NAMES["giver-name"], giver);
   } catch (err) { $("start-error").textContent = err.message; }
 }
 
@@ -120,7 +136,10 @@ export async function offerTried(profile, fresh = false) {
 export function demoStart(state, epoch) {
   if (state.demoAsked === epoch) return;
   state.demoAsked = epoch;
-  afterCare(() => start(), "Got it, start the demo session");
+  afterCare(() => {
+    if (!$("profile").value.trim()) $("profile").value = "Demo"; // the demo's person, until named
+    start();
+  }, "Got it, start the demo session");
 }
 
 async function showViewers() {
@@ -164,10 +183,11 @@ export function setupConnect(state) {
   $("start-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const noStrap = !state.connection || state.connection.state === "disconnected";
-    afterCare(() => (noStrap ? $("no-strap").showModal() : start()));
+    if (noStrap) $("no-strap").showModal(); // the strap first, then the care points
+    else afterCare(() => start());
   });
   $("connect-first").addEventListener("click", () => { $("no-strap").close(); $("find").focus(); find(); });
-  $("without-readings").addEventListener("click", () => { $("no-strap").close(); start(true); });
+  $("without-readings").addEventListener("click", () => { $("no-strap").close(); afterCare(() => start(true)); });
   $("pair-start").addEventListener("click", async () => {
     try {
       const p = await post("/api/pair/start");

@@ -7,7 +7,8 @@ import { createGauge } from "./gauge.js";
 import { $, el, mmss, post, setText } from "./common.js";
 
 const TREND = { slowing: ["slowing down", "↓"], steady: ["steady", "→"], rising: ["picking up", "↑"] };
-const STOP_ARMED_MS = 4000;
+const ARMED_MS = 4000;
+const SHOWN = "relaxation proxy · 50 = as at the start";
 const gauge = createGauge($("gauge"), $("gauge-fill"));
 export const chart = createChart($("chart"), $("live-legend"));
 // ?measure=1 records when each beat was painted (epoch ms), for `make bench`.
@@ -21,6 +22,7 @@ function setGaugeLabel(spoken) {
 // Before any beat of this session: nothing drawn, and a word on why.
 export function resetLive(state) {
   gauge.set(null);
+  $("live-view").dataset.readings = String(!state.withoutReadings);
   setText("gauge-value", "");
   const waiting = state.withoutReadings ? "no readings: the routine only" : "waiting for the first heartbeats";
   setText("gauge-label", waiting);
@@ -36,12 +38,23 @@ export function resetLive(state) {
 
 export function showStep(state, s, previous) {
   const step = s.step;
+  const paused = s.state === "paused";
+  const last = step.index === s.routine.steps.length - 1;
   $("step-name").textContent = step.name;
   $("step-cue").textContent = step.cue;
   state.stepDeadline = performance.now() + (step.remaining_s / state.clockRate) * 1000;
-  $("pause").textContent = s.state === "paused" ? "Resume" : "Pause";
-  if (s.state === "paused") setText("step-timer", `paused · ${mmss(step.remaining_s)}`);
-  $("live-view").dataset.paused = String(s.state === "paused");
+  if (paused) setText("step-timer", `${mmss(step.remaining_s)} left`);
+  $("live-view").dataset.paused = String(paused);
+  $("paused-banner").hidden = !paused;
+  // paused: Resume is the one thing to do next; else Next (Finish on the last step)
+  $("pause").textContent = paused ? "Resume" : "Pause";
+  $("pause").classList.toggle("primary", paused);
+  $("next").classList.toggle("primary", !paused);
+  $("previous").disabled = step.index === 0;
+  if (!previous || previous.id !== s.id || previous.step.index !== step.index) disarm(state, "next");
+  $("next").dataset.label = last ? "Finish" : "Next step";
+  if ($("next").dataset.armed !== "true") $("next").textContent = $("next").dataset.label;
+  $("giver-who").textContent = s.giver || "The giver";
   $("progress").replaceChildren(...s.routine.steps.map((st, i) => {
     const where = i < step.index ? "done" : i === step.index ? "current" : "";
     const li = el("li");
@@ -51,7 +64,6 @@ export function showStep(state, s, previous) {
     if (where === "current") li.setAttribute("aria-current", "step");
     return li;
   }));
-  const paused = s.state === "paused";
   const sameSession = previous && previous.id === s.id;
   if (sameSession && previous.step.index !== step.index) audio.stepTone();
   if (!sameSession || previous.step.index !== step.index) voice.step(step, paused);
@@ -65,7 +77,7 @@ function showGiverBeat(b) {
   }
   $("giver-line").hidden = false;
   setText("giver-hr", Math.round(b.hr_bpm));
-  setText("giver-trend", (TREND[b.trend] || ["settling in"])[0]);
+  setText("giver-trend", TREND[b.trend] ? ` · ${TREND[b.trend][0]}` : ""); // no word before there is one
   if (!b.artifact && b.rr_ms !== null) chart.pushGiver(b.t, b.hr_bpm);
 }
 
@@ -81,6 +93,14 @@ function showBreathing(t, pace) {
   $("breathing").hidden = false;
 }
 
+// While the baseline is taken: what is happening, and in the settle step how long it takes.
+function withheldWords(b) {
+  const reason = b.reason || "calibrating";
+  if (reason !== "calibrating") return reason;
+  const left = b.step === 0 && typeof b.step_remaining_s === "number" ? ` · ${mmss(b.step_remaining_s)} left` : "";
+  return `getting a first reading${left}`;
+}
+
 export function showBeat(state, b) {
   if (b.role === "giver") { showGiverBeat(b); return; }
   if (b.role !== "receiver") return;
@@ -88,7 +108,7 @@ export function showBeat(state, b) {
     : b.contact === true ? "skin contact good" : "");
   if (b.session_id === null || b.session_id === undefined) {
     setText("connect-hr", Math.round(b.hr_bpm));
-    $("connect-unit").hidden = false;
+    $("connect-now").hidden = false;
     return;
   }
   if (!b.artifact) { // a beat set aside as an artifact would show a heart rate that never was
@@ -97,12 +117,13 @@ export function showBeat(state, b) {
   }
   gauge.set(b.gauge);
   setText("gauge-value", b.gauge === null ? "" : Math.round(b.gauge));
-  setText("gauge-label", b.gauge === null ? (b.reason || "calibrating") : "relaxation proxy, of 100");
-  const [word, arrow] = TREND[b.trend] || ["settling in", ""];
+  const withheld = withheldWords(b);
+  setText("gauge-label", b.gauge === null ? withheld : SHOWN);
+  const [word, arrow] = TREND[b.trend] || ["", ""]; // no trend word until there is one
   setText("trend", word);
   setText("trend-arrow", arrow);
-  setGaugeLabel(b.gauge === null ? `relaxation proxy: ${b.reason || "calibrating"}`
-    : `relaxation proxy ${Math.round(b.gauge)}, ${word}`);
+  setGaugeLabel(b.gauge === null ? `relaxation proxy: ${withheld}`
+    : `relaxation proxy ${Math.round(b.gauge)} (50 is as at the start)${word ? `, ${word}` : ""}`);
   setText("quality", b.quality === "good" || b.quality === "fair" ? "" : (b.reason || b.quality));
   showBreathing(b.t, b.breathing_bpm);
   $("quality").dataset.quality = b.quality;
@@ -115,29 +136,43 @@ export function showBeat(state, b) {
   if (paints) requestAnimationFrame(() => paints.push([b.beat_seq, performance.timeOrigin + performance.now()]));
 }
 
-function disarmStop(state) {
-  clearTimeout(state.stopTimer);
-  state.stopTimer = null;
-  $("stop").dataset.armed = "false";
-  $("stop").textContent = "Stop session";
-  setText("stop-hint", "");
+const ARMED = { stop: ["Stop session", "Tap again to stop", "stop-hint", "Stop ends the session for everyone watching."],
+                next: [null, "Tap again to finish", "next-hint", "Finish ends the session for everyone watching."] };
+
+// Put a two-tap button back as it was.
+function disarm(state, which) {
+  const [label, , hint] = ARMED[which];
+  clearTimeout(state.armed?.[which]);
+  const b = $(which);
+  b.dataset.armed = "false";
+  b.textContent = label || b.dataset.label || b.textContent;
+  setText(hint, "");
+}
+
+// The first tap arms (and says what a second tap does); a second within a few seconds confirms.
+function confirmed(state, which) {
+  if ($(which).dataset.armed === "true") { disarm(state, which); return true; }
+  const [, armed, hint, said] = ARMED[which];
+  state.armed = state.armed || {};
+  $(which).dataset.armed = "true";
+  $(which).textContent = armed;
+  setText(hint, said);
+  state.armed[which] = setTimeout(() => disarm(state, which), ARMED_MS);
+  return false;
 }
 
 export function setupLive(state) {
   const act = async (path) => {
     try { await post(path); } catch (err) { $("quality").textContent = err.message; }
   };
-  $("next").addEventListener("click", () => act("/api/session/next"));
+  $("next").addEventListener("click", () => {
+    const last = state.session && state.session.step.index === state.session.routine.steps.length - 1;
+    if (!last || confirmed(state, "next")) act("/api/session/next"); // Finish, like Stop, takes two taps
+  });
   $("previous").addEventListener("click", () => act("/api/session/previous"));
   $("pause").addEventListener("click", () => act(state.session && state.session.state === "paused"
     ? "/api/session/resume" : "/api/session/pause"));
-  $("stop").addEventListener("click", () => {
-    if ($("stop").dataset.armed === "true") { disarmStop(state); act("/api/session/stop"); return; }
-    $("stop").dataset.armed = "true";
-    $("stop").textContent = "Tap again to stop";
-    setText("stop-hint", "Stop ends the session for everyone watching.");
-    state.stopTimer = setTimeout(() => disarmStop(state), STOP_ARMED_MS);
-  });
+  $("stop").addEventListener("click", () => { if (confirmed(state, "stop")) act("/api/session/stop"); });
   $("sound").addEventListener("click", () => {
     const on = audio.toggle();
     $("sound").textContent = on ? "Sound on" : "Sound off";
@@ -157,7 +192,7 @@ export function setupLive(state) {
   setInterval(() => {
     if (state.stepDeadline === null || !state.session || state.session.state === "paused") return;
     const left = Math.max(0, Math.round((state.stepDeadline - performance.now()) / 1000 * state.clockRate));
-    setText("step-timer", mmss(left));
+    setText("step-timer", `${mmss(left)} left`);
   }, 250);
-  return { disarmStop: () => disarmStop(state) };
+  return { disarm: () => { disarm(state, "stop"); disarm(state, "next"); } };
 }

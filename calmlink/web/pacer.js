@@ -67,7 +67,7 @@ export function setupPacer(state) {
     if (s.id !== sessionId) { sessionId = s.id; zero = null; swings = []; settle = null; drawTrace(); }
     pacer = s.pacer;
     document.body.dataset.kind = pacer ? "breathe" : "massage";
-    $("pacer").hidden = !pacer;
+    $("pacer").hidden = $("pacer-more").hidden = !pacer;
     const coming = pacer ? -1 : s.paces.findIndex((p, i) => i > s.step.index && p !== null);
     $("next-breathe").hidden = coming < 0;
     if (coming >= 0) {
