@@ -2,6 +2,7 @@
 // server's: the page reads the limits from /api/routine-limits for its inputs, and shows each
 // refusal beside the field the server names.
 import { $, el, get, mmss, plural, post, request } from "./common.js";
+import { input, kindFields } from "./routine_fields.js";
 
 const state = { limits: null, routines: [], editing: null };
 const WORDS = { name: "name", cue: "cue", duration_s: "length", id: "step id", kind: "kind",
@@ -100,20 +101,6 @@ function openEditor(r) {
   $("name").focus();
 }
 
-function input(id, label, value, attrs) {
-  const wrap = el("div", "", "field");
-  const lab = el("label", label);
-  lab.htmlFor = id;
-  const box = el("input");
-  Object.assign(box, { id, value, ...attrs });
-  box.setAttribute("aria-describedby", `${id}-error`);
-  const error = el("p", "", "field-error");
-  error.id = `${id}-error`;
-  error.hidden = true;
-  wrap.append(lab, box, error);
-  return [wrap, box];
-}
-
 function stepCard(step, i, count) {
   const L = state.limits;
   const li = el("li", "", "step-card");
@@ -130,7 +117,7 @@ function stepCard(step, i, count) {
   lengthField.insertBefore(hint, lengthField.lastChild);
   name.addEventListener("input", () => { step.name = name.value; });
   cue.addEventListener("input", () => { step.cue = cue.value; });
-  const [kindField, pace] = kindFields(step, i);
+  const [kindField, pace] = kindFields(step, i, L);
   length.addEventListener("input", () => { step.duration_s = length.value; showHint(); showTotal(); });
   const tools = el("div", "", "step-tools");
   const up = button("Move up", () => move(i, -1), `Move step ${i + 1} up`);
@@ -144,40 +131,6 @@ function stepCard(step, i, count) {
   li.append(set);
   pace.hidden = step.kind !== "breathe";
   return li;
-}
-
-// What the step is: hands at work, or breathing to the pacer at a pace (empty: the receiver's own
-// found pace, else 6). The settle step is always a massage step (it sets the baseline).
-function kindFields(step, i) {
-  const L = state.limits;
-  const wrap = el("div", "", "field");
-  const lab = el("label", "What happens");
-  lab.htmlFor = `step-${i}-kind`;
-  const kind = el("select");
-  kind.id = `step-${i}-kind`;
-  kind.setAttribute("aria-describedby", `step-${i}-kind-error`);
-  for (const [value, text] of [["massage", "Massage (hands at work)"], ["breathe", "Breathe with the pacer"]]) {
-    const opt = el("option", text);
-    opt.value = value;
-    kind.append(opt);
-  }
-  kind.value = step.kind || "massage";
-  kind.disabled = i === 0 && kind.value === "massage";
-  const error = el("p", "", "field-error");
-  error.id = `step-${i}-kind-error`;
-  error.hidden = true;
-  wrap.append(lab, kind, error);
-  const [paceField, paceBox] = input(`step-${i}-breaths_per_min`,
-    `Breaths a minute (${L.min_pace} to ${L.max_pace}; empty: the receiver's own pace, else ${L.default_pace})`,
-    step.breaths_per_min ?? "", { type: "number", min: L.min_pace, max: L.max_pace, step: 0.5, inputMode: "decimal" });
-  paceBox.addEventListener("input", () => { step.breaths_per_min = paceBox.value; });
-  kind.addEventListener("change", () => {
-    step.kind = kind.value;
-    paceField.hidden = kind.value !== "breathe";
-  });
-  const both = el("div");
-  both.append(wrap, paceField);
-  return [both, paceField];
 }
 
 function renderSteps(focus) {
