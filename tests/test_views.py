@@ -166,6 +166,17 @@ def test_review_and_trends_views(seeded: tuple[Any, dict[str, int]], start_serve
                            "!document.getElementById('partner-review').hidden")
     assert page.locator("#session-chart").get_attribute("data-series") == "hr gauge giver"
     problems += sweep(page, "review, partner session, with notes")
+    assert page.locator("#receiver-caption").text_content() == (
+        "Sam, the receiver, step by step against settling")
+    page.click("#notes-form button[type=submit]")
+    page.wait_for_function("() => document.getElementById('saved').textContent === 'Saved.'")
+    page.goto(f"{server.url}/review#session-{ids['Robin']}")  # the same page, another session
+    page.wait_for_function(f"() => location.hash === '#session-{ids['Robin']}' && "
+                           "document.getElementById('partner-review').hidden")
+    # nothing of the partner session stays behind: its caption, its "Saved."
+    assert page.locator("#receiver-caption").text_content() == (
+        "Each step against settling (the first step)")
+    assert page.locator("#saved").text_content() == ""
 
     page.goto(server.url + "/trends")
     for profile, sessions in (("Sam", 1), ("Robin", 3), ("Kim", 12)):

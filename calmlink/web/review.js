@@ -145,9 +145,12 @@ async function showSession(id) {
     $("review-sync-left-out").textContent = (partner.synchrony && partner.synchrony.left_out_sentence) || "";
     $("review-partner-sentences").replaceChildren(...partner.step_sentences.map((o) => el("li", o)));
     $("giver-caption").textContent = `${partner.giver}, the giver, step by step against their own settling`;
-    $("receiver-caption").textContent = `${s.profile}, the receiver, step by step against settling`;
     fillStepsTable($("giver-steps"), partner.steps);
   }
+  // one strap: the plain caption again (the page may have shown a partner session before)
+  $("receiver-caption").textContent = partner ? `${s.profile}, the receiver, step by step against settling`
+    : "Each step against settling (the first step)";
+  $("saved").textContent = ""; // "Saved." was about the session shown before
   after.set(s.tried);
   after.offer(s.profile).catch(() => {});
   $("notes").value = s.notes || "";
