@@ -5,6 +5,7 @@ after one step, a headline that said nothing, an imported rest called "lively").
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -170,3 +171,13 @@ def test_the_partner_sentence_a_couple_reads() -> None:
         "compared; chance alone gives about 0.9 minutes.")
     assert together_sentence(Together(3.0, 0.4, 8.0, False)) == NO_CLEAR_LINK
     assert "(" not in together_sentence(Together(3.0, 0.4, 8.0, True))
+
+
+def test_the_end_sentence_reads_as_the_rows_beside_it() -> None:
+    """Settling at 70.4 and two last steps at 62.6 and 62.8 bpm: the table reads 70, 63 and 63,
+    so "-7" twice; the sentence says 7, never the 8 of the exact mean change (-7.7)."""
+    s = steps([-7.8, -7.6])
+    s = [replace(s[0], mean_hr_bpm=70.4), replace(s[1], mean_hr_bpm=62.6),
+         replace(s[2], mean_hr_bpm=62.8)]
+    assert [shown_change(x.mean_hr_bpm, 70.4) for x in s[1:]] == [-7, -7]
+    assert observations(s)[0].startswith("Heart rate fell, 7 bpm lower over the last two steps")

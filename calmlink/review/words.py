@@ -59,6 +59,16 @@ class EndChange:
         return settling_score(self.hr_bpm, self.ln_swing)
 
     @property
+    def read_bpm(self) -> int:
+        """The end's heart-rate change as people read it beside the step table: the mean of the
+        last steps' changes as shown there (each the difference of two whole-bpm heart rates),
+        rounded as read; so "7 bpm lower" sits beside rows of -7 and -7, never "8"."""
+        if not self.shown:
+            return as_read(self.hr_bpm)
+        tail = [s - self.shown[0] for s in self.shown[1:]][-END_STEPS:]
+        return as_read(sum(tail) / len(tail))
+
+    @property
     def variation_pct(self) -> float | None:
         """The change of beat-to-beat variation (RMSSD) in percent: what ln RMSSD means to people."""
         return None if self.ln_rmssd is None else 100.0 * math.expm1(self.ln_rmssd)
@@ -95,7 +105,7 @@ def outcome_word(steps: Sequence[StepSummary], settle_step: bool = True) -> str 
     end = end_change(steps)
     if end is None:
         return "short"
-    change = as_read(end.hr_bpm)  # as the sentence beside it rounds it
+    change = end.read_bpm  # as the sentence beside it reads it
     if end.score > 0.5 and change <= 0:
         return "settled"
     if end.score < -0.5 and change >= 0:
@@ -128,7 +138,7 @@ def observations(steps: Sequence[StepSummary], settle_step: bool = True) -> list
     if end is None:
         return [f"Too short to compare with {'settling' if settle_step else 'the first minute'}: "
                 "it ended during the first step."] if steps and steps[0].index == 0 else []
-    change = as_read(end.hr_bpm)  # decide on what people read
+    change = end.read_bpm  # decide on what people read
     over = "over the last two steps" if len(end.later) >= END_STEPS else "afterwards"
     if change <= -1:
         sentence = (f"Heart rate fell{' step by step' if fell_step_by_step(end.shown) else ''}, "
