@@ -72,6 +72,13 @@ def test_straps_are_assigned_to_roles_from_the_connect_view(start_server: Any, p
     page.wait_for_function(
         "() => /^· \\d+ bpm$/.test(document.getElementById('giver-connect-hr').textContent)")
     assert page.locator("#giver-label").is_visible()  # the start form asks the giver's name
+    # the row says who wears it, and stays so when the server names the demo strap otherwise
+    page.click("#devices li button[aria-label$='the receiver wears it']")
+    page.wait_for_function("() => document.getElementById('connection').textContent"
+                           ".startsWith('calmlink demo strap: connected')")
+    page.wait_for_timeout(500)
+    assert page.locator("#devices button[aria-pressed='true']").all_text_contents() == [
+        "Receiver wears it", "Giver wears it"]
     page.wait_for_function("() => document.getElementById('giver-device').textContent"
                            ".startsWith('calmlink demo strap (giver),')")
     page.click("#swap")  # they picked up each other's strap

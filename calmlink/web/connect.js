@@ -26,7 +26,7 @@ export function showGiverConnection(c) {
   $("giver-now").hidden = !present;
   $("giver-label").hidden = !present;
   if (!present) markWorn(null, "giver");
-  else if (c.address) markWorn(c.address, "giver");
+  else if (c.address) markWorn(c.address, "giver", true);
   if (!present) { $("giver-line").hidden = true; return; }
   const name = strapName(c);
   $("giver-device").textContent = `${name ? `${name}, ` : ""}${c.state}${c.state !== "connected" && c.reason ? ` (${c.reason})` : ""}`;
@@ -42,7 +42,7 @@ export function showConnection(state, c) {
   if (c.cause !== "no-strap" && (c.state !== "connected" || c.cause === "no-contact") && c.reason) parts.push(c.reason);
   pill.textContent = parts.join(" · ");
   if (c.state === "disconnected") markWorn(null, "receiver");
-  else if (c.address) markWorn(c.address, "receiver"); // not yet known while connecting: as tapped
+  else if (c.address) markWorn(c.address, "receiver", true); // unknown while connecting: as tapped
   if (c.state === "disconnected") $("connect-now").hidden = true;
   $("disconnect").hidden = !["connected", "connecting", "reconnecting", "scanning"].includes(c.state);
 }
@@ -58,12 +58,15 @@ export function fillRoutines(state, routines) {
 }
 
 // Which found strap each person wears: its row's button for that person pressed ("✓ Receiver
-// wears it"), the other person's free; from the page's own tap at once, then from the server.
-function markWorn(target, role) {
-  for (const li of $("devices").children) {
+// wears it"), the other person's free; from the page's own tap at once, then from the server. The
+// server may name a strap otherwise than the list did (the demo strap): then the tap stands.
+function markWorn(target, role, fromServer = false) {
+  const rows = [...$("devices").children];
+  const same = (li) => typeof target === "string" && li.dataset.address.toUpperCase() === target.toUpperCase();
+  if (fromServer && target && !rows.some(same)) return;
+  for (const li of rows) {
     const b = li.querySelector(`button[data-role="${role}"]`);
-    const worn = typeof target === "string" && li.dataset.address.toUpperCase() === target.toUpperCase();
-    if (b) b.setAttribute("aria-pressed", String(worn));
+    if (b) b.setAttribute("aria-pressed", String(same(li)));
   }
 }
 
