@@ -180,7 +180,7 @@ def test_the_review_shows_a_pace_finding_with_its_figures(
     page.wait_for_selector("body[data-loaded='session']")
     text = page.inner_text("#review-breathing")
     assert "Robin's breathing pace" in text and "largest at 5 breaths a minute" in text
-    assert "Breathe at 4.5" in text and "bpm on average" in text
+    assert "4.5 breaths a minute" in text and "bpm on average" in text
     problems = sweep(page, "review, a pace finding", large_text=False)
     page.goto(f"{server.url}/review#session-{flat}")
     page.wait_for_function("() => document.getElementById('review-breathing').textContent"

@@ -142,7 +142,7 @@ CLOSING_BREATH = Routine(
 PACE_FINDER = Routine(
     name="Find your breathing pace",
     steps=(_s("Settle", "Sit comfortably and breathe as you like.", 60),
-           *(Step(f"Breathe at {pace:g}", "Breathe with the circle: in as it grows, out as it "
+           *(Step(f"{pace:g} breaths a minute", "Breathe with the circle: in as it grows, out as it "
                   "shrinks.", 120, f"pace-{pace:g}".replace(".", "-"), "breathe", pace)
              for pace in (6.5, 6.0, 5.5, 5.0, 4.5))),
     id="pace-finder", builtin=True,

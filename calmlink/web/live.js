@@ -72,7 +72,7 @@ export function showStep(state, s, previous) {
 
 function showGiverBeat(b) {
   if (b.session_id === null || b.session_id === undefined) {
-    setText("giver-connect-hr", `· ${Math.round(b.hr_bpm)} bpm`);
+    setText("giver-connect-hr", `· ${Math.round(b.hr_bpm)}\u00a0bpm`); // the unit never wraps away
     return;
   }
   $("giver-line").hidden = false;
@@ -93,12 +93,10 @@ function showBreathing(t, pace) {
   $("breathing").hidden = false;
 }
 
-// While the baseline is taken: what is happening, and in the settle step how long it takes.
+// While the baseline is taken: what is happening (the step's own timer, beside it, says how long).
 function withheldWords(b) {
   const reason = b.reason || "calibrating";
-  if (reason !== "calibrating") return reason;
-  const left = b.step === 0 && typeof b.step_remaining_s === "number" ? ` · ${mmss(b.step_remaining_s)} left` : "";
-  return `getting a first reading${left}`;
+  return reason === "calibrating" ? "getting a first reading, during the settle step" : reason;
 }
 
 export function showBeat(state, b) {
