@@ -70,7 +70,7 @@ def test_straps_are_assigned_to_roles_from_the_connect_view(start_server: Any, p
     page.click("#devices li button[aria-label$='the giver wears it']")
     page.wait_for_selector("#giver-now:not([hidden])")
     page.wait_for_function(
-        "() => /^· \\d+ bpm$/.test(document.getElementById('giver-connect-hr').textContent)")
+        "() => /^· \\d+\\u00a0bpm$/.test(document.getElementById('giver-connect-hr').textContent)")
     assert page.locator("#giver-label").is_visible()  # the start form asks the giver's name
     # the row says who wears it, and stays so when the server names the demo strap otherwise
     page.click("#devices li button[aria-label$='the receiver wears it']")

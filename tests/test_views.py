@@ -75,7 +75,7 @@ def test_connect_live_and_end_views(start_server: Any, page: Any, console_errors
     page.wait_for_function("() => document.getElementById('contact').textContent === "
                            "'skin contact good' && document.getElementById('connection')"
                            ".textContent.includes('battery 87%')")
-    page.wait_for_function("() => /\\d+ bpm/.test(document.getElementById('giver-connect-hr')"
+    page.wait_for_function("() => /\\d+\\u00a0bpm/.test(document.getElementById('giver-connect-hr')"
                            ".textContent)")
     pressed = page.locator("#devices button[aria-pressed='true']").all_text_contents()
     assert pressed == ["Receiver wears it", "Giver wears it"]  # each on its own strap's row
