@@ -5,7 +5,7 @@
 // Roles have their own beat times, so each point carries one role's values and lines span the
 // other's.
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
-import { axisStyle, mmssAxis, palette, showLegend, whenResized } from "./common.js";
+import { axisStyle, mmssAxis, MMSS_STEPS, palette, showLegend, whenResized } from "./common.js";
 
 const WINDOW_S = 300;
 const SERIES = ["hr", "gauge", "giver"];
@@ -32,7 +32,7 @@ export function createChart(el, legend) {
       cursor: { show: false },
       scales: { x: { time: false }, hr: { range: [40, 120] }, g: { range: [0, 100] } },
       axes: [
-        { ...a, grid: { show: false }, values: mmssAxis, label: "min:s" },
+        { ...a, grid: { show: false }, values: mmssAxis, incrs: MMSS_STEPS, label: "min:s" },
         { ...a, scale: "hr", grid: { stroke: c.track }, label: "bpm", splits: () => HR_TICKS },
         { ...a, scale: "g", side: 1, grid: { show: false }, label: "proxy 0–100", splits: () => GAUGE_TICKS },
       ],

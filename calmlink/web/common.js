@@ -38,6 +38,9 @@ export function mmss(seconds) {
 
 // uPlot axis values in m:ss.
 export const mmssAxis = (u, values) => values.map(mmss);
+// Tick steps in whole seconds and minutes: a chart of the first few seconds never reads
+// "0:00 0:00 0:01 0:01".
+export const MMSS_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
 
 // A stored time (ISO 8601 with its offset; one without is UTC, as the store sorts it) shown on
 // the browser's own clock and calendar.

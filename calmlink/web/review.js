@@ -1,7 +1,7 @@
 // Review: the session list and one session's chart, steps, notes and ratings. Figures and words
 // come from the server; the page only draws them, times on the browser's own clock.
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
-import { $, el, fillStepsTable, fmt, get, mmss, mmssAxis, palette, request, showLegend,
+import { $, el, fillStepsTable, fmt, get, mmss, mmssAxis, MMSS_STEPS, palette, request, showLegend,
          synchronySentence, synchronySteps, timeElement, when } from "./common.js";
 import { triedPanel } from "./tried.js";
 import { fillBreathing } from "./breathing.js";
@@ -89,7 +89,7 @@ function drawChart(beats, steps, names) {
     legend: { show: false }, cursor: { show: false },
     scales: { x: { time: false }, g: { range: [0, 100] } },
     axes: [
-      { stroke: c.muted, grid: { show: false }, values: mmssAxis, label: "min:s", labelSize: 18, size: 34 },
+      { stroke: c.muted, grid: { show: false }, values: mmssAxis, incrs: MMSS_STEPS, label: "min:s", labelSize: 18, size: 34 },
       { scale: "hr", stroke: c.muted, grid: { stroke: c.track }, label: "bpm", labelSize: 18, size: 36 },
       { scale: "g", side: 1, stroke: c.muted, grid: { show: false }, label: "proxy 0–100", labelSize: 18, size: 36 },
     ],
