@@ -181,3 +181,14 @@ def test_the_end_sentence_reads_as_the_rows_beside_it() -> None:
          replace(s[2], mean_hr_bpm=62.8)]
     assert [shown_change(x.mean_hr_bpm, 70.4) for x in s[1:]] == [-7, -7]
     assert observations(s)[0].startswith("Heart rate fell, 7 bpm lower over the last two steps")
+
+
+def test_a_session_whose_settle_step_had_no_beats_is_compared_with_nothing() -> None:
+    """Next tapped through Settle before a beat came in: no settle row, so no word and a sentence
+    that says why, never a bare name or a comparison with nothing."""
+    skipped = steps([-3.0, -5.0])[1:]
+    assert outcome_word(skipped) is None
+    assert observations(skipped) == [
+        "Nothing to compare with, since no heartbeats came in during settling (it was skipped, or "
+        "the strap was not on yet); each step stands on its own."]
+    assert outcome_word([]) == "short" and observations([]) == []

@@ -103,8 +103,8 @@ def outcome_word(steps: Sequence[StepSummary], settle_step: bool = True) -> str 
     if not settle_step:
         return None
     end = end_change(steps)
-    if end is None:
-        return "short"
+    if end is None:  # no later step; or no settle step to compare with (it had no heartbeats)
+        return "short" if not steps or steps[0].index == 0 else None
     change = end.read_bpm  # as the sentence beside it reads it
     if end.score > 0.5 and change <= 0:
         return "settled"
@@ -123,6 +123,10 @@ def fell_step_by_step(shown: Sequence[int]) -> bool:
         b <= a for a, b in zip(shown, later, strict=False)) and later[-1] < later[0]
 
 
+SETTLE_SKIPPED = ("Nothing to compare with, since no heartbeats came in during settling (it was "
+                  "skipped, or the strap was not on yet); each step stands on its own.")
+
+
 def reference(settle_step: bool) -> str:
     """What later steps are compared with: the settle step, or an imported recording's first
     minute (which is only a reference, not a settle step)."""
@@ -136,8 +140,10 @@ def observations(steps: Sequence[StepSummary], settle_step: bool = True) -> list
     end = end_change(steps)
     than = reference(settle_step)
     if end is None:
-        return [f"Too short to compare with {'settling' if settle_step else 'the first minute'}: "
-                "it ended during the first step."] if steps and steps[0].index == 0 else []
+        if steps and steps[0].index == 0:
+            return [f"Too short to compare with {'settling' if settle_step else 'the first minute'}:"
+                    " it ended during the first step."]
+        return [SETTLE_SKIPPED] if steps and settle_step else []
     change = end.read_bpm  # decide on what people read
     over = "over the last two steps" if len(end.later) >= END_STEPS else "afterwards"
     if change <= -1:
