@@ -99,6 +99,15 @@ def test_connect_live_and_end_views(start_server: Any, page: Any, console_errors
     assert "," not in label or label.split(", ")[-1] in ("slowing down", "steady", "picking up")
     assert page.locator("#chart").get_attribute("data-series") == "hr gauge"  # no giver named
     problems += sweep(page, "live, one strap", main=("#pause", "#next"))
+    # at a glance: the gauge, the step and its timer, Pause and Next in the first screen of a phone
+    # held upright (what its browser shows of 390 x 844) and sideways
+    for width, height in ((390, 664), (844, 390)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.evaluate("window.scrollTo(0, 0)")
+        page.wait_for_timeout(100)
+        for selector in ("#gauge", "#gauge-value", "#step-name", "#step-timer", "#pause", "#next"):
+            box = page.locator(selector).bounding_box()
+            assert box and box["y"] >= 0 and box["y"] + box["height"] <= height, (selector, width)
     page.click("#pause")
     page.wait_for_function("() => document.getElementById('pause').textContent === 'Resume'")
     problems += sweep(page, "live, paused", main=("#pause", "#next"), large_text=False,
