@@ -4,7 +4,6 @@ names no step, and a step that really settles the receiver is found."""
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Callable
 
@@ -74,7 +73,7 @@ def test_breathing_slowly_reads_settled_though_heart_rate_stays_put() -> None:
         assert end is not None and last.swing_breaths >= 3
         assert last.delta_ln_swing is not None and last.delta_ln_swing > 0.3  # a third larger
         assert "larger heart-rate swing with each breath" in summary.observations[0]
-        if math.floor(end.hr_bpm + 0.5) == 0:  # heart rate stayed put, as people read it
+        if end.read_bpm == 0:  # heart rate stayed put, as people read it beside the rows
             put += 1
             assert summary.outcome == "settled", summary.observations
         else:
