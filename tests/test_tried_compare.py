@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import stats
 
 from calmlink.review import stats as ours
@@ -208,3 +210,11 @@ def test_one_history_end_to_end_through_the_store_and_the_api(start_server: Any,
         lavender["sentence"]
     direct, _ = session_points(made)  # the same numbers as the summaries made in memory
     assert compare(direct, "tag:lavender", "Sam", "Lavender")["difference"] == lavender["difference"]
+
+
+@given(st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=2, max_size=40))
+def test_the_sample_sd_is_the_textbook_one(values: list[float]) -> None:
+    """The trends' normal range uses it: the same as Python's exact ``statistics.stdev``."""
+    import statistics
+
+    assert ours.sample_sd(values) == pytest.approx(statistics.stdev(values), rel=1e-9, abs=1e-9)

@@ -36,7 +36,7 @@ async def list_sessions(request: Request, profile: str | None = Query(None, max_
                         limit: int = Query(200, ge=1, le=5000)) -> list[dict[str, Any]]:
     """Newest first, from stored per-session figures (no beat is read)."""
     rows = await _store(request).list_sessions(profile, limit)
-    return [asdict(r) for r in rows]
+    return [r.as_json() for r in rows]
 
 
 def _beat_rows(beats: list[Beat]) -> list[dict[str, Any]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Coroutine
-from dataclasses import asdict
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
@@ -52,7 +51,7 @@ def sessions(
     """List stored sessions, newest first."""
     rows = _with_store(Settings.from_env(db=db).db_path, lambda s: s.list_sessions(profile))
     if json_out:
-        print(json.dumps([asdict(r) for r in rows]))
+        print(json.dumps([r.as_json() for r in rows]))
         return
     if not rows:
         print("No sessions yet. Run calmlink demo, or calmlink import FILE --profile NAME.")

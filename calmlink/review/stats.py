@@ -88,6 +88,17 @@ class Interval:
                 "high": round(self.high, digits)}
 
 
+def sample_sd(values: Sequence[float]) -> float:
+    """The sample standard deviation (n - 1), as ``statistics.stdev`` gives it to within rounding,
+    in floats: ``statistics`` works in exact fractions, which made a 500-session trends page spend
+    most of its time here."""
+    n = len(values)
+    if n < 2:
+        raise ValueError("a standard deviation needs at least two values")
+    mean = math.fsum(values) / n
+    return math.sqrt(math.fsum((x - mean) ** 2 for x in values) / (n - 1))
+
+
 def welch(a: Sequence[float], b: Sequence[float], level: float = 0.95) -> Interval | None:
     """Mean of ``a`` minus mean of ``b`` with Welch's interval (unequal spreads); None with fewer
     than two values on a side. Both sides without any spread: the interval is the point."""

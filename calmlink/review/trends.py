@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from calmlink.review.couples import couple_trends
+from calmlink.review.stats import sample_sd
 from calmlink.review.words import during_word
 from calmlink.store.db import instant
 from calmlink.store.step_id import stored_step_id
@@ -36,7 +37,7 @@ def _band(history: list[float]) -> tuple[float, float, float] | None:
         return None
     recent = history[-NORMAL_WINDOW:]
     mean = statistics.fmean(recent)
-    swc = SWC_FACTOR * statistics.stdev(recent)
+    swc = SWC_FACTOR * sample_sd(recent)
     return mean, mean - swc, mean + swc
 
 
@@ -110,7 +111,7 @@ def step_response(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "delta_ln_rmssd": None if ln is None else round(ln, 3),
                     "during_score": round(statistics.fmean(scores), 3) if scores else None,
                     "during_word": during_word(statistics.fmean(scores)) if scores else None,
-                    "during_se": round(statistics.stdev(scores) / math.sqrt(len(scores)), 3)
+                    "during_se": round(sample_sd(scores) / math.sqrt(len(scores)), 3)
                     if len(scores) > 1 else None,
                     "against_usual_curve": usual is not None})
     out.sort(key=lambda r: -(r["during_score"] if r["during_score"] is not None else -math.inf))

@@ -126,8 +126,12 @@ def read_tried(c: sqlite3.Connection, session_ids: Iterable[int]) -> dict[int, T
 
 
 def as_dict(tried: Tried) -> dict[str, object]:
-    return {f.name: list(tried.tags) if f.name == "tags" else getattr(tried, f.name)
-            for f in fields(Tried)}
+    """As JSON gives it (a fresh list of tags: the caller may keep it)."""
+    return {name: list(tried.tags) if name == "tags" else getattr(tried, name)
+            for name in _TRIED_FIELDS}
+
+
+_TRIED_FIELDS = tuple(f.name for f in fields(Tried))
 
 
 @dataclass(frozen=True, slots=True)
