@@ -46,9 +46,7 @@ class SessionRow:
     """What the couple tried (:class:`calmlink.store.tried.Tried` as a dict)."""
 
     def as_json(self) -> dict[str, Any]:
-        """The row as the API and ``sessions --json`` give it. Not ``dataclasses.asdict``: its
-        deep copy was half the cost of listing a thousand sessions, and ``tried`` is built fresh
-        for each row already."""
+        """As the API gives it; not ``asdict``, whose deep copy was half a long list's cost."""
         return {name: getattr(self, name) for name in _ROW_FIELDS}
 
 
