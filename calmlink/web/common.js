@@ -139,6 +139,18 @@ export function synchronySteps(sync) {
     ? `Steps where it happened: ${sync.steps_in_step.join(", ")}.` : "";
 }
 
+// "The two of you", as the end view and the review both show it: the sentence about the two heart
+// rates, the steps where it happened on a line of their own, the steps left out and why, and one
+// sentence per step. ``at``: those four elements.
+export function fillTogether(at, partner) {
+  const sync = partner.synchrony;
+  at.sentence.textContent = synchronySentence(sync);
+  at.steps.textContent = synchronySteps(sync);
+  at.steps.hidden = !at.steps.textContent;
+  at.leftOut.textContent = (sync && sync.left_out_sentence) || "";
+  at.sentences.replaceChildren(...partner.step_sentences.map((o) => el("li", o)));
+}
+
 // Beat-to-beat variation against settling, in percent: what a change of ln RMSSD means.
 export const variationPct = (dln) => (dln === null || dln === undefined ? null : 100 * Math.expm1(dln));
 

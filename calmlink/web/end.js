@@ -3,7 +3,7 @@
 // the steps; each person's beats behind Details. A session stopped early says so, and one too
 // short to keep says why nothing was kept.
 import { fillBreathing } from "./breathing.js";
-import { $, el, fillStepsTable, plural, synchronySentence, synchronySteps } from "./common.js";
+import { $, fillStepsTable, fillTogether, plural } from "./common.js";
 
 const lower = (s) => s.charAt(0).toLowerCase() + s.slice(1);
 
@@ -29,11 +29,8 @@ export function showEnd(summary) {
   fillBreathing($("end-breathing"), summary);
   $("partner-end").hidden = !partner;
   if (partner) {
-    $("sync-sentence").textContent = synchronySentence(partner.synchrony);
-    $("sync-steps").textContent = synchronySteps(partner.synchrony);
-    $("sync-steps").hidden = !$("sync-steps").textContent;
-    $("sync-left-out").textContent = (partner.synchrony && partner.synchrony.left_out_sentence) || "";
-    $("partner-sentences").replaceChildren(...partner.step_sentences.map((o) => el("li", o)));
+    fillTogether({ sentence: $("sync-sentence"), steps: $("sync-steps"), leftOut: $("sync-left-out"),
+                   sentences: $("partner-sentences") }, partner);
   }
   $("review-link").hidden = !kept;
   if (kept) $("review-link").href = `/review#session-${summary.session_id}`;

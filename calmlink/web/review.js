@@ -2,7 +2,7 @@
 // come from the server; the page only draws them, times on the browser's own clock.
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
 import { $, el, fillStepsTable, fmt, get, mmss, mmssAxis, MMSS_STEPS, palette, request, showLegend,
-         synchronySentence, synchronySteps, timeElement, when } from "./common.js";
+         fillTogether, timeElement, when } from "./common.js";
 import { triedPanel } from "./tried.js";
 import { fillBreathing } from "./breathing.js";
 
@@ -139,11 +139,8 @@ async function showSession(id) {
   fillBreathing($("review-breathing"), { ...summary, profile: s.profile });
   $("partner-review").hidden = !partner;
   if (partner) {
-    $("review-sync").textContent = synchronySentence(partner.synchrony);
-    $("review-sync-steps").textContent = synchronySteps(partner.synchrony);
-    $("review-sync-steps").hidden = !$("review-sync-steps").textContent;
-    $("review-sync-left-out").textContent = (partner.synchrony && partner.synchrony.left_out_sentence) || "";
-    $("review-partner-sentences").replaceChildren(...partner.step_sentences.map((o) => el("li", o)));
+    fillTogether({ sentence: $("review-sync"), steps: $("review-sync-steps"),
+                   leftOut: $("review-sync-left-out"), sentences: $("review-partner-sentences") }, partner);
     $("giver-caption").textContent = `${partner.giver}, the giver, step by step against their own settling`;
     fillStepsTable($("giver-steps"), partner.steps);
   }
