@@ -245,3 +245,42 @@ async def test_detach_never_swallows_the_callers_cancellation(harness: Harness) 
     detaching.cancel()
     with pytest.raises(asyncio.CancelledError):
         await detaching
+
+
+
+class ClosesWhenLetGo:
+    """A source that takes its time to say goodbye: until ``let_go`` is set."""
+
+    name = "old"
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.let_go = asyncio.Event()
+
+    async def events(self) -> AsyncIterator[SourceEvent]:
+        self.started.set()
+        await self.let_go.wait()
+        return
+        yield  # an async generator that yields nothing
+
+    async def close(self) -> None:
+        return None
+
+
+async def test_a_start_while_one_strap_replaces_another_waits_for_the_new_one(
+        harness: Harness) -> None:
+    """Tapping another strap and then Start at once: the start must not fall into the moment
+    between the old strap closing and the new one attached ("no strap is connected")."""
+    h = harness
+    old = ClosesWhenLetGo()
+    await h.controller.attach(old)
+    await old.started.wait()
+    replacing = asyncio.create_task(h.controller.attach(ScriptedStrap("new")))
+    await h.until(lambda: not h.controller.straps.roles)  # the old strap is going, slowly
+    starting = asyncio.create_task(h.controller.start_session("Sam", ROUTINE.name))
+    await asyncio.sleep(0.05)
+    assert not starting.done()  # it waits for the new strap instead of refusing
+    old.let_go.set()
+    await asyncio.wait_for(replacing, 5)
+    view = await asyncio.wait_for(starting, 5)
+    assert view.step.index == 0 and h.controller.straps.roles == [Role.RECEIVER]

@@ -65,6 +65,8 @@ class Controller(StepCommands):
         self.straps = Straps(publish, self._on_sample)
         self._ticker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._changing_strap = asyncio.Lock()
+        """Held while one strap replaces another: a start waits for it, never sees neither."""
         self._acks = CommitAcks(publish)
         self.start_after_care = False
         """The demo: the page starts its session once the care points have been read."""
@@ -85,10 +87,11 @@ class Controller(StepCommands):
 
     async def attach(self, source: HeartRateSource, role: Role = Role.RECEIVER) -> None:
         """Use ``source`` for ``role`` from now on (closing the one it had)."""
-        await self.straps.detach(role)
-        if self.session is not None and role in self.session.streams:
-            self.session.streams[role].offset = None  # another strap's clock: re-anchor, with a gap
-        self.straps.attach(source, role)
+        async with self._changing_strap:
+            await self.straps.detach(role)
+            if self.session is not None and role in self.session.streams:
+                self.session.streams[role].offset = None  # another strap's clock: re-anchor
+            self.straps.attach(source, role)
         if self._ticker is None:
             self._ticker = asyncio.create_task(self._tick_forever(), name="calmlink-step-timer")
 
@@ -177,7 +180,7 @@ class Controller(StepCommands):
         their own sessions only); ``tried``: what the couple means to try, kept from the first
         moment. With no receiver's strap it starts only ``without_readings`` (asked for on
         purpose, never by a forgotten strap)."""
-        async with self._lock, self.routines.lock:
+        async with self._changing_strap, self._lock, self.routines.lock:
             if self.session is not None:
                 raise SessionError("a session is already running: stop it first")
             if Role.RECEIVER not in self.straps.roles and not without_readings:
