@@ -176,9 +176,14 @@ $("delete").addEventListener("click", async () => {
   location.hash = "";
 });
 
+// Unmarked while a view loads, so nobody reads the last session's page as the next one's.
 function route() {
+  delete document.body.dataset.loaded;
   const m = location.hash.match(/^#session-(\d+)$/);
-  (m ? showSession(Number(m[1])) : showList()).catch((err) => { $("session-meta").textContent = err.message; });
+  (m ? showSession(Number(m[1])) : showList()).catch((err) => {
+    $("session-meta").textContent = err.message;
+    document.body.dataset.loaded = "error";
+  });
 }
 
 window.addEventListener("hashchange", route);

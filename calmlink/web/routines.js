@@ -50,7 +50,9 @@ function brokenItem(b) {
   return li;
 }
 
-async function load() {
+// The page marks itself loaded only once the list and its message are both in place, so a reader
+// (or a test) never sees the new list beside the old message.
+async function load(message = null) {
   const [listed, limits] = await Promise.all([get("/api/routines"), state.limits || get("/api/routine-limits")]);
   state.limits = limits;
   state.routines = listed.routines;
@@ -59,14 +61,14 @@ async function load() {
   $("broken-section").hidden = !listed.broken.length;
   $("folder").textContent = listed.folder ? `Each routine is a plain text file in ${listed.folder}.` : "";
   $("notes").replaceChildren(...listed.notes.map((n) => el("li", n)));
+  if (message !== null) say(message);
   document.body.dataset.loaded = "routines";
 }
 
 async function duplicate(r) {
   try {
     const made = await post(`/api/routines/${encodeURIComponent(r.id)}/duplicate`);
-    await load();
-    say(`Made “${made.name}”: edit it to make it yours.`);
+    await load(`Made “${made.name}”: edit it to make it yours.`);
   } catch (err) { say(err.message); }
 }
 
@@ -74,8 +76,7 @@ async function remove(id, name) {
   if (!confirm(`Delete “${name}”? Sessions that ran it keep their own copy.`)) return;
   try {
     await request("DELETE", `/api/routines/${encodeURIComponent(id)}`);
-    await load();
-    say(`Deleted “${name}”.`);
+    await load(`Deleted “${name}”.`);
   } catch (err) { say(err.message); }
 }
 
@@ -84,7 +85,7 @@ async function remove(id, name) {
 function showView(editing) {
   $("list-view").hidden = editing;
   $("editor-view").hidden = !editing;
-  document.body.dataset.loaded = editing ? "editor" : "routines";
+  document.body.dataset.loaded = editing ? "editor" : "loading";
 }
 
 function openEditor(r) {
@@ -252,11 +253,12 @@ $("editor").addEventListener("submit", async (event) => {
   }
   state.editing = null;
   showView(false);
-  await load();
-  say(`Saved “${data.name}”.`);
+  await load(`Saved “${data.name}”.`);
 });
 
-$("cancel").addEventListener("click", () => { state.editing = null; showView(false); say(""); });
+$("cancel").addEventListener("click", () => {
+  state.editing = null; showView(false); say(""); document.body.dataset.loaded = "routines";
+});
 $("new").addEventListener("click", () => openEditor(null));
 $("error-summary").tabIndex = -1;
 
