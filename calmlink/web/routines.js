@@ -253,7 +253,10 @@ $("editor").addEventListener("submit", async (event) => {
   }
   state.editing = null;
   showView(false);
-  await load(`Saved “${data.name}”.`);
+  await load(`Saved “${data.name}”.`).catch((err) => {
+    say(`Saved “${data.name}”, but the list did not load: ${err.message}`);
+    document.body.dataset.loaded = "routines";
+  });
 });
 
 $("cancel").addEventListener("click", () => {
