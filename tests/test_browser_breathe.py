@@ -163,6 +163,56 @@ def test_reduced_motion_the_cue_only_when_on_pause_and_the_views(
     assert console_errors == []
 
 
+A_VOICE = """
+window.__voice = [];
+const speaking = { u: null, entry: null, timer: null };
+window.speechSynthesis.speak = (u) => {
+  const entry = { text: u.text, at: performance.now(), ended: null, cut: false };
+  window.__voice.push(entry);
+  Object.assign(speaking, { u, entry, timer: setTimeout(() => {
+    entry.ended = performance.now();
+    speaking.u = null;
+    u.dispatchEvent(new Event("end"));
+  }, 60 * u.text.length) });
+};
+window.speechSynthesis.cancel = () => {
+  if (!speaking.u) return;
+  clearTimeout(speaking.timer);
+  speaking.entry.cut = true;
+  const u = speaking.u;
+  speaking.u = null;
+  u.dispatchEvent(new Event("error"));
+};
+localStorage.setItem("calmlink.voice", "on");
+localStorage.setItem("calmlink.breathcue", "on");
+"""
+"""A voice that takes 60 ms a letter to read and says when it is done or cut off, as a phone's
+does (headless Chromium has no voice: its speech fails at once)."""
+
+
+def test_the_breaths_words_wait_for_the_steps_cue(start_server: Any, page: Any,
+                                                  console_errors: list[str]) -> None:
+    """Voice on: "in" and "out" never cut the breathe step's own cue short; they follow it."""
+    server = start_server(speed=20.0)
+    page.add_init_script(A_VOICE)
+    page.set_viewport_size(PHONE)
+    page.goto(server.url + "/")
+    with api(server) as c:
+        assert c.post("/api/routines", json=CLOSING).status_code == 201
+        c.post("/api/session", json={"profile": "Sam", "routine": "long-closing-breath"})
+        page.wait_for_selector("#live-view:not([hidden])")
+        page.wait_for_function("() => document.getElementById('step-name').textContent !== 'Settle'",
+                               timeout=15_000)  # a whole settle step: the breaths' reference
+        c.post("/api/session/next")
+        page.wait_for_function("() => window.__voice.some((v) => v.text === 'out')")
+        said = page.evaluate("window.__voice")
+        c.post("/api/session/stop")
+    cue = next(v for v in said if v["text"] == "Closing breath. Breathe with the circle.")
+    words = [v for v in said if v["text"] in ("in", "out")]
+    assert not cue["cut"] and cue["ended"] is not None  # read to its end
+    assert words and all(w["at"] >= cue["ended"] for w in words)  # the breath's words after it
+    assert console_errors == []
+
 def test_the_review_shows_a_pace_finding_with_its_figures(
         start_server: Any, page: Any, console_errors: list[str], tmp_path: Any) -> None:
     from calmlink.testing.seed import seed_pace_finding

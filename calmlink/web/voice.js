@@ -5,11 +5,22 @@ const KEY = "calmlink.voice";
 const synth = "speechSynthesis" in window ? window.speechSynthesis : null;
 let enabled = synth !== null && localStorage.getItem(KEY) === "on";
 
-function say(text) {
+const RATE = 0.9;
+const WORDS_A_SECOND = 2.2 * RATE; // an unhurried voice; the bound only where no "end" arrives
+let cueUntil = 0; // a step cue is being read until then: the breath's words wait, never cut it
+
+function say(text, cue = true) {
   synth.cancel(); // a new step replaces a cue still being read
   const utterance = new SpeechSynthesisUtterance(text);
   utterance.lang = document.documentElement.lang || "en";
-  utterance.rate = 0.9;
+  utterance.rate = RATE;
+  if (cue) {
+    const until = performance.now() + (1000 * text.split(/\s+/).length) / WORDS_A_SECOND;
+    cueUntil = until;
+    const done = () => { if (cueUntil === until) cueUntil = 0; };
+    utterance.addEventListener("end", done);
+    utterance.addEventListener("error", done);
+  }
   synth.speak(utterance);
 }
 
@@ -29,7 +40,8 @@ export const voice = {
   test(step) {
     if (synth) say(step ? `${step.name}. ${step.cue}` : "Step cues will sound like this.");
   },
-  pause() { if (synth) synth.cancel(); },
-  // The breathe step's cue: the word "in" or "out" as each half of a breath begins.
-  word(text) { if (enabled) say(text); },
+  pause() { if (synth) synth.cancel(); cueUntil = 0; },
+  // The breathe step's cue: the word "in" or "out" as each half of a breath begins, once the
+  // step's own cue has been read (the circle and the tone carry the breaths meanwhile).
+  word(text) { if (enabled && performance.now() >= cueUntil) say(text, false); },
 };
