@@ -5,6 +5,8 @@ stops the pacer, and every view it touches holds at phone and laptop widths (tes
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -63,6 +65,23 @@ def api(server: Any) -> httpx.Client:
     return httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=10)
 
 
+@contextmanager
+def past_the_settle_step(start_server: Any, page: Any, spies: str) -> Iterator[httpx.Client]:
+    """The closing-breath routine running on the phone, its settle step (the breaths' reference)
+    whole: the next step is the massage step before the breath."""
+    server = start_server(speed=20.0)
+    page.add_init_script(spies)
+    page.set_viewport_size(PHONE)
+    page.goto(server.url + "/")
+    with api(server) as c:
+        assert c.post("/api/routines", json=CLOSING).status_code == 201
+        c.post("/api/session", json={"profile": "Sam", "routine": "long-closing-breath"})
+        page.wait_for_selector("#live-view:not([hidden])")
+        page.wait_for_function("() => document.getElementById('step-name').textContent !== 'Settle'",
+                               timeout=15_000)
+        yield c
+
+
 def test_the_pacer_keeps_the_servers_schedule_over_two_minutes(
         start_server: Any, page: Any, console_errors: list[str]) -> None:
     """Every change between in and out within 50 ms of the schedule the server sent, for two
@@ -102,16 +121,7 @@ def test_the_pacer_keeps_the_servers_schedule_over_two_minutes(
 
 def test_reduced_motion_the_cue_only_when_on_pause_and_the_views(
         start_server: Any, page: Any, console_errors: list[str]) -> None:
-    server = start_server(speed=20.0)
-    page.add_init_script(SPIES)
-    page.set_viewport_size(PHONE)
-    page.goto(server.url + "/")
-    with api(server) as c:
-        assert c.post("/api/routines", json=CLOSING).status_code == 201
-        c.post("/api/session", json={"profile": "Sam", "routine": "long-closing-breath"})
-        page.wait_for_selector("#live-view:not([hidden])")
-        page.wait_for_function("() => document.getElementById('step-name').textContent !== 'Settle'",
-                               timeout=15_000)  # a whole settle step: the breaths' reference
+    with past_the_settle_step(start_server, page, SPIES) as c:
         page.wait_for_selector("#next-breathe:not([hidden])")
         assert "Coming up: Closing breath, at 6 breaths a minute." in page.inner_text("#next-breathe")
         page.click("#next-slower")  # before the step: its pace
@@ -193,16 +203,7 @@ does (headless Chromium has no voice: its speech fails at once)."""
 def test_the_breaths_words_wait_for_the_steps_cue(start_server: Any, page: Any,
                                                   console_errors: list[str]) -> None:
     """Voice on: "in" and "out" never cut the breathe step's own cue short; they follow it."""
-    server = start_server(speed=20.0)
-    page.add_init_script(A_VOICE)
-    page.set_viewport_size(PHONE)
-    page.goto(server.url + "/")
-    with api(server) as c:
-        assert c.post("/api/routines", json=CLOSING).status_code == 201
-        c.post("/api/session", json={"profile": "Sam", "routine": "long-closing-breath"})
-        page.wait_for_selector("#live-view:not([hidden])")
-        page.wait_for_function("() => document.getElementById('step-name').textContent !== 'Settle'",
-                               timeout=15_000)  # a whole settle step: the breaths' reference
+    with past_the_settle_step(start_server, page, A_VOICE) as c:
         c.post("/api/session/next")
         page.wait_for_function("() => window.__voice.some((v) => v.text === 'out')")
         said = page.evaluate("window.__voice")
