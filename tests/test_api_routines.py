@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from kept import kept_session, wait_ended
 
 from calmlink.live.routine import BUILTIN_ROUTINES
 from calmlink.sensors.simulator import SimulatedStrap
@@ -124,20 +125,12 @@ def test_limits_are_served_for_the_page(c: Any) -> None:
                       "max_pace": 7.0, "default_pace": 6.0, "kinds": ["massage", "breathe"]}
 
 
-def wait_ended(c: Any) -> None:
-    deadline = time.monotonic() + 20
-    while c.get("/api/status").json()["session"] is not None:
-        assert time.monotonic() < deadline, "the session did not end"
-        time.sleep(0.1)
-
-
 def test_a_session_keeps_the_routine_it_ran(c: Any) -> None:
-    long_neck = [*mine()["steps"][:2], {"name": "Neck", "cue": "Long strokes.", "duration_s": 50}]
+    long_neck = [*mine()["steps"][:2], {"name": "Neck", "cue": "Long strokes.", "duration_s": 130}]
     r = c.post("/api/routines", json=mine(steps=long_neck)).json()
-    view = c.post("/api/session", json={"profile": "Sam", "routine": "Short and slow"}).json()
+    # 180 s at 40x (4.5 s): well over the minute of beats a session needs to be kept
+    view, sid = kept_session(c, {"profile": "Sam", "routine": "Short and slow"})
     assert view["step"]["cue"] == "Warm hands. Breathe."  # what the voice says at this step
-    wait_ended(c)  # 100 s at 40x: over the minute of beats a session needs to be kept
-    sid = c.get("/api/sessions").json()[0]["id"]
     before = c.get(f"/api/sessions/{sid}", params={"beats": False}).json()
     assert [s["step_id"] for s in before["summary"]["steps"]] == ["settle", "temples", "neck"]
 

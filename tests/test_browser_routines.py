@@ -5,11 +5,11 @@ routine is edited."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
 import pytest
+from kept import kept_session
 from test_browser_phone import SPY
 from views import NEVER, axe_problems, sweep
 
@@ -125,24 +125,14 @@ def test_create_reorder_and_invalid_input_refused(start_server: Any, page: Any,
     assert len(console_errors) == 3
 
 
-def wait_ended(c: httpx.Client) -> int:
-    deadline = time.monotonic() + 20
-    while c.get("/api/status").json()["session"] is not None:
-        assert time.monotonic() < deadline, "the session did not end"
-        time.sleep(0.1)
-    return int(c.get("/api/sessions").json()[0]["id"])
-
-
 def test_the_voice_says_the_new_cue_and_a_past_session_stays_as_it_was(
         start_server: Any, page: Any, console_errors: list[str]) -> None:
     server = start_server(SimulatedStrap(speed=40.0), speed=40.0)
     with api(server) as c:
         c.post("/api/routines", json={"name": "Evening", "steps": [
-            {"name": "Settle", "cue": "Warm hands.", "duration_s": 45},
-            {"name": "Temples", "cue": "Slow circles.", "duration_s": 45}]})
-        # over a minute of beats: a session is kept
-        c.post("/api/session", json={"profile": "Sam", "routine": "evening"})
-        past = wait_ended(c)
+            {"name": "Settle", "cue": "Warm hands.", "duration_s": 90},
+            {"name": "Temples", "cue": "Slow circles.", "duration_s": 90}]})
+        _, past = kept_session(c, {"profile": "Sam", "routine": "evening"})
     page.set_viewport_size(NARROW)
     page.goto(f"{server.url}/review#session-{past}")
     page.wait_for_selector("body[data-loaded='session']")
