@@ -26,9 +26,14 @@ def wait_for_a_beat(c: httpx.Client, timeout: float = 10.0) -> None:
         time.sleep(0.05)
 
 
-def wait_ended(c: httpx.Client, timeout: float = 30.0) -> None:
+def wait_ended(c: httpx.Client, timeout: float = 30.0) -> dict[str, Any]:
+    """The running session has ended and its summary is stored; returns that summary (a
+    session's end clears it from the status a moment before its summary is written)."""
     deadline = time.monotonic() + timeout
-    while c.get("/api/status").json()["session"] is not None:
+    while True:
+        status = c.get("/api/status").json()
+        if status["session"] is None and status["last_summary"] is not None:
+            return dict(status["last_summary"])
         assert time.monotonic() < deadline, "the session did not end"
         time.sleep(0.1)
 
@@ -45,7 +50,6 @@ def kept_session(c: httpx.Client, body: dict[str, Any]) -> tuple[dict[str, Any],
     started = c.post("/api/session", json=body)
     assert started.status_code == 200, started.text
     view = started.json()
-    wait_ended(c)
-    kept = [s["id"] for s in c.get("/api/sessions").json() if s["id"] == view["id"]]
-    assert kept, "the session was not kept"
-    return view, int(kept[0])
+    summary = wait_ended(c)
+    assert summary["session_id"] == view["id"], f"the session was not kept: {summary}"
+    return view, int(view["id"])
