@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
+from crash import wait_until_open
 
 from calmlink.review.recovery import recover
 from calmlink.store import export
@@ -162,7 +163,8 @@ def test_kill_minus_9_loses_no_acknowledged_change(tmp_path: Path) -> None:
         log = tmp_path / f"acked-{round_no}.txt"
         proc = subprocess.Popen([sys.executable, str(script), str(db), str(log)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(1.0, 2.0))
+        wait_until_open(log, proc)  # the store is open: a slow start is not the test
+        time.sleep(rng.uniform(0.2, 1.2))
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         lines = log.read_text().split("\n")[:-1] if log.exists() else []
