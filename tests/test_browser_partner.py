@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from views import sweep
 
+from calmlink.review.words import Together, together_sentence
 from calmlink.sensors.factory import SourceFactory
 
 pytestmark = pytest.mark.browser
@@ -94,3 +95,24 @@ def test_straps_are_assigned_to_roles_from_the_connect_view(start_server: Any, p
     page.click("#giver-disconnect")
     page.wait_for_selector("#giver-now", state="hidden")
     assert console_errors == []
+
+
+def test_the_pages_partner_sentence_is_the_servers_for_any_numbers(start_server: Any,
+                                                                   page: Any) -> None:
+    """web/common.js builds the partner sentence from the numbers by review/words.py's table: the
+    two agree digit for digit, exact halves included (1.25 minutes is 75 s: format rounds it to
+    even, toFixed up, and CI once caught the page and the server apart on it)."""
+    server = start_server(strap=False)
+    page.goto(server.url + "/")
+    page.wait_for_selector("body[data-view='connect']")
+    seconds = [0, 3, 9, 15, 21, 30, 42, 45, 60, 75, 87, 90, 105, 135, 171, 225, 303, 495]
+    cases = [{"in_step_s": a, "chance_in_step_s": b, "duration_s": d, "passes": passes}
+             for a in seconds for b in seconds for d in (300, 498, 645) for passes in (True, False)]
+    said = page.evaluate("""async (cases) => {
+        const { synchronySentence } = await import("/static/common.js");
+        return cases.map((c) => synchronySentence(c));
+    }""", cases)
+    expected = [together_sentence(Together(c["in_step_s"] / 60, c["chance_in_step_s"] / 60,
+                                           c["duration_s"] / 60, c["passes"])) for c in cases]
+    wrong = [(c, a, b) for c, a, b in zip(cases, said, expected, strict=True) if a != b]
+    assert wrong == [], wrong[:3]

@@ -2,8 +2,7 @@
 from them, each by one written rule (docs/words.md), from the numbers only. Pure.
 
 The page draws these words; it never makes its own (the one exception, the partner sentence, is
-built by web/common.js from the same numbers by the same rule, and a browser test holds the two
-together).
+built by web/common.js from the same numbers by the same rule; a browser test holds them together).
 """
 
 from __future__ import annotations
@@ -128,8 +127,7 @@ SETTLE_SKIPPED = ("Nothing to compare with, since no heartbeats came in during s
 
 
 def reference(settle_step: bool) -> str:
-    """What later steps are compared with: the settle step, or an imported recording's first
-    minute (which is only a reference, not a settle step)."""
+    """What later steps are compared with: the settle step, or an imported file's first minute."""
     return "while settling" if settle_step else "in the first minute"
 
 
@@ -214,6 +212,11 @@ def both_sentence(name: str, receiver: int | None, giver: int | None, settle_ste
     return f"{name}: {numbers}."
 
 
+def tenths(x: float) -> str:
+    """One decimal, halves up like the page's ``tenths`` (an exact half: format goes to even)."""
+    return f"{math.floor(x * 10 + 0.5) / 10:.1f}"
+
+
 def about_minutes(minutes: float) -> str:
     """A stretch of time as people say it: 'a few seconds', 'half a minute', '1 minute', '8 minutes'."""
     if minutes < 0.25:
@@ -243,7 +246,7 @@ def _together_sentence(t: Together) -> str:
     total = math.floor(t.duration_min + 0.5)
     shown, chance = about_minutes(t.in_step_min), about_minutes(t.chance_min)
     if shown == chance:  # rounding must not hide the difference the test found
-        shown, chance = f"{t.in_step_min:.1f}", f"{t.chance_min:.1f} minutes"
+        shown, chance = tenths(t.in_step_min), f"{tenths(t.chance_min)} minutes"
     elif t.in_step_min >= 0.75:
         shown = str(math.floor(t.in_step_min + 0.5))
     part = (f"{shown} of the {total} minutes" if shown[0].isdigit()

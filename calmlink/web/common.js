@@ -107,6 +107,8 @@ export const post = (path, body = {}) => request("POST", path, body);
 
 // The partner sentence, case by case, first match wins: the same table as review/words.py's
 // TOGETHER_CASES (a new outcome of the test is one more row in both).
+// One decimal, halves rounded up (review/words.py's tenths: the same digits from both).
+const tenths = (x) => (Math.floor(x * 10 + 0.5) / 10).toFixed(1);
 function aboutMinutes(m) {
   if (m < 0.25) return "a few seconds";
   if (m < 0.75) return "half a minute";
@@ -117,7 +119,7 @@ function togetherSentence(s) {
   const [inStep, chance, total] = [s.in_step_s / 60, s.chance_in_step_s / 60, Math.floor(s.duration_s / 60 + 0.5)];
   let shown = aboutMinutes(inStep);
   let chanceText = aboutMinutes(chance);
-  if (shown === chanceText) [shown, chanceText] = [inStep.toFixed(1), `${chance.toFixed(1)} minutes`];
+  if (shown === chanceText) [shown, chanceText] = [tenths(inStep), `${tenths(chance)} minutes`];
   else if (inStep >= 0.75) shown = String(Math.floor(inStep + 0.5));
   const part = /^\d/.test(shown) ? `${shown} of the ${total} minutes` : `${shown} out of the ${total} minutes`;
   return `Your heart rates rose and fell together for about ${part} that could be compared; chance alone gives about ${chanceText}.`;
