@@ -10,6 +10,10 @@ from benchmarks import relax_population as rp
 from calmlink.sensors import population as pop
 from calmlink.signal.swing import breath_swings
 
+# a hundred people run beat by beat through the live path: 15 s alone on 2 cores, which a
+# loaded machine can stretch past the 60-s default meant for a hung socket
+pytestmark = pytest.mark.timeout(180)
+
 
 @pytest.fixture(scope="module")
 def slow() -> list[rp.Run]:
