@@ -140,6 +140,13 @@ def test_contact_loss_pauses_the_gauge_with_a_reason(start_server: Any, page: An
         page.wait_for_timeout(100)
 
 
+SECOND_RUN = """() => {
+    const seqs = (window.calmlinkPaints || []).map(([seq]) => seq);
+    const restart = seqs.findIndex((seq, i) => i > 0 && seq <= seqs[i - 1]);
+    return restart > 0 && seqs.length - restart >= 3;
+}"""
+
+
 def test_server_killed_and_restarted(tmp_path: Path, page: Any) -> None:
     db = tmp_path / "restart.sqlite3"
     port = bind_socket("127.0.0.1", 0)
@@ -166,7 +173,9 @@ def test_server_killed_and_restarted(tmp_path: Path, page: Any) -> None:
             # the page finds the new server by itself and follows its new session
             page.wait_for_function("() => document.body.dataset.feed === 'open'", timeout=10_000)
             says(page, "#connection", "connected", within_ms=10_000)
-            page.wait_for_timeout(1500)
+            # a few of the new session's beats painted (its run starts again from 0)
+            page.wait_for_function(SECOND_RUN, timeout=20_000)
+            page.wait_for_timeout(500)  # and any beat sent twice would show by now
             shown = [seq for seq, _ in page.evaluate("() => window.calmlinkPaints")]
         finally:
             second.send_signal(signal.SIGINT)
