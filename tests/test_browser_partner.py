@@ -64,6 +64,10 @@ def test_the_giver_gets_a_line_and_both_get_their_results(start_server: Any, pag
     assert console_errors == []
 
 
+BOTH_WORN = """() => [...document.querySelectorAll("#devices button[aria-pressed='true']")]
+    .map((b) => b.textContent).join('|') === 'Receiver wears it|Giver wears it'"""
+
+
 def test_straps_are_assigned_to_roles_from_the_connect_view(start_server: Any, page: Any,
                                                             console_errors: list[str]) -> None:
     server = start_server(strap=False, speed=30.0)  # nothing connected: the user does it
@@ -82,11 +86,11 @@ def test_straps_are_assigned_to_roles_from_the_connect_view(start_server: Any, p
     page.click("#devices li button[aria-label$='the receiver wears it']")
     page.wait_for_function("() => document.getElementById('connection').textContent"
                            ".startsWith('calmlink demo strap: connected')")
-    page.wait_for_timeout(500)
-    assert page.locator("#devices button[aria-pressed='true']").all_text_contents() == [
-        "Receiver wears it", "Giver wears it"]
+    page.wait_for_function(BOTH_WORN)
     page.wait_for_function("() => document.getElementById('giver-device').textContent"
                            ".startsWith('calmlink demo strap (giver),')")
+    assert page.locator("#devices button[aria-pressed='true']").all_text_contents() == [
+        "Receiver wears it", "Giver wears it"]
     page.click("#swap")  # they picked up each other's strap
     page.wait_for_function("() => document.getElementById('giver-device').textContent"
                            ".startsWith('calmlink demo strap,')")
