@@ -105,10 +105,11 @@ export async function request(method, path, body) {
 export const get = (path) => request("GET", path);
 export const post = (path, body = {}) => request("POST", path, body);
 
-// The partner sentence, case by case, first match wins: the same table as review/words.py's
-// TOGETHER_CASES (a new outcome of the test is one more row in both).
 // One decimal, halves rounded up (review/words.py's tenths: the same digits from both).
 const tenths = (x) => (Math.floor(x * 10 + 0.5) / 10).toFixed(1);
+
+// The partner sentence, case by case, first match wins: the same table as review/words.py's
+// TOGETHER_CASES (a new outcome of the test is one more row in both).
 function aboutMinutes(m) {
   if (m < 0.25) return "a few seconds";
   if (m < 0.75) return "half a minute";
