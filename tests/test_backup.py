@@ -83,7 +83,7 @@ def test_a_round_trip_gives_every_table_and_file_back(tmp_path: Path) -> None:
     archive = tmp_path / "household.calmlink"
     made = old.cli("backup", str(archive))
     assert made.returncode == 0, made.stderr
-    assert "4 sessions" in made.stdout and "1 paired viewers" in made.stdout
+    assert "4 sessions" in made.stdout and "1 paired viewer," in made.stdout
     with zipfile.ZipFile(archive) as zf:
         manifest = json.loads(zf.read("manifest.json"))
     assert manifest["format"] == "calmlink-backup" and manifest["schema_version"] >= 6
@@ -231,10 +231,16 @@ def test_a_backup_from_before_sessions_had_a_uid_restores_once(tmp_path: Path) -
     old, new = Home(tmp_path / "old"), Home(tmp_path / "new")
     old.root.mkdir()
     make_old_file(old.db, 5)  # a store as schema 5 left it, never opened by this calmlink
+    old.routines.mkdir()
+    (old.routines / "evening.toml").write_text(ROUTINE)
     archive = tmp_path / "old.calmlink"
-    assert old.cli("backup", str(archive)).returncode == 0
+    made = old.cli("backup", str(archive))
+    # one of each is said in the singular ("1 profiles" and "1 config files" were printed)
+    assert ": 1 session, 50 beats, 1 profile, 0 paired viewers, 1 config file (schema 5)" \
+        in made.stdout, made.stdout + made.stderr
     with zipfile.ZipFile(archive) as zf:
         assert json.loads(zf.read("manifest.json"))["schema_version"] == 5
     first, second = new.cli("restore", str(archive)), new.cli("restore", str(archive))
-    assert "1 sessions added (50 beats)" in first.stdout, first.stdout + first.stderr
+    assert "1 session added (50 beats)" in first.stdout, first.stdout + first.stderr
+    assert "; 1 profile, 0 paired viewers added" in first.stdout
     assert "0 sessions added" in second.stdout and "1 already here" in second.stdout

@@ -62,8 +62,16 @@ def build(names: Iterable[str] = COMMANDS) -> typer.Typer:
     app.callback()(_root)
     for name in names:
         module, function = COMMANDS[name]
-        app.command(name)(getattr(importlib.import_module(f"calmlink.cli.{module}"), function))
+        command = getattr(importlib.import_module(f"calmlink.cli.{module}"), function)
+        app.command(name, short_help=summary(command))(command)
     return app
+
+
+def summary(command: object) -> str:
+    """A command's line in ``calmlink --help``: its docstring's first line, a whole sentence.
+    Given as ``short_help``, click never cuts it with "..." (it would cut the first sentence of
+    the help at the terminal's width); on a narrow terminal it wraps instead."""
+    return (command.__doc__ or "").strip().splitlines()[0]
 
 
 def main() -> None:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from calmlink.counting import count
+
 if TYPE_CHECKING:  # numpy is imported only when a file is read, never for `calmlink --help`
     from calmlink.recordings.series import RRSeries
 
@@ -37,7 +39,9 @@ def analyze(
         "heart-rate swing with each breath and how closely heart rate followed the pace.",
         metavar="BREATHS")] = None,
 ) -> None:
-    """Offline HRV of an RR file; with --gauge the relaxation gauge over time; with --pace a
+    """Analyze the heart rhythm (HRV) of a recording.
+
+    Any RR file calmlink reads; with --gauge the relaxation gauge over time; with --pace a
     recording of paced breathing, breath by breath."""
     if pace is not None:
         from calmlink.cli.paced import run_paced
@@ -147,9 +151,9 @@ FIGURE_NAMES = {"sdnn_ms": "SDNN", "rmssd_ms": "RMSSD", "rmssd_uncorrected_ms": 
 def _text(path: Path, out: dict[str, Any]) -> str:
     name = f"{path.name}, {out['measurement']}" if out["measurement"] else path.name
     lines = [
-        f"{name} ({out['format']}): {out['n_beats']} beats over {_fmt(out['duration_s'], ' s', 0)}"
-        f", {out['n_corrected']} corrected ({_fmt(out['corrected_pct'], '%', 0)}), "
-        f"{out['n_segments']} segment(s)",
+        f"{name} ({out['format']}): {count(out['n_beats'], 'beat')} over "
+        f"{_fmt(out['duration_s'], ' s', 0)}, {out['n_corrected']} corrected "
+        f"({_fmt(out['corrected_pct'], '%', 0)}), {count(out['n_segments'], 'segment')}",
         f"  mean RR {_fmt(out['mean_rr_ms'], ' ms')}   mean HR {_fmt(out['mean_hr_bpm'], ' bpm')}",
     ]
     if not out["reliable"]:

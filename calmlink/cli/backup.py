@@ -9,6 +9,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from calmlink.cli.options import DbOpt, setting
+from calmlink.counting import count
 from calmlink.settings import Settings
 
 RoutinesOpt = Annotated[Path | None, setting("routines_dir")]
@@ -27,8 +28,10 @@ def backup(
     db: DbOpt = None,
     routines_dir: RoutinesOpt = None,
 ) -> None:
-    """Back up everything (sessions, beats, notes, ratings, profiles, paired viewers, routines, the
-    remembered strap) into one file; safe while the server runs."""
+    """Back up everything into one file.
+
+    Sessions, beats, notes, ratings, profiles, paired viewers, routines and the remembered
+    strap; safe while the server runs."""
     from calmlink import __version__
     from calmlink.store.backup import BackupError, write_backup
 
@@ -43,9 +46,10 @@ def backup(
     except (BackupError, OSError) as exc:
         _fail("backup", str(exc))
     rows = made.counts
-    print(f"{file}: {rows.get('sessions', 0)} sessions, {rows.get('beats', 0)} beats, "
-          f"{rows.get('profiles', 0)} profiles, {rows.get('viewers', 0)} paired viewers, "
-          f"{len(made.config)} config files (schema {made.schema_version})")
+    print(f"{file}: {count(rows.get('sessions', 0), 'session')}, "
+          f"{count(rows.get('beats', 0), 'beat')}, {count(rows.get('profiles', 0), 'profile')}, "
+          f"{count(rows.get('viewers', 0), 'paired viewer')}, "
+          f"{count(len(made.config), 'config file')} (schema {made.schema_version})")
 
 
 def restore(
@@ -53,8 +57,10 @@ def restore(
     db: DbOpt = None,
     routines_dir: RoutinesOpt = None,
 ) -> None:
-    """Restore a backup into this computer's store: sessions it lacks are added (those it holds
-    are kept), config files written where there are none. A damaged or foreign file writes nothing."""
+    """Restore a backup into this computer's store.
+
+    Sessions it lacks are added (those it holds are kept), config files written where there are
+    none. A damaged or foreign file writes nothing."""
     from calmlink.store.backup import BackupError
     from calmlink.store.restore import restore as run
 
@@ -63,10 +69,13 @@ def restore(
         done = run(file, settings.db_path, _config(settings))
     except (BackupError, OSError) as exc:
         _fail("restore", str(exc))
-    print(f"restored from {file} into {settings.db_path}: {done.sessions_added} sessions added "
-          f"({done.beats_added} beats), {done.sessions_present} already here"
-          + (f", {done.sessions_replaced} unfinished copies replaced" if done.sessions_replaced else "")
-          + f"; {done.profiles_added} profiles, {done.viewers_added} paired viewers added")
+    print(f"restored from {file} into {settings.db_path}: "
+          f"{count(done.sessions_added, 'session')} added ({count(done.beats_added, 'beat')}), "
+          f"{done.sessions_present} already here"
+          + (f", {count(done.sessions_replaced, 'unfinished copy', 'unfinished copies')} replaced"
+             if done.sessions_replaced else "")
+          + f"; {count(done.profiles_added, 'profile')}, "
+          f"{count(done.viewers_added, 'paired viewer')} added")
     if done.config_written:
         print(f"  config written: {', '.join(done.config_written)}")
     for name in done.config_kept:

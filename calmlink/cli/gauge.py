@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from calmlink.cli.analyze import load_for_cli
+from calmlink.counting import seconds
 from calmlink.recordings.rr_text import only_one
 from calmlink.recordings.series import RRFileError
 from calmlink.signal.gauge_run import condition_means, run_gauge
@@ -107,7 +108,7 @@ def _print_text(path: Path, out: dict[str, Any], results: list[BeatResult], shor
     base = out["baseline"]
     console.print(f"[bold]{path.name}[/] relaxation proxy over {results[-1].t - results[0].t:.0f} s, "
                   f"baseline {base['start']:.0f}+{base['duration']:.0f} s")
-    console.print(f"{results[0].t:.0f} s ┤{_chart(results)}├ {results[-1].t:.0f} s")
+    console.print(f"{seconds(results[0].t)} ┤{_chart(results)}├ {seconds(results[-1].t)}")
     console.print("  (block height: the gauge, 0-100; · withheld)")
     if shown:
         console.print(f"gauge shown for {100 * len(shown) / len(results):.0f}% of beats, "

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from calmlink.cli.analyze import load_for_cli
+from calmlink.counting import count, seconds
 from calmlink.recordings.rr_text import only_one
 from calmlink.recordings.series import RRFileError
 
@@ -54,6 +55,9 @@ def run_paced(path: Path, pace: float, *, json_out: bool,
 
 
 def _text(path: Path, out: dict[str, Any]) -> str:
+    """The report in words. The breaths are counted from the start of the first interval, which
+    lies before the first beat's time: a file that sets its clock's 0 at that beat would read
+    "from -1 s", so the text starts at the recording's own start, 0 s (the JSON keeps the figure)."""
     swings = [f"{x['swing_bpm']:.0f}" if x["swing_bpm"] is not None else "–"
               for x in out["breaths"]]
     swing = "–" if out["swing_bpm"] is None else f"{out['swing_bpm']:.1f} bpm"
@@ -62,7 +66,8 @@ def _text(path: Path, out: dict[str, Any]) -> str:
         "the pace, median over the breaths)")
     return "\n".join([
         f"{path.name} ({out['format']}): paced at {out['breaths_per_min']:g} breaths a minute, "
-        f"{out['n_breaths']} whole breaths from {out['start_s']:.0f} s to {out['end_s']:.0f} s",
+        f"{count(out['n_breaths'], 'whole breath')} from {seconds(max(out['start_s'], 0.0))} to "
+        f"{seconds(out['end_s'])}",
         f"  heart-rate swing with each breath: median {swing}",
         f"  each breath (bpm): {' '.join(swings) or '–'}",
         f"  following the breath: {WORDS[out['following']]}{share}",

@@ -20,6 +20,7 @@ from calmlink.cli.options import (
     SimulateOpt,
     SpeedOpt,
 )
+from calmlink.counting import count
 from calmlink.settings import Settings
 
 
@@ -39,7 +40,7 @@ def record(
     coupling: CouplingOpt = 0.5,
     lag: LagOpt = 2.0,
 ) -> None:
-    """Record a whole session into the store without the page."""
+    """Record a session into the store without the page."""
     settings = Settings.from_env(db=db, speed=speed, seed=seed, profile=profile)
     if simulate and replay is not None:
         typer.echo("calmlink record: choose either --simulate or --replay, not both.", err=True)
@@ -71,5 +72,5 @@ def record(
     if done.n_beats == 0:
         print("calmlink record: no beats were received.", file=sys.stderr)
         raise typer.Exit(1)
-    print(f"session {done.session_id}: {done.n_beats} beats, {done.state}, "
+    print(f"session {done.session_id}: {count(done.n_beats, 'beat')}, {done.state}, "
           f"stored in {settings.db_path}")

@@ -85,10 +85,12 @@ def demo(
     lag: LagOpt = 2.0,
     lan: LanOpt = False,
 ) -> None:
-    """Serve the live page on a simulated strap (no hardware needed). The page shows the care
-    points first and starts a session once they are read. Its sessions go to a demo file of their
-    own (demo.sqlite3 in the data directory) unless --db says otherwise, so pretend sessions never
-    mix with real ones. With --lan, try pairing a phone on the home network."""
+    """Serve the live page on a simulated strap.
+
+    No hardware needed. The page shows the care points first and starts a session once they are
+    read. Its sessions go to a demo file of their own (demo.sqlite3 in the data directory) unless
+    --db says otherwise, so pretend sessions never mix with real ones. With --lan, try pairing a
+    phone on the home network."""
     settings = Settings.from_env(port=port, db=db, speed=speed, seed=seed, profile=profile,
                                  lan=lan or None, host="0.0.0.0" if lan else None)
     if settings.db is None:
@@ -112,7 +114,9 @@ def serve(
     coupling: CouplingOpt = 0.5,
     lag: LagOpt = 2.0,
 ) -> None:
-    """Serve the live page for a real strap (or --simulate, or --replay FILE --speed X)."""
+    """Serve the live page for a real strap.
+
+    Or a simulated one (--simulate), or a recording replayed (--replay FILE --speed X)."""
     settings = Settings.from_env(port=port, db=db, speed=speed, seed=seed, profile=profile,
                                  lan=lan or None, host="0.0.0.0" if lan else None)
     if simulate and replay is not None:
@@ -130,8 +134,10 @@ def scan(
     timeout: Annotated[float, typer.Option(help="Seconds to listen.")] = 5.0,
     json_out: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
 ) -> None:
-    """List nearby heart-rate straps and watches (found by the Heart Rate Service, any brand).
-    Exits 3 when Bluetooth is off, missing or not permitted, 1 when nothing was found."""
+    """List nearby heart-rate straps and watches.
+
+    Found by the Heart Rate Service, any brand. Exits 3 when Bluetooth is off, missing or not
+    permitted, 1 when nothing was found."""
     import asyncio
     import json
 

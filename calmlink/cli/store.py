@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 import typer
 
 from calmlink.cli.options import DbOpt
+from calmlink.counting import count
 from calmlink.settings import Settings
 
 if TYPE_CHECKING:  # the store is imported when a command runs
@@ -57,18 +58,14 @@ def sessions(
         print("No sessions yet. Run calmlink demo, or calmlink import FILE --profile NAME.")
         return
     from rich.console import Console
-    from rich.table import Column, Table
-    from rich.text import Text
 
-    # the time never wraps (an 80-column terminal squeezes what was tried instead)
-    table = Table("id", Column("started", no_wrap=True), "receiver", "state", "minutes", "beats",
-                  "outcome", "tried")
-    for r in rows:
-        tried = [str(v) for k, v in r.tried.items() if k != "tags" and v] + list(r.tried["tags"])
-        table.add_row(str(r.id), local_time(r.started_at), Text(r.profile), r.state,
-                      f"{(r.duration_s or 0) / 60:.1f}", str(r.n_beats), r.outcome or "",
-                      Text(", ".join(tried)))
-    Console().print(table)
+    from calmlink.cli.listing import CUT_NOTE, sessions_table
+
+    console = Console()
+    table, cut = sessions_table(rows, console.width, [local_time(r.started_at) for r in rows])
+    console.print(table)
+    if cut:
+        print(CUT_NOTE)
 
 
 def _write(out: Path | None, data: str | bytes) -> None:
@@ -150,10 +147,11 @@ def import_(
     giver: Annotated[str, typer.Option(help="The giver's name, with --giver-file.")] = "Giver",
     db: DbOpt = None,
 ) -> None:
-    """Import a recording as a session (the first minute is its baseline), a file of several
-    measurements as one session each, or with --giver-file a pair as one partner session.
-    Everything is read first and written in one transaction: a file that cannot be read writes
-    nothing."""
+    """Import a recording as a session.
+
+    Its first minute is the settle step the rest is compared with. A file of several measurements
+    becomes one session each; with --giver-file, a pair becomes one partner session. Everything is
+    read first and written in one transaction: a file that cannot be read writes nothing."""
     from calmlink.recordings.rr_text import only_one, read_recordings
     from calmlink.recordings.series import RRFileError
     from calmlink.review import imported as formats
@@ -205,7 +203,7 @@ def import_(
     pair = f" and {giver_file.name}" if giver_file is not None else ""
     for session_id, session, series in zip(ids, planned, recordings, strict=True):
         which = f" ({series.label})" if series.label else ""
-        print(f"session {session_id}: {len(session.beats)} beats from {file.name}{pair}{which} "
+        print(f"session {session_id}: {count(len(session.beats), 'beat')} from {file.name}{pair}{which} "
               f"for {name}, recorded {local_time(session.started_at)}")
 
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from calmlink.counting import count
+
 if TYPE_CHECKING:  # numpy and the readers are imported when the command runs
     import numpy as np
 
@@ -24,8 +26,9 @@ def sync(
         "--aligned", help="The two recordings began at the same moment: put them on one clock "
         "by their first beats (for files without a clock of their own).")] = False,
 ) -> None:
-    """Did the two heart rhythms move together more than chance would give? (Windowed lagged
-    cross-correlation of heart rate, tested against the pair's own time-shifted surrogates.)"""
+    """Did two heart rhythms move together more than chance?
+
+    Windowed lagged cross-correlation of heart rate, tested against the pair's own time-shifted surrogates."""
     from calmlink.recordings.rr_text import read_rr_file
     from calmlink.recordings.series import RRFileError
     from calmlink.review.partner import synchrony_sentence
@@ -56,8 +59,8 @@ def sync(
               "(at least 40 s of both, at most a fifth of it missing, is needed)", file=sys.stderr)
         raise typer.Exit(2)
     print(synchrony_sentence(result))
-    print(f"  {result.windows} windows of 30 s counted, {result.windows_skipped} skipped for missing "
-          "signal. A relaxation proxy from heart rhythm; calmlink is not a medical device.")
+    print(f"  {count(result.windows, 'window')} of 30 s counted, {result.windows_skipped} skipped "
+          "for missing signal. A relaxation proxy from heart rhythm; calmlink is not a medical device.")
 
 
 def on_one_clock(ours: RRSeries, theirs: RRSeries, first: Path, second: Path, *,
