@@ -42,8 +42,8 @@ def test_status_and_routines(server: Any) -> None:
                          "Short and slow"]
         skipped = c.get("/api/routines").json()["skipped"]
         assert skipped == ["broken.toml: step 1: 'duration_s' must be from 30 seconds to 10 minutes "
-                           "(the first step is the settle step, which sets the baseline: got 5 "
-                           "seconds)"]
+                           "(the first step is the settle step, the starting point the rest is "
+                           "compared with: got 5 seconds)"]
 
 
 def test_a_session_life_over_rest(server: Any) -> None:

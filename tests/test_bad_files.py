@@ -60,12 +60,12 @@ def test_a_clock_that_runs_backwards_is_an_error(text: str, line: int) -> None:
     assert caught.value.line == line
 
 
-def test_import_refuses_a_recording_too_short_for_a_baseline(tmp_path: Path) -> None:
+def test_import_refuses_a_recording_too_short_for_a_settle_step(tmp_path: Path) -> None:
     one_beat = tmp_path / "one.txt"
     one_beat.write_text("812\n")
     db = tmp_path / "s.sqlite3"
     out = cli("import", str(one_beat), "--profile", "Sam", "--db", str(db))
-    assert out.returncode == 2 and "lasts 1 s" in out.stderr and "baseline" in out.stderr
+    assert out.returncode == 2 and "lasts 1 s" in out.stderr and "settle step" in out.stderr
     assert json.loads(cli("sessions", "--json", "--db", str(db)).stdout) == []
 
 

@@ -88,6 +88,10 @@ def test_create_reorder_and_invalid_input_refused(start_server: Any, page: Any,
     page.click("[aria-label='Edit Evening']")  # a closing breath: the step kind and its pace
     page.wait_for_selector("body[data-loaded='editor']")
     assert page.is_disabled("#step-0-kind")  # the settle step is never a breathe step
+    assert page.locator("#step-0-name").evaluate("e => e.closest('fieldset').querySelector("
+                                                 "'legend').textContent") \
+        == "Step 1: the settle step (the starting point)"
+    assert "baseline" not in page.inner_text("body").lower()  # "settle", the page's own word
     page.click("#add-step")
     page.fill("#step-3-name", "Closing breath")
     assert page.locator("#step-3-breaths_per_min").is_hidden()

@@ -73,9 +73,11 @@ SETTLE = 'name = "Settle"\nduration_s = 60'
     (file(SETTLE, 'name = ""\nduration_s = 60'), "step 2: 'name' must not be empty"),
     (file('name = "Settle"\nduration_s = 20'),
      "step 1: 'duration_s' must be from 30 seconds to 10 minutes (the first step is the settle "
-     "step, which sets the baseline: got 20 seconds)"),
+     "step, the starting point the rest is compared with: got 20 seconds)"),
     (file(SETTLE, 'name = "Temples"\nduration_s = 5'),
      "step 2: 'duration_s' must be from 10 seconds to 10 minutes (got 5 seconds)"),
+    (file(SETTLE, 'name = "Temples"\nduration_s = 1'),
+     "step 2: 'duration_s' must be from 10 seconds to 10 minutes (got 1 second)"),
     (file(SETTLE, 'name = "Temples"\nduration_s = 601'), "from 10 seconds to 10 minutes (got 601"),
     (file(*[SETTLE] + ['name = "Long"\nduration_s = 600'] * 6), "'steps' must last at most 60 minutes "
      "in all (these last 61.0 minutes)"),

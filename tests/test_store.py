@@ -116,7 +116,7 @@ def test_import_export_round_trip(tmp_path: Path) -> None:
     again = json.loads(cli("analyze", str(csv_out), "--json").stdout)
     assert again["n_beats"] == 337
     data = json.loads(cli("export", "1", "--format", "json", "--db", str(db)).stdout)
-    assert data["summary"]["steps"][0]["name"] == "Baseline"
+    assert data["summary"]["steps"][0]["name"] == "Settle"
     assert data["metrics"]["rmssd_ms"] > 0
     archive = tmp_path / "all.zip"
     assert cli("export", "--all", "--out", str(archive), "--db", str(db)).returncode == 0

@@ -218,3 +218,12 @@ def test_the_sample_sd_is_the_textbook_one(values: list[float]) -> None:
     import statistics
 
     assert ours.sample_sd(values) == pytest.approx(statistics.stdev(values), rel=1e-9, abs=1e-9)
+
+
+def test_a_length_of_one_minute_is_said_in_the_singular() -> None:
+    """The length a tag went with, in words: "1 minute" ("1 minutes" was printed)."""
+    rng = np.random.default_rng(5)
+    pts = [point(k, k < 8, (1.0 if k < 8 else 0.0) + float(rng.normal(0, 0.2)),
+                 minutes=(1.0 if k < 8 else 9.0) + float(rng.normal(0, 0.1))) for k in range(16)]
+    r = compare(pts, "tag:oil", "Sam", "oil")
+    assert "(on average 1 minute against 9 minutes)" in r["confounds"][0]["sentence"], r

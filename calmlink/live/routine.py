@@ -31,7 +31,7 @@ class Limits:
     min_step_s: float = 10.0
     max_step_s: float = 600.0
     min_settle_s: float = 30.0
-    """The settle step sets the baseline: under half a minute holds too few beats to trust."""
+    """The settle step is the starting point: under half a minute holds too few beats to trust."""
     max_total_s: float = 3600.0
     max_routine_name: int = 60
     max_step_name: int = 40
@@ -186,7 +186,11 @@ class RoutineError(ValueError):
 def _seconds(x: float) -> str:
     if x >= 60 and x % 60 == 0:
         return f"{x / 60:g} minute{'s' if x != 60 else ''}"
-    return f"{x:g} seconds"
+    return _number_of_seconds(x)
+
+
+def _number_of_seconds(x: float) -> str:
+    return f"{x:g} second{'s' if x != 1 else ''}"
 
 
 def _text(value: Any, loc: Loc, longest: int, required: bool, errors: list[FieldError]) -> str:
@@ -223,7 +227,7 @@ def _step(raw: Any, i: int, errors: list[FieldError], limits: Limits) -> Step | 
         errors.append(FieldError((*loc, "kind"), f"must be one of: {', '.join(limits.kinds)}"))
     elif kind == "breathe" and i == 0:
         errors.append(FieldError((*loc, "kind"), "must be massage for the first step: the settle "
-                                 "step sets the baseline that breathing is compared with"))
+                                 "step is the starting point breathing is compared with"))
     pace = _pace(raw.get("breaths_per_min"), kind, (*loc, "breaths_per_min"), errors, limits)
     duration = raw.get("duration_s")
     if isinstance(duration, bool) or not isinstance(duration, int | float) \
@@ -232,9 +236,10 @@ def _step(raw: Any, i: int, errors: list[FieldError], limits: Limits) -> Step | 
         return None
     low = limits.min_settle_s if i == 0 else limits.min_step_s
     if not low <= duration <= limits.max_step_s:
-        why = "the first step is the settle step, which sets the baseline: " if i == 0 else ""
+        why = "the first step is the settle step, the starting point the rest is compared with: " \
+            if i == 0 else ""
         errors.append(FieldError((*loc, "duration_s"), f"must be from {_seconds(low)} to "
-                                 f"{_seconds(limits.max_step_s)} ({why}got {duration:g} seconds)"))
+                                 f"{_seconds(limits.max_step_s)} ({why}got {_number_of_seconds(duration)})"))
     return Step(name, cue, float(duration), step_id, str(kind), pace)
 
 

@@ -13,7 +13,10 @@ from calmlink.review.summary import SessionSummary, summarize
 from calmlink.signal.gauge_run import run_gauge
 from calmlink.store.beat import Beat, Role
 
-IMPORT_STEPS = ["Baseline", "Recording"]
+IMPORT_STEPS = ["Settle", "Recording"]
+"""An imported recording's two steps: its first minute, the settle step the rest is compared with
+(as a routine's first step is; calmlink 0.2 and earlier named it "Baseline", and
+store/schema.py version 10 renames it in sessions stored then), then the rest."""
 IMPORT_BASELINE_S = 60.0
 
 
@@ -32,11 +35,11 @@ def check_pair(recordings: list[tuple[Path, RRSeries]]) -> None:
 
 
 def check_long_enough(path: Path, rec: RRSeries) -> None:
-    """A session needs its baseline minute and something after it."""
+    """A session needs its settle minute and something after it."""
     if rec.duration_s < IMPORT_BASELINE_S:
         which = f"{rec.label} " if rec.label else "the recording "
         raise RRFileError(str(path), None, f"{which}lasts {rec.duration_s:.0f} s: a session needs "
-                          f"at least {IMPORT_BASELINE_S:.0f} s, the first minute being its baseline")
+                          f"at least {IMPORT_BASELINE_S:.0f} s, the first minute being its settle step")
 
 
 def import_device(file_name: str, rec: RRSeries) -> str:
@@ -47,7 +50,7 @@ def import_device(file_name: str, rec: RRSeries) -> str:
 
 
 def _role_beats(series: RRSeries, role: Role, t0: float) -> list[Beat]:
-    """One person's beats from ``t0``: the first minute is the baseline step, the rest one step;
+    """One person's beats from ``t0``: the first minute is the settle step, the rest one step;
     the gauge comes from the same per-beat path the live screen uses, against their own baseline."""
     run = run_gauge(series.t_s - t0, series.rr_ms, series.gap_before,
                     baseline_start_s=float(series.t_s[0]) - t0, baseline_duration_s=IMPORT_BASELINE_S,

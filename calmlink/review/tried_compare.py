@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from calmlink.counting import count
 from calmlink.review.settling import SessionPoint
 from calmlink.review.stats import Interval, fisher_exact, ols_coefficient, welch
 
@@ -93,7 +94,7 @@ def _giver(a: list[SessionPoint], b: list[SessionPoint], tag: list[float],
 
 CHECKS = (
     _continuous("time of day", lambda p: p.hour, _clock, least=0.5),
-    _continuous("length", lambda p: p.minutes, lambda m: f"{m:.0f} minutes", least=1.0),
+    _continuous("length", lambda p: p.minutes, lambda m: count(round(m), "minute"), least=1.0),
     _giver,
 )
 

@@ -135,6 +135,23 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX breath_paces_by_person ON breath_paces(person, julianday(found_at));
     """,
+    # version 10: an imported recording's first minute is its settle step, named "Settle" as every
+    # routine's first step is; imports before named it "Baseline" (its name in the session's steps,
+    # in its summary and in the giver's part of it). Only imported sessions' own two steps are
+    # renamed: a routine of someone's own may call a step "Baseline", and keeps it.
+    """
+    UPDATE sessions SET steps = json_replace(steps, '$[0]', 'Settle')
+        WHERE source = 'imported' AND json_valid(steps) AND json_array_length(steps) = 2
+        AND json_extract(steps, '$[0]') = 'Baseline' AND json_extract(steps, '$[1]') = 'Recording';
+    UPDATE sessions SET summary = json_replace(summary, '$.steps[0].name', 'Settle')
+        WHERE source = 'imported' AND json_valid(summary)
+        AND json_extract(summary, '$.steps[0].name') = 'Baseline'
+        AND json_extract(summary, '$.steps[0].index') = 0;
+    UPDATE sessions SET summary = json_replace(summary, '$.partner.steps[0].name', 'Settle')
+        WHERE source = 'imported' AND json_valid(summary)
+        AND json_extract(summary, '$.partner.steps[0].name') = 'Baseline'
+        AND json_extract(summary, '$.partner.steps[0].index') = 0;
+    """,
 ]
 
 NEW_UID = "lower(hex(randomblob(16)))"

@@ -18,7 +18,7 @@ export function input(id, label, value, attrs) {
 }
 
 // What the step is: hands at work, or breathing to the pacer at a pace (empty: the receiver's own
-// found pace, else 6). The settle step is always a massage step (it sets the baseline).
+// found pace, else 6). The settle step is always a massage step (the starting point the rest is compared with).
 export function kindFields(step, i, L) {
   const wrap = el("div", "", "field");
   const lab = el("label", "What happens");

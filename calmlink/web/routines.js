@@ -106,7 +106,7 @@ function stepCard(step, i, count) {
   const L = state.limits;
   const li = el("li", "", "step-card");
   const set = el("fieldset");
-  set.append(el("legend", i === 0 ? `Step 1: the settle step (sets the baseline)` : `Step ${i + 1}`));
+  set.append(el("legend", i === 0 ? "Step 1: the settle step (the starting point)" : `Step ${i + 1}`));
   const [nameField, name] = input(`step-${i}-name`, "Name", step.name, { type: "text", maxLength: L.max_step_name, autocomplete: "off" });
   const [cueField, cue] = input(`step-${i}-cue`, "Cue: what the voice says", step.cue, { type: "text", maxLength: L.max_cue, autocomplete: "off" });
   const low = i === 0 ? L.min_settle_s : L.min_step_s;
