@@ -146,6 +146,8 @@ def test_reduced_motion_the_cue_only_when_on_pause_and_the_views(
                                " === '6 breaths a minute'")
         page.wait_for_function("() => /^\\d+$/.test(document.getElementById('breath-swing').textContent)",
                                timeout=10_000)
+        numbers = page.locator("#breath-numbers").text_content() or ""  # inside Details, in words
+        assert "give or take 0.9 breaths a minute (0.015 Hz either side of it)" in numbers, numbers
         page.click("#pause")
         page.wait_for_selector("#pacer[data-phase='paused']")
         counts = page.evaluate("[window.__phases.length, window.__oscillators, window.__spoken.length]")

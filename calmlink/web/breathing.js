@@ -1,9 +1,8 @@
 // The breathe steps of a summary (the end view and the review): each person's heart-rate swing per
 // pacer breath against their own settle step, and a pace-finding session's answer with the figures
 // behind it. The words are the server's (review/words.py).
-import { cell, el } from "./common.js";
+import { atThePace, cell, el, plural } from "./common.js";
 const FOLLOWING = { mostly: "mostly", partly: "partly", "not-yet": "not yet" };
-const pct = (x) => (x === null || x === undefined ? "–" : `${Math.round(100 * x)}%`);
 function pacedText(p) {
   if (!p) return "–";
   const swing = p.swing_bpm === null ? "not readable" : `${Math.round(p.swing_bpm)} bpm a breath`;
@@ -45,7 +44,7 @@ export function fillBreathing(box, summary, receiver = "Receiver") {
     details.append(el("summary", "Details: each breath"), ...breathe.flatMap((s) => people.map(([name, steps]) => {
       const p = stepOf(steps, s.index);
       return el("p", !p ? `${name}, ${s.name}: –` : `${name}, ${s.name}: ${p.swings_bpm.map((v) => (v === null ? "–" : Math.round(v))).join(", ")} bpm, breath by breath. ` +
-        `Share of heart rate's variation within 0.015 Hz of the pace: ${pct(p.following_share)} (settle step: ${pct(p.settle_share)}).`);
+        `Following the breath: ${atThePace(p.following_share, p.settle_share, "in the settle step")}.`);
     })));
     box.append(details);
   }
@@ -55,7 +54,7 @@ export function fillBreathing(box, summary, receiver = "Receiver") {
     if (!f) continue;
     box.append(table(`Each pace, ${name}`, ["Pace", "Swing with each breath", "Breaths"],
       f.trials.map((t) => [`${t.breaths_per_min} breaths a minute`, t.swing_bpm === null ? "–" : `${t.swing_bpm.toFixed(1)} bpm on average`,
-        `${t.breaths} breaths`])));
+        plural(t.breaths, "breath")])));
     const details = el("details");
     details.append(el("summary", "Details: how the pace was chosen"),
       el("p", "The pace with the largest mean swing is kept when the heart rate's power near each pace peaks at it or next to it, " +

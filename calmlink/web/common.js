@@ -154,6 +154,23 @@ export function fillTogether(at, partner) {
   at.sentences.replaceChildren(...partner.step_sentences.map((o) => el("li", o)));
 }
 
+// What the technical names behind a steps table's Details mean: the end view and the review say
+// it alike, from here.
+export const TECHNICAL_NAMES = "RMSSD: the root mean square of successive differences between " +
+  "beats, in ms, calmlink's measure of beat-to-beat variation; ln RMSSD is its natural logarithm " +
+  "(a change of +0.1 is about 10% more). Clean beats: the share not set aside as artifacts.";
+
+// How much of the heart rate's rise and fall kept time with a breathing pace, in words, with the
+// figure behind it: the band around the pace that is counted, ±0.015 Hz (signal/paced.py's
+// NEAR_HZ), is 0.9 breaths a minute either side of it.
+export const NEAR_PACE_HZ = 0.015;
+const pct = (x) => (x === null || x === undefined ? "–" : `${Math.round(100 * x)}%`);
+export function atThePace(share, settleShare, settleWord = "while settling") {
+  return `${pct(share)} of the heart rate's rise and fall came at the pace, give or take ` +
+    `${(NEAR_PACE_HZ * 60).toFixed(1)} breaths a minute (${NEAR_PACE_HZ} Hz either side of it); ` +
+    `${settleWord}, ${pct(settleShare)}`;
+}
+
 // Beat-to-beat variation against settling, in percent: what a change of ln RMSSD means.
 export const variationPct = (dln) => (dln === null || dln === undefined ? null : 100 * Math.expm1(dln));
 
@@ -169,8 +186,9 @@ const asRead = (x) => (x === null || x === undefined ? null : Math.round(x));
 // The per-step table of a summary in plain words: heart rate, its change against settling (the
 // difference of the two heart rates as shown, so the numbers in a row always agree), the change
 // of beat-to-beat variation in percent and the breathing pace ("–" when not clear). ``details``
-// (optional) gets the technical names: RMSSD, the ln RMSSD change, the share of clean beats.
-export function fillStepsTable(tbody, steps, details = null) {
+// (optional) gets the technical names: RMSSD, the ln RMSSD change, the share of clean beats, and
+// ``note`` (optional) what they mean.
+export function fillStepsTable(tbody, steps, details = null, note = null) {
   const settle = steps.find((s) => s.index === 0);
   const base = settle ? asRead(settle.mean_hr_bpm) : null;
   tbody.replaceChildren(...steps.map((s) => {
@@ -187,6 +205,7 @@ export function fillStepsTable(tbody, steps, details = null) {
         : `${Math.round(s.breathing_bpm)} breaths a minute`, "Breathing"));
     return tr;
   }));
+  if (note) note.textContent = TECHNICAL_NAMES;
   if (!details) return;
   details.replaceChildren(...steps.map((s) => {
     const tr = el("tr");

@@ -22,10 +22,10 @@ export function showEnd(summary) {
   $("end-meta").textContent = kept ? [plural(minutes, "minute"), summary.routine].filter(Boolean).join(" · ") : "";
   const partner = summary.partner;
   $("end-beats").textContent = !kept ? "" : partner
-    ? `${summary.n_beats} beats from ${summary.profile}, ${partner.n_beats ?? 0} from ${partner.giver}.`
-    : `${summary.n_beats} beats from ${summary.profile}.`;
+    ? `${plural(summary.n_beats, "beat")} from ${summary.profile}, ${partner.n_beats ?? 0} from ${partner.giver}.`
+    : `${plural(summary.n_beats, "beat")} from ${summary.profile}.`;
   $("end-steps").hidden = !summary.steps.length;
-  fillStepsTable($("steps-body"), summary.steps, $("steps-details"));
+  fillStepsTable($("steps-body"), summary.steps, $("steps-details"), $("end-technical"));
   fillBreathing($("end-breathing"), summary);
   $("partner-end").hidden = !partner;
   if (partner) {

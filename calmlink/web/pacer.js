@@ -6,7 +6,7 @@
 // never pulls it), so every device shows the same breath and none drifts.
 import { audio } from "./audio.js";
 import { voice } from "./voice.js";
-import { $, get, post, setText } from "./common.js";
+import { $, atThePace, get, post, setText } from "./common.js";
 
 const WORDS = { mostly: "mostly", partly: "partly", "not-yet": "not yet" };
 const CUE_KEY = "calmlink.breathcue";
@@ -112,10 +112,9 @@ export function setupPacer(state) {
     if (b.swing_bpm !== null) swings = [...swings, b.swing_bpm].slice(-30);
     settle = b.settle_swing_bpm;
     drawTrace();
-    const pct = (x) => (x === null ? "–" : `${Math.round(100 * x)}%`);
     setText("breath-numbers", `Breath ${b.breath}: highest minus lowest heart rate ${swing} bpm (settling, in breaths this long: ` +
-      `${b.settle_swing_bpm === null ? "–" : Math.round(b.settle_swing_bpm)} bpm). Heart rate's variation within 0.015 Hz of ` +
-      `the pace, last minute: ${pct(b.following_share)} (settling: ${pct(b.settle_share)}).`);
+      `${b.settle_swing_bpm === null ? "–" : Math.round(b.settle_swing_bpm)} bpm). Over the last minute, ` +
+      `${atThePace(b.following_share, b.settle_share)}.`);
   }
 
   const setPace = async (button) => {

@@ -1,8 +1,8 @@
 // Review: the session list and one session's chart, steps, notes and ratings. Figures and words
 // come from the server; the page only draws them, times on the browser's own clock.
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
-import { $, el, fillStepsTable, fmt, get, mmss, mmssAxis, MMSS_STEPS, palette, request, showLegend,
-         fillTogether, timeElement, when } from "./common.js";
+import { $, el, fillStepsTable, get, mmss, mmssAxis, MMSS_STEPS, palette, request, showLegend,
+         fillTogether, plural, timeElement, when } from "./common.js";
 import { triedPanel } from "./tried.js";
 import { fillBreathing } from "./breathing.js";
 
@@ -123,19 +123,19 @@ async function showSession(id) {
   const summary = s.summary || { steps: [], observations: [] };
   const partner = summary.partner;
   const word = s.state === "interrupted" ? "interrupted" : summary.outcome;
-  $("session-meta").textContent = [s.routine, `${fmt((s.duration_s || 0) / 60, 0)} minutes`, word,
+  $("session-meta").textContent = [s.routine, plural(Math.round((s.duration_s || 0) / 60), "minute"), word,
     s.device].filter(Boolean).join(" · "); // the strap, or the file and sensor it was imported from
   const mine = summary.n_beats ?? s.n_beats;
   $("session-beats").textContent = partner
-    ? `${mine} beats from ${s.profile}, ${partner.n_beats ?? s.n_beats - mine} from ${partner.giver}.`
-    : `${mine} beats.`;
+    ? `${plural(mine, "beat")} from ${s.profile}, ${partner.n_beats ?? s.n_beats - mine} from ${partner.giver}.`
+    : `${plural(mine, "beat")}.`;
   $("legend-hr").textContent = partner ? `${s.profile}'s heart rate (bpm)` : "heart rate (bpm)";
   if (partner) $("legend-giver").textContent = `${partner.giver}'s heart rate (bpm)`;
   const reason = summary.reliable === false ? summary.unreliable_reason : null; // first, when set
   $("session-observations").replaceChildren(
     ...(reason ? [el("li", `${reason[0].toUpperCase()}${reason.slice(1)}.`, "unreliable")] : []),
     ...(summary.observations || []).map((o) => el("li", o)));
-  fillStepsTable($("session-steps"), summary.steps, $("session-steps-details"));
+  fillStepsTable($("session-steps"), summary.steps, $("session-steps-details"), $("session-technical"));
   fillBreathing($("review-breathing"), { ...summary, profile: s.profile });
   $("partner-review").hidden = !partner;
   if (partner) {
