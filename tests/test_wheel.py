@@ -1,7 +1,9 @@
 """The wheel stands alone: built from the project's files, installed into a fresh virtual
 environment in a temporary folder with no checkout around it, it runs `calmlink --version`,
 `demo` (the page and every file it links, followed through scripts, styles and the manifest),
-`record`, `analyze`, `import`, `sessions` and `export`."""
+`record`, `analyze`, `import`, `sessions` and `export`. The README's install lines are run as
+written: from the clone and from the wheel it builds, never from the package index calmlink is
+not on."""
 
 from __future__ import annotations
 
@@ -157,3 +159,56 @@ def test_record_analyze_import_sessions_export_from_the_wheel(
     assert len(sessions) == 2
     out = run(tmp, env, "export", "--all", "--out", "all.zip", "--db", db)
     assert out.returncode == 0 and (tmp / "work" / "all.zip").stat().st_size > 0
+
+
+def readme_install_lines(doc: Path = ROOT / "README.md") -> list[str]:
+    """Every install or build command the shell blocks of ``doc`` give, the ones after "or:" in a
+    comment included, in order."""
+    out = []
+    for block in re.findall(r"```sh\n(.*?)```", doc.read_text(), re.S):
+        for line in block.splitlines():
+            command, _, comment = line.partition("#")
+            for text in [command, *re.findall(r"or: (.+?)(?:;|$)", comment)]:
+                if re.match(r"\s*(pipx install|uv tool install|uv build|pip install)\b", text):
+                    out.append(text.strip())
+    return out
+
+
+def test_the_readme_installs_from_a_clone_or_a_wheel_never_the_index() -> None:
+    """calmlink is not on the package index: "pipx install calmlink" failed for a newcomer."""
+    lines = readme_install_lines()
+    assert lines == ["pipx install .", "uv tool install .", "uv build --wheel",
+                     "pipx install dist/calmlink-*.whl", "uv tool install dist/calmlink-*.whl"]
+    everywhere = [x for doc in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]
+                  for x in readme_install_lines(doc)]
+    assert not [x for x in everywhere if re.search(r"install calmlink\b", x)], everywhere
+
+
+def test_the_readmes_install_lines_work_as_written(tmp_path: Path) -> None:
+    """Each line run as the README gives it, in a copy of the clone: `uv tool install .`, the
+    wheel `uv build --wheel` writes, `uv tool install dist/calmlink-*.whl`, each giving a
+    `calmlink` that runs; pipx's lines too where pipx is installed (it installs the same targets)."""
+    uv = _uv()
+    clone = tmp_path / "calmlink"
+    shutil.copytree(ROOT, clone, ignore=SKIP)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "CALMLINK_", "VIRTUAL_ENV"))}
+    env.update(HOME=str(tmp_path / "home"), UV_PYTHON=sys.executable,
+               PATH=f"{Path(uv).parent}{os.pathsep}{env.get('PATH', '')}")
+    ran = []
+    for k, line in enumerate(readme_install_lines()):
+        if line.startswith("pipx") and shutil.which("pipx") is None:
+            continue
+        where = tmp_path / f"tools-{k}"
+        env.update(UV_TOOL_DIR=str(where / "tools"), UV_TOOL_BIN_DIR=str(where / "bin"),
+                   PIPX_HOME=str(where / "tools"), PIPX_BIN_DIR=str(where / "bin"))
+        out = subprocess.run(["bash", "-c", line], cwd=clone, env=env, capture_output=True,
+                             text=True, timeout=300)
+        assert out.returncode == 0, (line, out.stderr[-2000:])
+        ran.append(line)
+        if "install" not in line:
+            assert list((clone / "dist").glob("calmlink-*-py3-none-any.whl")), line
+            continue
+        said = subprocess.run([str(where / "bin" / "calmlink"), "--version"], env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert said.stdout.strip() == f"calmlink {version('calmlink')}", (line, said.stderr)
+    assert {"uv tool install .", "uv build --wheel", "uv tool install dist/calmlink-*.whl"} <= set(ran)
