@@ -1,7 +1,7 @@
 // The breathe steps of a summary (the end view and the review): each person's heart-rate swing per
 // pacer breath against their own settle step, and a pace-finding session's answer with the figures
 // behind it. The words are the server's (review/words.py).
-import { atThePace, cell, el, plural } from "./common.js";
+import { atThePace, cell, el, PACE_BAND, percent, plural } from "./common.js";
 const FOLLOWING = { mostly: "mostly", partly: "partly", "not-yet": "not yet" };
 function pacedText(p) {
   if (!p) return "–";
@@ -41,11 +41,14 @@ export function fillBreathing(box, summary, receiver = "Receiver") {
       ["Step", "Pace", ...people.map(([name]) => name)],
       breathe.map((s) => [s.name, `${s.paced.breaths_per_min} breaths a minute`, ...people.map(([, steps]) => pacedText(stepOf(steps, s.index)))])));
     const details = el("details");
-    details.append(el("summary", "Details: each breath"), ...breathe.flatMap((s) => people.map(([name, steps]) => {
-      const p = stepOf(steps, s.index);
-      return el("p", !p ? `${name}, ${s.name}: –` : `${name}, ${s.name}: ${p.swings_bpm.map((v) => (v === null ? "–" : Math.round(v))).join(", ")} bpm, breath by breath. ` +
-        `Following the breath: ${atThePace(p.following_share, p.settle_share, "in the settle step")}.`);
-    })));
+    details.append(el("summary", "Details: each breath"),
+      el("p", `Following the breath: the share of the heart rate's rise and fall that came at the pace, ${PACE_BAND}, ` +
+        "beside the same in the settle step."),
+      ...breathe.flatMap((s) => people.map(([name, steps]) => {
+        const p = stepOf(steps, s.index);
+        return el("p", !p ? `${name}, ${s.name}: –` : `${name}, ${s.name}: ${p.swings_bpm.map((v) => (v === null ? "–" : Math.round(v))).join(", ")} bpm, breath by breath; ` +
+          `${atThePace(p.following_share)} (settle step: ${percent(p.settle_share)}).`);
+      })));
     box.append(details);
   }
   for (const [name, , who] of found) {

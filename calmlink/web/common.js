@@ -160,16 +160,16 @@ export const TECHNICAL_NAMES = "RMSSD: the root mean square of successive differ
   "beats, in ms, calmlink's measure of beat-to-beat variation; ln RMSSD is its natural logarithm " +
   "(a change of +0.1 is about 10% more). Clean beats: the share not set aside as artifacts.";
 
-// How much of the heart rate's rise and fall kept time with a breathing pace, in words, with the
-// figure behind it: the band around the pace that is counted, ±0.015 Hz (signal/paced.py's
-// NEAR_HZ), is 0.9 breaths a minute either side of it.
+// A share (0-1) in whole percent, "–" when there is none.
+export const percent = (x) => (x === null || x === undefined ? "–" : `${Math.round(100 * x)}%`);
+
+// How much of the heart rate's rise and fall kept time with a breathing pace, in words, and what
+// "at the pace" counts: the band ±0.015 Hz around it (signal/paced.py's NEAR_HZ), which is 0.9
+// breaths a minute either side.
 export const NEAR_PACE_HZ = 0.015;
-const pct = (x) => (x === null || x === undefined ? "–" : `${Math.round(100 * x)}%`);
-export function atThePace(share, settleShare, settleWord = "while settling") {
-  return `${pct(share)} of the heart rate's rise and fall came at the pace, give or take ` +
-    `${(NEAR_PACE_HZ * 60).toFixed(1)} breaths a minute (${NEAR_PACE_HZ} Hz either side of it); ` +
-    `${settleWord}, ${pct(settleShare)}`;
-}
+export const PACE_BAND = `give or take ${(NEAR_PACE_HZ * 60).toFixed(1)} breaths a minute ` +
+  `(${NEAR_PACE_HZ} Hz either side of it)`;
+export const atThePace = (share) => `${percent(share)} of the heart rate's rise and fall came at the pace`;
 
 // Beat-to-beat variation against settling, in percent: what a change of ln RMSSD means.
 export const variationPct = (dln) => (dln === null || dln === undefined ? null : 100 * Math.expm1(dln));

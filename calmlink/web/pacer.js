@@ -6,7 +6,7 @@
 // never pulls it), so every device shows the same breath and none drifts.
 import { audio } from "./audio.js";
 import { voice } from "./voice.js";
-import { $, atThePace, get, post, setText } from "./common.js";
+import { $, atThePace, get, PACE_BAND, percent, post, setText } from "./common.js";
 
 const WORDS = { mostly: "mostly", partly: "partly", "not-yet": "not yet" };
 const CUE_KEY = "calmlink.breathcue";
@@ -114,7 +114,7 @@ export function setupPacer(state) {
     drawTrace();
     setText("breath-numbers", `Breath ${b.breath}: highest minus lowest heart rate ${swing} bpm (settling, in breaths this long: ` +
       `${b.settle_swing_bpm === null ? "–" : Math.round(b.settle_swing_bpm)} bpm). Over the last minute, ` +
-      `${atThePace(b.following_share, b.settle_share)}.`);
+      `${atThePace(b.following_share)}, ${PACE_BAND}; settling: ${percent(b.settle_share)}.`);
   }
 
   const setPace = async (button) => {
