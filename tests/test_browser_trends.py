@@ -10,7 +10,7 @@ calmlink marks not reliable drawn apart (hollow) and said so. Screenshots of eac
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +88,11 @@ PROFILES: dict[str, tuple[list[datetime], tuple[int, ...]]] = {
                 (2022, 5), (2023, 12), (2024, 7), (2025, 4), (2026, 1), (2026, 10))], ()),
     "New year": ([local(2025, 12, 28, 20), local(2025, 12, 30, 19), local(2026, 1, 2, 21),
                   local(2026, 1, 4, 20)], ()),
+    "Months": ([local(2025, m, 10 + m, 20) for m in (8, 9, 10, 11, 12)]
+               + [local(2026, m, 5 + 3 * m, 19) for m in (1, 2, 3, 4, 5)], ()),
     "Loose strap": ([local(2026, 11, d, 20) for d in (2, 5, 8, 11, 14, 17, 20, 23)], (2, 5)),
 }
-SPANS_A_YEAR = {"Years", "New year"}
+SPANS_A_YEAR = {"Years", "New year", "Months"}
 SETTLE_BPM = {"Steady": [61.0, 62.0, 63.5]}
 """Heart rates close together: a scale of 2.5 bpm steps would read "62.5"."""
 
@@ -215,3 +217,44 @@ def test_recordings_marked_not_reliable_are_drawn_apart_and_said(
         resize(page, width, height)
         shot(page, f"trends-not-reliable-{width}x{height}")
     assert console_errors == []
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"])
+def test_date_ticks_fall_on_local_midnights_across_a_clock_change(
+        start_server: Any, browser: Any, zone: str) -> None:
+    """Days, weeks, months and years from the page's own module, in zones whose clocks change
+    (New York by an hour on 1 Nov 2026, Lord Howe by half an hour on 4 Oct 2026) and one that does
+    not: every tick a local midnight, one a day (week, month, year) and no two labels alike."""
+    server = start_server(source=None)
+    context = browser.new_context(timezone_id=zone, locale="en-US")
+    page = context.new_page()
+    page.goto(server.url + "/trends")
+    found = page.evaluate("""async () => {
+      const { dateTicks, dateLabels } = await import("/static/trend_axes.js");
+      const out = {};
+      for (const [unit, n, from, to] of [["day", 1, [2026, 9, 25], [2026, 10, 10]],
+                                         ["day", 3, [2026, 9, 1], [2026, 10, 30]],
+                                         ["week", 1, [2026, 8, 1], [2027, 0, 20]],
+                                         ["month", 1, [2025, 6, 15], [2026, 5, 15]],
+                                         ["month", 3, [2025, 6, 15], [2027, 5, 15]],
+                                         ["year", 1, [2016, 5, 1], [2026, 11, 1]]]) {
+        const ticks = dateTicks([unit, n], new Date(...from).getTime(), new Date(...to).getTime());
+        const dates = ticks.map((t) => new Date(t));
+        out[`${unit} ${n}`] = {
+          midnights: dates.every((d) => d.getHours() === 0 && d.getMinutes() === 0),
+          days: dates.map((d) => [d.getFullYear(), d.getMonth(), d.getDate(), d.getDay()]),
+          labels: dateLabels(unit, ticks, true) };
+      }
+      return out;
+    }""")
+    context.close()
+    for step, f in found.items():
+        assert f["midnights"], (zone, step, f["days"])
+        assert len(set(f["labels"])) == len(f["labels"]) >= 4, (zone, step, f["labels"])
+        assert any(YEAR.search(x) for x in f["labels"]), (zone, step, f["labels"])
+    days = [date(y, m + 1, d) for y, m, d, _ in found["day 1"]["days"]]
+    assert days == [days[0] + timedelta(days=k) for k in range(len(days))] and len(days) == 17
+    assert {wd for *_, wd in found["week 1"]["days"]} == {1}  # Mondays
+    assert [d[1:3] for d in found["month 1"]["days"]][:3] == [[7, 1], [8, 1], [9, 1]]
+    assert {d[1] for d in found["month 3"]["days"]} == {0, 3, 6, 9}
+    assert [d[0] for d in found["year 1"]["days"]] == list(range(2017, 2027))

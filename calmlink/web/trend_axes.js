@@ -6,7 +6,7 @@
 const DAY_MS = 864e5;
 const GAP_EM = 0.75; // between two date labels, at least
 const STEPS = [["day", 1], ["day", 2], ["day", 3], ["week", 1], ["week", 2], ["month", 1], ["month", 2],
-               ["month", 3], ["month", 6], ["year", 1], ["year", 2], ["year", 5], ["year", 10],
+               ["month", 3], ["month", 4], ["month", 6], ["year", 1], ["year", 2], ["year", 5], ["year", 10],
                ["year", 25], ["year", 50], ["year", 100]];
 const ROUGH_DAYS = { day: 1, week: 7, month: 30.4, year: 365.25 };
 const format = (options) => new Intl.DateTimeFormat(undefined, options); // the reader's own
@@ -52,14 +52,16 @@ export function dateTicks([unit, n], lo, hi) {
   return out;
 }
 
-// The labels of ``ticks`` (ms): the year on each when the step is months and the span crosses a
-// year; for days and weeks, on the first and on the first of each new year.
+// The labels of ``ticks`` (ms), each different: when the span crosses a year, the year on the
+// first and on the first of each new year ("Dec 28, 2025, Dec 30, Jan 1, 2026"; "Oct 2025,
+// Jan 2026, Apr"), or on every one when a month or day would otherwise come twice.
 export function dateLabels(unit, ticks, crossesYear) {
   const dates = ticks.map((t) => new Date(t));
   if (unit === "year") return dates.map((d) => YEAR.format(d));
-  if (unit === "month") return dates.map((d) => (crossesYear ? MONTH_YEAR : MONTH).format(d));
-  return dates.map((d, i) => (crossesYear && (i === 0 || d.getFullYear() !== dates[i - 1].getFullYear())
-    ? DAY_YEAR : DAY).format(d));
+  const [plain, dated] = unit === "month" ? [MONTH, MONTH_YEAR] : [DAY, DAY_YEAR];
+  const some = dates.map((d, i) => (crossesYear && (i === 0 ||
+    d.getFullYear() !== dates[i - 1].getFullYear()) ? dated : plain).format(d));
+  return new Set(some).size === some.length ? some : dates.map((d) => dated.format(d));
 }
 
 function measurer(font) {
