@@ -74,3 +74,20 @@ def test_the_end_view_is_for_right_after_a_session(start_server: Any, browser: A
     fresh.wait_for_selector("body[data-loaded='session']")
     assert fresh.url.endswith(f"/review#session-{sid}")
     assert problems == [], "\n".join(problems)
+
+
+def test_a_phone_not_yet_paired_gets_a_calm_page(start_server: Any, page: Any) -> None:
+    # the computer is 127.0.0.2 here: this browser, on 127.0.0.1, is a phone on the home network
+    server = start_server(lan=True, trusted_clients={"127.0.0.2"})
+    opened = page.goto(server.url + "/")
+    assert opened is not None and opened.status == 401
+    assert page.locator("h1").text_content() == "Pair this phone first"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(13, 16, 19)"
+    for width, height in ((320, 640), (390, 844), (1280, 800)):
+        resize(page, width, height)
+        shot(page, f"unpaired-{width}")
+    problems = sweep(page, "not paired yet", main=("#pair-link",))
+    page.click("#pair-link")
+    page.wait_for_selector("#pair-form")
+    assert page.url == server.url + "/pair"
+    assert problems == [], "\n".join(problems)
