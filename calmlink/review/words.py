@@ -242,7 +242,12 @@ class Together:
     """Minutes the test looked at, usable or not."""
 
 
+MOVED_TOGETHER = "Your heart rates moved together more than chance would give."
+"""The verdict when the test passes, said first (../shared/DESIGN.md "Words we use")."""
+
+
 def _together_sentence(t: Together) -> str:
+    """The verdict first, then the minutes and the chance level behind it."""
     total = math.floor(t.duration_min + 0.5)
     shown, chance = about_minutes(t.in_step_min), about_minutes(t.chance_min)
     if shown == chance:  # rounding must not hide the difference the test found
@@ -251,12 +256,14 @@ def _together_sentence(t: Together) -> str:
         shown = str(math.floor(t.in_step_min + 0.5))
     part = (f"{shown} of the {total} minutes" if shown[0].isdigit()
             else f"{shown} out of the {total} minutes")
-    return (f"Your heart rates rose and fell together for about {part} that could be compared; "
-            f"chance alone gives about {chance}.")
+    return (f"{MOVED_TOGETHER} They rose and fell together for about {part} that could be "
+            f"compared; chance alone gives about {chance}.")
 
 
-NO_CLEAR_LINK = ("Your heart rates did not clearly rise and fall together this time. That is "
-                 "common, and says nothing about how the massage went.")
+NO_CLEAR_LINK = ("No clear link between your heart rates this time. That is common, and says "
+                 "nothing about how the massage went.")
+"""The verdict when the test does not pass; no minutes follow (those the windows found in step
+would read as a finding the test did not make)."""
 def _too_little(t: Together) -> str:
     usable = f"{t.duration_min:.1f}"
     if t.checked_min is not None and t.checked_min - t.duration_min >= 0.5:
