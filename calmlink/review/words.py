@@ -212,6 +212,19 @@ def both_sentence(name: str, receiver: int | None, giver: int | None, settle_ste
     return f"{name}: {numbers}."
 
 
+MINUS = "\u2212"
+"""The minus sign every page and every word of ours writes a negative number with (never "-")."""
+
+
+def signed(x: float, digits: int = 1) -> str:
+    """A change with its sign, as the page's ``fmt(x, digits, "", true)`` writes it: "+0.3",
+    "\u22120.8" with the true minus sign, and no sign on what rounds to zero."""
+    shown = f"{x:.{digits}f}"
+    if float(shown) == 0:
+        return f"{0:.{digits}f}"
+    return f"+{shown}" if x > 0 else MINUS + shown.lstrip("-")
+
+
 def tenths(x: float) -> str:
     """One decimal, halves up like the page's ``tenths`` (an exact half: format goes to even)."""
     return f"{math.floor(x * 10 + 0.5) / 10:.1f}"
