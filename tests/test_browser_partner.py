@@ -10,7 +10,7 @@ import pytest
 from test_browser_live import shot
 from views import resize, sweep
 
-from calmlink.review.words import Together, together_sentence
+from calmlink.review.together_words import Together, together_sentence
 from calmlink.sensors.factory import SourceFactory
 
 pytestmark = pytest.mark.browser

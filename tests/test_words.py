@@ -12,18 +12,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calmlink.review.summary import StepSummary, summarize
-from calmlink.review.trends import step_response
-from calmlink.review.words import (
+from calmlink.review.together_words import (
     NO_CLEAR_LINK,
     Together,
     about_minutes,
+    together_sentence,
+)
+from calmlink.review.trends import step_response
+from calmlink.review.words import (
     both_sentence,
     during_word,
     fell_step_by_step,
     observations,
     outcome_word,
     shown_change,
-    together_sentence,
 )
 from calmlink.store.beat import Beat, Role
 

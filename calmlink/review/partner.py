@@ -28,13 +28,8 @@ from calmlink.review.summary import (
     step_summaries,
 )
 from calmlink.review.synchrony_report import SynchronyReport
-from calmlink.review.words import (
-    Together,
-    both_sentence,
-    left_out_sentence,
-    shown_change,
-    together_sentence,
-)
+from calmlink.review.together_words import Together, left_out_sentence, together_sentence
+from calmlink.review.words import both_sentence, shown_change
 from calmlink.signal.synchrony import (
     DEFAULT_SYNCHRONY,
     HeartRateGrid,

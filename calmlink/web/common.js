@@ -1,7 +1,7 @@
 // What every page shares: element lookup, text-only elements, numbers with their units, times in
 // the browser's own zone, requests that show the server's own error, the palette from CSS
 // variables, the per-step tables and the partner sentence. Figures and words come from the
-// server; pages only draw them (the partner sentence follows review/words.py's rule, held
+// server; pages only draw them (the partner sentence follows review/together_words.py's rule, held
 // together by a browser test).
 
 export const $ = (id) => document.getElementById(id);
@@ -105,10 +105,10 @@ export async function request(method, path, body) {
 export const get = (path) => request("GET", path);
 export const post = (path, body = {}) => request("POST", path, body);
 
-// One decimal, halves rounded up (review/words.py's tenths: the same digits from both).
+// One decimal, halves rounded up (review/together_words.py's tenths: the same digits from both).
 const tenths = (x) => (Math.floor(x * 10 + 0.5) / 10).toFixed(1);
 
-// The partner sentence, case by case, first match wins: the same table as review/words.py's
+// The partner sentence, case by case, first match wins: the same table as review/together_words.py's
 // TOGETHER_CASES (a new outcome of the test is one more row in both). The verdict comes first,
 // then the minutes and the chance level.
 function aboutMinutes(m) {
