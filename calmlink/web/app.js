@@ -77,17 +77,24 @@ function showSession(s, snapshot = false) {
 // shows the start view with the last session one tap away in Review.
 const END_SHOWN = "calmlink.end-shown";
 const endKey = (summary) => `${summary.session_id ?? "not kept"}|${summary.profile}|${summary.duration_s}`;
+// The tab's memory of it (a browser that keeps none, in a private mode, forgets it on a reload).
+function remember(key) {
+  try { if (key) sessionStorage.setItem(END_SHOWN, key); else sessionStorage.removeItem(END_SHOWN); } catch { /* none */ }
+}
+function remembered() {
+  try { return sessionStorage.getItem(END_SHOWN); } catch { return null; }
+}
 
 function showFinished(summary) {
   state.session = null;
-  sessionStorage.setItem(END_SHOWN, endKey(summary));
+  remember(endKey(summary));
   showEnd(summary);
   show("end");
 }
 
 function showStart() {
   state.session = null;
-  sessionStorage.removeItem(END_SHOWN);
+  remember(null);
   show("connect");
   showLastSession();
 }
@@ -97,7 +104,7 @@ function showStart() {
 function endOrStart(snapshot) {
   const summary = snapshot.last_summary;
   const watched = summary && (state.session !== null || document.body.dataset.view === "end"
-    || sessionStorage.getItem(END_SHOWN) === endKey(summary));
+    || remembered() === endKey(summary));
   if (watched && snapshot.end_kept_s > 0) showFinished(summary);
   else showStart();
 }
