@@ -51,6 +51,14 @@ def test_the_end_view_is_for_right_after_a_session(start_server: Any, browser: A
     assert link.get_attribute("href") == f"/review#session-{sid}"
     said = fresh.locator("#last-session").text_content() or ""
     assert said.startswith("Last session: today ") and said.endswith(", Sam · see it in Review"), said
+    days = fresh.evaluate("""async () => {
+        const { lastWhen } = await import("/static/connect.js");
+        const now = new Date(2026, 11, 7, 22, 0);  // a Monday evening, on this browser's clock
+        return [[2026, 11, 7], [2026, 11, 6], [2026, 11, 3], [2026, 10, 20], [2025, 11, 20]]
+          .map(([y, m, d]) => lastWhen(new Date(y, m, d, 21, 40).toISOString(), now));
+    }""")
+    assert [d.split(" ")[0] for d in days[:3]] == ["today", "yesterday", "Thursday"], days
+    assert days[3].startswith("Nov 20") and "2025" in days[4] and "2026" not in days[3], days
     for width, height in ((320, 640), (390, 844), (1280, 800)):
         resize(fresh, width, height)
         shot(fresh, f"evening-start-{width}")
