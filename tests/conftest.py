@@ -55,9 +55,12 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
 
     def start(source: HeartRateSource | None = None, *, autostart: bool = False,
               speed: float = 20.0, giver: HeartRateSource | None = None, strap: bool = True,
-              start_after_care: bool = False, **overrides: Any) -> RunningServer:
+              start_after_care: bool = False, trusted_clients: set[str] | None = None,
+              **overrides: Any) -> RunningServer:
         """A demo-like server: the simulated strap (``speed`` x real time) unless ``source``;
-        ``strap=False``: no strap at all until the page connects one."""
+        ``strap=False``: no strap at all until the page connects one; ``trusted_clients``: the
+        addresses counted as this machine in LAN mode (default loopback; set another, and the
+        browser on 127.0.0.1 is a phone)."""
         settings = Settings(db=overrides.pop("db", tmp_path / "calmlink.sqlite3"), speed=speed,
                             routines_dir=overrides.pop("routines_dir", tmp_path / "routines"),
                             **overrides)
@@ -66,7 +69,8 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
             source = SimulatedStrap(speed=speed)
         server, _ = build_server(settings, source, sock, accelerated=True,
                                  source_kind="simulated", autostart=autostart, giver=giver,
-                                 start_after_care=start_after_care)
+                                 start_after_care=start_after_care,
+                                 trusted_clients=trusted_clients)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
         deadline = time.monotonic() + 10

@@ -7,9 +7,10 @@ import re
 from typing import Any
 
 import pytest
-from views import sweep
+from test_browser_live import shot
+from views import resize, sweep
 
-from calmlink.review.words import Together, together_sentence
+from calmlink.review.together_words import Together, together_sentence
 from calmlink.sensors.factory import SourceFactory
 
 pytestmark = pytest.mark.browser
@@ -54,6 +55,9 @@ def test_the_giver_gets_a_line_and_both_get_their_results(start_server: Any, pag
     assert page.locator("#partner-sentences li").count() == 6
     assert not FORBIDDEN.search(page.locator("#end-view").text_content() or "")
     problems += sweep(page, "end, partner", main=("#new-session",))
+    for width, height in ((320, 640), (390, 844), (1280, 800)):
+        resize(page, width, height)
+        shot(page, f"end-partner-{width}")
     page.click("#review-link")
     page.wait_for_selector("body[data-loaded='session']")
     page.wait_for_selector("#partner-review:not([hidden])")

@@ -17,7 +17,8 @@ paragraph spacing 2em, letter spacing 0.12em, word spacing 0.16em) at the narrow
 200% text (SC 1.4.4, the browser's own default font size doubled, so rem-sized layouts and their
 media queries follow) at a phone and a laptop width, each without sideways scrolling or clipping;
 the jargon scan (rendered text and accessible names outside ``<details>``), every number in a
-table cell with its unit; and words calmlink never says, anywhere. axe runs at the narrowest and
+table cell with its unit; words calmlink never says, and a negative number written with a hyphen
+instead of the minus sign (U+2212), anywhere. axe runs at the narrowest and
 the widest width: the stylesheet has two layouts (rows of labelled cells below 40rem, tables
 above), and the widths between share one or the other.
 """
@@ -44,6 +45,8 @@ NEVER = re.compile(
     r"\b(diagnos\w*|treatment|therap\w*|cure[sd]?|heal(s|ing)?|anxiety|stress|health score|"
     r"clinically|cortisol|oxytocin|vagal|bond\w*|empath\w*|connection score|in sync)\b", re.I)
 """Words calmlink never says (../shared/DESIGN.md, "Words we use"), on any path."""
+HYPHEN_FOR_MINUS = re.compile(r"(?<![\w.\-])-\d")
+"""A negative number written with a hyphen: every page writes the minus sign, U+2212."""
 UNIT = re.compile(r"\b(bpm|min|minutes?|seconds?|ms|breaths|beats|sessions?)\b|%|\d:\d\d")
 """A table cell with a number says what it counts (outside <details>)."""
 
@@ -169,6 +172,8 @@ def word_problems(page: Any) -> list[str]:
             if re.search(r"\d", c) and not UNIT.search(c)]
     every = page.evaluate("() => document.body.textContent")
     out += [f"never says {m.group(0)!r}" for m in NEVER.finditer(every)]
+    out += [f"a hyphen for a minus sign (write \u2212): {every[max(0, m.start() - 30):m.end() + 10]!r}"
+            for m in HYPHEN_FOR_MINUS.finditer(every)]
     return out
 
 

@@ -126,7 +126,8 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
     if viewers is not None:  # inner: runs after the Host and Origin checks
         app.add_middleware(TokenMiddleware, viewers=lambda: viewers,
                            trusted_clients=trusted_clients if trusted_clients is not None
-                           else LOOPBACK_CLIENTS)
+                           else LOOPBACK_CLIENTS,
+                           unpaired_page=(WEB_DIR / "unpaired.html").read_bytes())
     hosts = set(LOOPBACK_HOSTS) | (lan_hosts() if settings.lan else set())
     app.add_middleware(GuardMiddleware, allowed_hosts=hosts)
     return app

@@ -119,12 +119,13 @@ def seed_partner_session(path: Path, profile: str = "Sam", giver: str = "Alex", 
 
 
 def seed_tried_history(path: Path, profile: str = "Sam", now: datetime | None = None,
-                       seed: int = 7, sessions: int = 18) -> list[int]:
+                       seed: int = 7, sessions: int = 18, with_oil: bool = False) -> list[int]:
     """A receiver's sessions every three days up to ``now`` (local time), with what was tried:
     oil in every other session at any time of day, with a real effect (heart rate 6 bpm lower,
     ln RMSSD 0.3 higher by the end); a candle only late in the evening, when this receiver settles
     more anyway (1.5 bpm and 0.08 a hour after 19:00: a confound); music now and then, with no
-    effect; a warm towel twice (too few to tell). Summaries from the model of
+    effect; a warm towel twice (too few to tell). ``with_oil``: light pressure and lavender on
+    every session with oil and on no other (always together: one comparison). Summaries from the model of
     :mod:`calmlink.testing.histories` with the real summary dataclasses, beats to match, written
     through the real store; returns the new session ids."""
     rng = np.random.default_rng(seed)
@@ -141,12 +142,14 @@ def seed_tried_history(path: Path, profile: str = "Sam", now: datetime | None = 
         day = datetime.combine((now - timedelta(days=3 * (sessions - k))).date(), datetime.min.time())
         started = (day + timedelta(hours=hour)).astimezone()
         beats = model.beats_of(d, rng)
-        tags = tuple(t for t, on in (("candle", evening), ("warm towel", towel)) if on)
+        tags = tuple(sorted(t for t, on in (("candle", evening), ("warm towel", towel),
+                                            ("lavender", with_oil and oil)) if on))
         made.append(ImportedSession(
             profile, started.isoformat(timespec="seconds"),
             (started + timedelta(seconds=beats[-1].t)).isoformat(timespec="seconds"), "seeded",
             beats, model.summary_of(d, rng), NAMES, "Alex",
-            Tried(hands="oil" if oil else "dry", sound="music" if music else None, tags=tags)))
+            Tried(hands="oil" if oil else "dry", sound="music" if music else None, tags=tags,
+                  pressure="light" if with_oil and oil else None)))
     store = Store(path)
     store.open()
     try:

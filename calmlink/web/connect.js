@@ -1,7 +1,7 @@
 // The connect view: find straps and say who wears each, the start form (care points read first;
 // with no strap, ask whether to connect one or run the routine without readings), pairing phones.
 import { afterCare } from "./care.js";
-import { $, el, get, post, request } from "./common.js";
+import { $, el, get, instant, post, request } from "./common.js";
 import { EMPTY, describe, triedPanel } from "./tried.js";
 
 const before = triedPanel($("tried-before"), "What you're trying");
@@ -9,6 +9,37 @@ const before = triedPanel($("tried-before"), "What you're trying");
 const NAMES = { profile: "calmlink.receiver", "giver-name": "calmlink.giver" };
 export function rememberedNames() {
   for (const [id, key] of Object.entries(NAMES)) if (!$(id).value) $(id).value = localStorage.getItem(key) || "";
+}
+
+// When the last session began, as people say it: "today 21:40", "yesterday 21:40", "Sunday
+// 21:40" within the week, else "6 Dec 21:40" (with the year when it was another year).
+const CLOCK = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const WEEKDAY = new Intl.DateTimeFormat(undefined, { weekday: "long" });
+const DATE = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
+const DATE_YEAR = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });
+export function lastWhen(iso, now = new Date()) {
+  const t = instant(iso);
+  const midnight = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const days = Math.round((midnight(now) - midnight(t)) / 86_400_000);
+  const day = days === 0 ? "today" : days === 1 ? "yesterday" : days > 1 && days < 7 ? WEEKDAY.format(t)
+    : (t.getFullYear() === now.getFullYear() ? DATE : DATE_YEAR).format(t);
+  return `${day} ${CLOCK.format(t)}`;
+}
+
+// The start view never shows a finished session itself; the last one is a tap away in Review
+// (docs/live-protocol.md "The end view").
+let lastAsked = 0;
+export async function showLastSession() {
+  const asked = ++lastAsked;
+  try {
+    const [last] = await get("/api/sessions?limit=1");
+    if (asked !== lastAsked) return; // a later answer is on its way
+    const shown = last && last.state !== "active";
+    $("last-session").hidden = !shown;
+    if (!shown) return;
+    $("last-session-link").textContent = `${lastWhen(last.started_at)}, ${last.profile} · see it in Review`;
+    $("last-session-link").href = `/review#session-${last.id}`;
+  } catch { /* the line is a convenience: without it, Review is in the header */ }
 }
 
 // Signal strength in words (the number, in dBm, stays in the API and the CLI).
