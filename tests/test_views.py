@@ -7,6 +7,7 @@ test_browser_partner.py.) One server and one page per family of views, resized, 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,20 @@ from test_browser_live import shot
 from views import AXE_WIDTHS, resize, sweep
 
 from calmlink.testing.seed import seed_partner_session, seed_store
+from conftest import FONT_SET_PARAMS, in_font_set
 
 pytestmark = pytest.mark.browser
 NUMBER = "() => /^\\d+$/.test(document.getElementById('{}').textContent)"
 HOSTILE = "<b>Alex</b>"
 ONE_FOUND = [{"name": "Polar H10 A1B2C3D4", "address": "C0:FF:EE:00:00:01", "rssi": -71}]
+
+
+@pytest.fixture(params=FONT_SET_PARAMS)
+def page(request: pytest.FixtureRequest, page: Any, font_set_browser: Any,
+         browser_context_args: dict[str, Any]) -> Iterator[Any]:
+    """Every view here three times: the machine's fonts, only DejaVu, only Liberation."""
+    with in_font_set(request.param, page, font_set_browser, browser_context_args) as in_set:
+        yield in_set
 
 
 def test_connect_live_and_end_views(start_server: Any, page: Any, console_errors: list[str]) -> None:
