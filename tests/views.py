@@ -35,9 +35,9 @@ AXE_WIDTHS = (320, 1280)
 FONT_SET_WIDTHS = (320, 1280)
 """Under a restricted set of the machine's fonts (tests/conftest.py ``in_font_set``) the page is
 drawn in the same face, so the sweep there keeps the narrowest and the widest width (with text
-spacing at 320 and 200% text at 390 and 1280, as everywhere) and axe at 320, and leaves out the
-words (no font changes them): what a machine's fonts could still change (a glyph the face lacks,
-drawn in one of theirs) shows there."""
+spacing at 320 and 200% text at 390 and 1280, as everywhere) and leaves out axe and the words (it
+reads roles, names and colours, which no font changes; the layout checks keep the targets): what
+a machine's fonts could still change (a glyph the face lacks, drawn in one of theirs) shows there."""
 LARGE_TEXT_WIDTHS = (390, 1280)
 HEIGHT = 800
 MIN_TARGET_PX = 24
@@ -259,11 +259,11 @@ def sweep(page: Any, view: str, *, main: tuple[str, ...] = (), widths: tuple[int
     """Every check above on the view the page shows now, across ``widths``; returns the problems
     found, each naming the view and the width (an empty list: the view holds). The page is
     resized, never reloaded, and left at the last width. A page in a restricted font set (its
-    ``font_set``) is swept at :data:`FONT_SET_WIDTHS` of ``widths``."""
+    ``font_set``) is swept at :data:`FONT_SET_WIDTHS` of ``widths``, without axe and the words."""
     font_set = getattr(page, "font_set", None)
     if font_set:
         widths = tuple(w for w in widths if w in FONT_SET_WIDTHS) or widths[:1]
-        axe_widths = (min(widths),)
+        axe_widths = ()
         view = f"{view} ({font_set})"
     page.evaluate(FONTS_READY)
     problems = [f"{view}: {p}" for p in face_problems(page)]
