@@ -109,11 +109,12 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "headless": True, "args": CHROMIUM_ARGS}
 
 
-FONT_SETS = {"DejaVu only": ("/usr/share/fonts/truetype/dejavu", "DejaVu Sans"),
-             "Liberation only": ("/usr/share/fonts/truetype/liberation", "Liberation Sans")}
+FONT_SETS = {"dejavu-only": ("/usr/share/fonts/truetype/dejavu", "DejaVu Sans", "fonts-dejavu-core"),
+             "liberation-only": ("/usr/share/fonts/truetype/liberation", "Liberation Sans",
+                                 "fonts-liberation")}
 """Two sets of a machine's fonts unlike the usual, for the view sweep (tests/views.py): each is one
-Debian package's folder (fonts-dejavu-core, fonts-liberation) and the face Chromium must then draw
-``sans-serif`` in, which proves the set took."""
+Debian package's folder, the face Chromium must then draw ``sans-serif`` in (which proves the set
+took) and the package."""
 FONTCONFIG = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig>
@@ -134,10 +135,9 @@ def font_set_browser(playwright: Any, tmp_path_factory: pytest.TempPathFactory
     launched: dict[str, Any] = {}
 
     def launch(name: str) -> Any:
-        folder, sans = FONT_SETS[name]
+        folder, sans, package = FONT_SETS[name]
         if not Path(folder).is_dir():
-            message = (f"{folder} is missing: the view sweep under {name!r} needs Debian's "
-                       f"{'fonts-dejavu-core' if 'DejaVu' in name else 'fonts-liberation'} "
+            message = (f"{folder} is missing: the view sweep under {name} needs Debian's {package} "
                        "(apt-get install --no-install-recommends fonts-dejavu-core fonts-liberation)")
             if os.environ.get("CI"):
                 pytest.fail(message)
@@ -167,7 +167,8 @@ def font_set_browser(playwright: Any, tmp_path_factory: pytest.TempPathFactory
         browser.close()
 
 
-FONT_SET_PARAMS = ["the machine's fonts", *FONT_SETS]
+FONT_SET_PARAMS = ["machine-fonts", *FONT_SETS]
+"""The test ids: ``-k machine-fonts`` runs the machine's fonts alone."""
 
 
 @contextmanager
