@@ -1,12 +1,15 @@
 """Every view on a phone and a laptop, in the real Chromium (tests/views.py: reflow at 320 px,
-nothing clipped, targets, axe with WCAG 2.2 AA, text spacing, 200% text, plain words): the
-connect view with no strap, one strap found and two, the question when Start finds no strap, the
-live view with no data yet, one strap and paused, the end view; the review list and sessions; trends
-with 0, 1, 3 and 12 sessions; pairing and help. (Partner mode's live and end views:
-test_browser_partner.py.) One server and one page per family of views, resized, never reloaded."""
+nothing clipped, targets, axe with WCAG 2.2 AA, text spacing, 200% text, plain words), with the
+machine's fonts and again with only DejaVu, then only Liberation: the connect view with no strap
+(and a routine of the couple's own with a 60-character name), one strap found and two, the
+question when Start finds no strap, the live view with no data yet, one strap and paused, the end
+view; the review list and sessions; trends with 0, 1, 3 and 12 sessions; pairing and help.
+(Partner mode's live and end views: test_browser_partner.py.) One server and one page per family
+of views, resized, never reloaded."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,19 +19,34 @@ from test_browser_live import shot
 from views import AXE_WIDTHS, resize, sweep
 
 from calmlink.testing.seed import seed_partner_session, seed_store
+from conftest import FONT_SET_PARAMS, in_font_set
 
 pytestmark = pytest.mark.browser
 NUMBER = "() => /^\\d+$/.test(document.getElementById('{}').textContent)"
 HOSTILE = "<b>Alex</b>"
 ONE_FOUND = [{"name": "Polar H10 A1B2C3D4", "address": "C0:FF:EE:00:00:01", "rssi": -71}]
+LONG_ROUTINE = "A long evening for two: warm oil, temples and a closing calm"
+"""A routine of the couple's own, its name as long as a name may be (60 characters)."""
+
+
+@pytest.fixture(params=FONT_SET_PARAMS)
+def page(request: pytest.FixtureRequest, page: Any, font_set_browser: Any,
+         browser_context_args: dict[str, Any]) -> Iterator[Any]:
+    """Every view here three times: the machine's fonts, only DejaVu, only Liberation."""
+    with in_font_set(request.param, page, font_set_browser, browser_context_args) as in_set:
+        yield in_set
 
 
 def test_connect_live_and_end_views(start_server: Any, page: Any, console_errors: list[str]) -> None:
     # 10x: the nine-minute routine lasts 54 s, more than its sweeps take on a busy 2-core machine
     server = start_server(strap=False, speed=10.0)
     problems: list[str] = []
+    made = page.request.post(server.url + "/api/routines", headers={"origin": server.url}, data={
+        "name": LONG_ROUTINE, "steps": [{"name": "Settle", "cue": "Warm hands.", "duration_s": 60}]})
+    assert made.ok, made.text()
     page.goto(server.url + "/")
     page.wait_for_selector("body[data-view='connect'][data-feed='open']")
+    assert page.get_by_role("radio", name=f"{LONG_ROUTINE} (1 min)").count() == 1  # offered whole
     assert page.locator("#connection").text_content() == "no strap connected"
     problems += sweep(page, "connect, no strap", main=("#find", "#start"))
 

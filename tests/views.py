@@ -2,7 +2,9 @@
 a helper for any test that shows a view (new views reuse it: call :func:`sweep` on the page as it
 stands, one page, resized, never reloaded).
 
-For each width in :data:`WIDTHS` (320 px is WCAG's reflow width, 1280 px a laptop):
+Every view in calmlink's own face (:func:`face_problems`), measured once the face has arrived
+(``document.fonts.ready``). For each width in :data:`WIDTHS` (320 px is WCAG's reflow width,
+1280 px a laptop):
 
 - reflow (SC 1.4.10): the document never scrolls sideways (``scrollWidth <= innerWidth``);
 - nothing clipped: no cell, label, button or text box whose content is wider (or, when it hides
@@ -31,6 +33,12 @@ from typing import Any
 
 WIDTHS = (320, 360, 390, 414, 768, 1280)
 AXE_WIDTHS = (320, 1280)
+FONT_SET_WIDTHS = (320, 1280)
+"""Under a restricted set of the machine's fonts (tests/conftest.py ``in_font_set``) the page is
+drawn in the same face, so the sweep there keeps the narrowest and the widest width (with text
+spacing at 320 and 200% text at 390 and 1280, as everywhere) and leaves out axe and the words (it
+reads roles, names and colours, which no font changes; the layout checks keep the targets): what
+a machine's fonts could still change (a glyph the face lacks, drawn in one of theirs) shows there."""
 LARGE_TEXT_WIDTHS = (390, 1280)
 HEIGHT = 800
 MIN_TARGET_PX = 24
@@ -131,6 +139,28 @@ WORDS = """() => {
 }"""
 
 NEXT_FRAME = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+FONTS_READY = "() => document.fonts.ready.then(() => true)"
+FACE_NAME = "Atkinson Hyperlegible Next"
+"""calmlink's own typeface (calmlink/web/fonts.css): every view is measured in it."""
+FACE = """async (face) => {
+  await document.fonts.ready;
+  const out = [];
+  const family = getComputedStyle(document.body).fontFamily;
+  if (!family.replaceAll('"', '').startsWith(face)) out.push(`the body's face is ${family}, not ${face}`);
+  const arrived = [...document.fonts].some((f) => f.family.replaceAll('"', '') === face
+                                                  && f.status === 'loaded');
+  if (!arrived || !document.fonts.check(`16px "${face}"`)) out.push(`${face} has not loaded`);
+  return out;
+}"""
+FIRST_TEXT = """(() => {
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const e = n.parentElement;
+    if (n.textContent.trim() && e.checkVisibility() && !e.closest('script, style, svg')
+        && getComputedStyle(e).fontFamily === getComputedStyle(document.body).fontFamily) return e;
+  }
+  return null;
+})()"""
 
 
 @cache
@@ -141,9 +171,34 @@ def _axe_script() -> str:
 
 
 def resize(page: Any, width: int, height: int = HEIGHT) -> None:
-    """Resize and wait for the layout (and any chart redrawn on resize) to settle."""
+    """Resize and wait for the layout (and any chart redrawn on resize) to settle, in the page's
+    own face (``document.fonts.ready``: every face the page asked for has arrived)."""
     page.set_viewport_size({"width": width, "height": height})
     page.evaluate(NEXT_FRAME)
+    page.evaluate(FONTS_READY)
+
+
+def face_problems(page: Any) -> list[str]:
+    """The page is measured in its own face: the body's font family starts with it, the face has
+    arrived (``document.fonts.check``), and Chromium draws the first line of the page's text with it
+    (the platform font DevTools reports), not with a face of the machine's."""
+    out: list[str] = page.evaluate(FACE, FACE_NAME)
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        cdp.send("DOM.getDocument", {"depth": 0})
+        probe = cdp.send("Runtime.evaluate", {"expression": FIRST_TEXT})["result"]
+        if "objectId" not in probe:
+            return [*out, "no text on the page to measure its face"]
+        node = cdp.send("DOM.requestNode", {"objectId": probe["objectId"]})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        drawn = [f["familyName"] for f in fonts]
+        if not drawn or drawn[0] != FACE_NAME:
+            out.append(f"text drawn in {drawn}, not in {FACE_NAME}")
+    finally:
+        cdp.detach()
+    return out
 
 
 def layout_problems(page: Any, main: tuple[str, ...] = ()) -> list[str]:
@@ -208,8 +263,17 @@ def sweep(page: Any, view: str, *, main: tuple[str, ...] = (), widths: tuple[int
           axe_widths: tuple[int, ...] = AXE_WIDTHS, large_text: bool = True) -> list[str]:
     """Every check above on the view the page shows now, across ``widths``; returns the problems
     found, each naming the view and the width (an empty list: the view holds). The page is
-    resized, never reloaded, and left at the last width."""
-    problems = [f"{view}: {p}" for p in word_problems(page)]
+    resized, never reloaded, and left at the last width. A page in a restricted font set (its
+    ``font_set``) is swept at :data:`FONT_SET_WIDTHS` of ``widths``, without axe and the words."""
+    font_set = getattr(page, "font_set", None)
+    if font_set:
+        widths = tuple(w for w in widths if w in FONT_SET_WIDTHS) or widths[:1]
+        axe_widths = ()
+        view = f"{view} ({font_set})"
+    page.evaluate(FONTS_READY)
+    problems = [f"{view}: {p}" for p in face_problems(page)]
+    if not font_set:
+        problems += [f"{view}: {p}" for p in word_problems(page)]
     for width in widths:
         resize(page, width)
         found = layout_problems(page, main)

@@ -24,9 +24,11 @@ NOT_PAIRED = ("pair this device first: open /pair on it and type the code the co
 OPEN_PATHS = {"/pair", "/api/pair", "/docs", "/static/pair.js", "/static/common.js", "/static/style.css",
               "/static/favicon.svg", "/static/manifest.webmanifest", "/static/icons/icon-192.png",
               "/static/icons/icon-512.png", "/static/icons/icon-maskable-512.png",
-              "/static/icons/apple-touch-icon.png"}
-"""Open before pairing: the pairing page, and what a browser fetches without cookies (the manifest
-and its icons, for "Add to Home Screen")."""
+              "/static/icons/apple-touch-icon.png", "/static/fonts.css",
+              *(f"/static/vendor/atkinson-hyperlegible-next-5.3.0-{subset}-{weight}.woff2"
+                for subset in ("latin", "latin-ext") for weight in (400, 700))}
+"""Open before pairing: the pairing page and its typeface, and what a browser fetches without
+cookies (the manifest and its icons, for "Add to Home Screen")."""
 PAGE_PATHS = {"/", "/review", "/trends", "/docs", "/docs/api"}
 
 

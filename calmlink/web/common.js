@@ -66,11 +66,12 @@ export function palette() {
            warn: read("--warn"), giver: read("--giver"), band: read("--band"), bandEdge: read("--band-edge") };
 }
 
-// Chart axes in the page's own text size (a larger text setting makes them larger too), each
+// Chart axes in the page's own face and text size (a larger text setting makes them larger too), each
 // with room for its labels.
 export function axisStyle(c) {
-  const px = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
-  const font = `${Math.round(px * 0.85)}px system-ui, sans-serif`;
+  const root = getComputedStyle(document.documentElement);
+  const px = parseFloat(root.fontSize) || 16;
+  const font = `${Math.round(px * 0.85)}px ${root.getPropertyValue("--face").trim() || "sans-serif"}`;
   return { stroke: c.muted, font, labelFont: font, labelSize: Math.round(px * 1.25),
            size: Math.round(px * 2.9) };
 }

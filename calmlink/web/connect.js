@@ -78,14 +78,24 @@ export function showConnection(state, c) {
   $("disconnect").hidden = !["connected", "connecting", "reconnecting", "scanning"].includes(c.state);
 }
 
+// The routines as a list of choices, each name whole with its length ("Nine quiet minutes
+// (9 min)"), wrapping as it needs: a select would clip a long name at a phone's width.
 export function fillRoutines(state, routines) {
   if (state.routinesLoaded) return;
-  $("routine").replaceChildren(...routines.map((r) => {
-    const opt = el("option", `${r.name} (${Math.round(r.duration_s / 60)} min)`);
-    opt.value = r.name;
-    return opt;
+  $("routine-choices").replaceChildren(...routines.map((r, k) => {
+    const input = el("input");
+    Object.assign(input, { type: "radio", name: "routine", value: r.name, checked: k === 0 });
+    const label = el("label", "", "choice");
+    const words = el("span", `${r.name} `);
+    words.append(el("span", `(${Math.round(r.duration_s / 60)}\u00a0min)`, "muted nowrap"));
+    label.append(input, words);
+    return label;
   }));
   state.routinesLoaded = true;
+}
+
+function chosenRoutine() {
+  return document.querySelector('#routine input[name="routine"]:checked')?.value;
 }
 
 // Which found strap each person wears: its row's button for that person pressed ("✓ Receiver
@@ -143,7 +153,7 @@ async function start(withoutReadings = false) {
   $("start-error").textContent = "";
   try {
     const [profile, giver] = [$("profile").value.trim(), $("giver-name").value.trim()];
-    await post("/api/session", { profile, routine: $("routine").value, giver: giver || null,
+    await post("/api/session", { profile, routine: chosenRoutine(), giver: giver || null,
                                  tried: before.value, without_readings: withoutReadings });
     localStorage.setItem(NAMES.profile, profile);
     if (giver) localStorage.setItem(NAMES["giver-name"], giver);
