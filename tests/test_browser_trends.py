@@ -163,6 +163,7 @@ def reading_problems(page: Any, where: str, spans_year: bool) -> list[str]:
     return out
 
 
+@pytest.mark.timeout(240)  # eight data sets, three widths each: over a minute on a loaded machine
 def test_trend_axes_read_right_at_every_width(trends_server: Any, kolkata: Any,
                                               console_errors: list[str]) -> None:
     page = kolkata

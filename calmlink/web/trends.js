@@ -113,7 +113,9 @@ async function show(profile) {
 }
 
 async function init() {
-  const profiles = await get("/api/profiles");
+  // the axes measure their labels in the page's own face: wait for it (a stand-in's widths differ)
+  const [profiles] = await Promise.all([get("/api/profiles"),
+    document.fonts.load(axisStyle({}).font).catch(() => null)]);
   const select = $("profile");
   select.replaceChildren(...profiles.map((p) => { const o = el("option", p); o.value = p; return o; }));
   select.addEventListener("change", () => show(select.value));
