@@ -80,14 +80,14 @@ def test_straps_are_assigned_to_roles_from_the_connect_view(start_server: Any, p
     page.click("#demo")  # the receiver's strap
     page.wait_for_function("() => /^\\d+$/.test(document.getElementById('connect-hr').textContent)")
     page.click("#find")
-    page.wait_for_selector("#devices li button[aria-label$='the giver wears it']")
-    page.click("#devices li button[aria-label$='the giver wears it']")
+    page.wait_for_selector("#devices li button[aria-label^='Giver wears it: ']")
+    page.click("#devices li button[aria-label^='Giver wears it: ']")
     page.wait_for_selector("#giver-now:not([hidden])")
     page.wait_for_function(
         "() => /^· \\d+\\u00a0bpm$/.test(document.getElementById('giver-connect-hr').textContent)")
     assert page.locator("#giver-label").is_visible()  # the start form asks the giver's name
     # the row says who wears it, and stays so when the server names the demo strap otherwise
-    page.click("#devices li button[aria-label$='the receiver wears it']")
+    page.click("#devices li button[aria-label^='Receiver wears it: ']")
     page.wait_for_function("() => document.getElementById('connection').textContent"
                            ".startsWith('calmlink demo strap: connected')")
     page.wait_for_function(BOTH_WORN)

@@ -12,7 +12,8 @@ Every view in calmlink's own face (:func:`face_problems`), measured once the fac
 - targets (SC 2.5.8): every control at least 24 x 24 CSS px (links inside a sentence excepted),
   and the view's main controls at least 48 x 48; every control in the page's dark theme; every
   chart with a caption that titles its axes with their units;
-- axe-core with the WCAG 2.2 AA rules on (target-size included), at :data:`AXE_WIDTHS`.
+- axe-core (:data:`AXE_VERSION`, vendored) with every WCAG 2.2 A and AA rule on (target-size and
+  label in name included), at :data:`AXE_WIDTHS`.
 
 Once per view: text spacing (SC 1.4.12, the standard bookmarklet's overrides: line height 1.5,
 paragraph spacing 2em, letter spacing 0.12em, word spacing 0.16em) at the narrowest width and
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 WIDTHS = (320, 360, 390, 414, 768, 1280)
@@ -43,7 +45,19 @@ LARGE_TEXT_WIDTHS = (390, 1280)
 HEIGHT = 800
 MIN_TARGET_PX = 24
 MAIN_TARGET_PX = 48
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+AXE_VERSION = "4.14.1"
+AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / f"axe-core-{AXE_VERSION}.min.js"
+"""axe-core, vendored (MPL-2.0, tests/vendor/README.md): the newest 4.x when it was taken, so a
+fresh clone runs the same rules with nothing but Python (the copy bundled with
+axe-playwright-python lagged behind, and missed label-in-name)."""
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+"""Every WCAG 2.0, 2.1 and 2.2 level A and AA rule axe has, experimental ones included (axe runs
+those only when named: label-content-name-mismatch, SC 2.5.3 label in name, was one until 4.13)."""
+AXE_RULES = """(wcag) => [...new Set([...axe.getRules(wcag).map((r) => r.ruleId),
+  ...axe.getRules(['best-practice']).filter((r) => !r.tags.includes('experimental')).map((r) => r.ruleId),
+  'label-content-name-mismatch'])]"""
+"""The rules run: every WCAG A/AA rule by name (so none is left out for being experimental or
+off by default), the settled best practices, and label in name whatever its tags say."""
 
 JARGON = re.compile(
     r"\b(RMSSD|SDNN|pNN\d*|SD[12]|LF/HF|LF|HF|HRV|RR|dBm|ln|p[- ]values?|Fisher|surrogates?|"
@@ -133,9 +147,17 @@ WORDS = """() => {
     if (e.closest('details') || !e.checkVisibility()) continue;
     for (const a of ['aria-label', 'alt', 'title']) if (e.getAttribute(a)) texts.push(e.getAttribute(a));
   }
+  const words = (t) => t.toLowerCase().replace(/[^\\p{L}\\p{N}]+/gu, ' ').trim();
+  const mismatched = [];  // WCAG 2.5.3: a control's name holds the words it shows
+  for (const e of document.querySelectorAll('a[href], button, summary, [role=button], [role=link]')) {
+    const named = e.getAttribute('aria-label');
+    if (!named || !e.checkVisibility()) continue;
+    const shown = words(e.innerText || '');
+    if (shown && !words(named).includes(shown)) mismatched.push(`"${e.innerText.trim()}" named "${named}"`);
+  }
   const cells = [...document.querySelectorAll('td')]
     .filter((e) => !e.closest('details') && e.checkVisibility()).map((e) => e.innerText.trim());
-  return [texts, cells];
+  return [texts, cells, mismatched];
 }"""
 
 NEXT_FRAME = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
@@ -165,9 +187,7 @@ FIRST_TEXT = """(() => {
 
 @cache
 def _axe_script() -> str:
-    from axe_playwright_python.sync_playwright import Axe
-
-    return str(Axe().axe_script)
+    return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
 def resize(page: Any, width: int, height: int = HEIGHT) -> None:
@@ -207,22 +227,31 @@ def layout_problems(page: Any, main: tuple[str, ...] = ()) -> list[str]:
     return found
 
 
-def axe_problems(page: Any) -> list[str]:
-    """axe-core's violations with the WCAG 2.2 AA rules on (and best practices), one line each.
-    axe is injected once per document and run in place."""
+def axe_rules(page: Any) -> list[str]:
+    """The ids of the rules :func:`axe_problems` runs (axe injected into the page if need be)."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_script())
-    results = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-                            "resultTypes: ['violations']})", AXE_TAGS)
+    rules: list[str] = page.evaluate(AXE_RULES, WCAG_TAGS)
+    return rules
+
+
+def axe_problems(page: Any) -> list[str]:
+    """axe-core's violations with every WCAG 2.2 A and AA rule on (experimental ones too) and the
+    best practices, one line each. axe is injected once per document and run in place."""
+    results = page.evaluate("(rules) => axe.run(document, {runOnly: {type: 'rule', values: rules}, "
+                            "resultTypes: ['violations']})", axe_rules(page))
     return [f"axe {v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
             for v in results["violations"]]
 
 
 def word_problems(page: Any) -> list[str]:
-    """Technical names outside a details disclosure, and words calmlink never says."""
-    texts, cells = page.evaluate(WORDS)
-    out = [f"jargon outside <details>: {m.group(0)!r} in {t[:80]!r}"
-           for t in texts if (m := JARGON.search(t))]
+    """Controls whose accessible name leaves out the words they show (SC 2.5.3, stricter than
+    axe: the whole visible text, in order), technical names outside a details disclosure, and
+    words calmlink never says."""
+    texts, cells, mismatched = page.evaluate(WORDS)
+    out = [f"label not in name: {m}" for m in mismatched]
+    out += [f"jargon outside <details>: {m.group(0)!r} in {t[:80]!r}"
+            for t in texts if (m := JARGON.search(t))]
     out += [f"a number without its unit: {c!r}" for c in cells
             if re.search(r"\d", c) and not UNIT.search(c)]
     every = page.evaluate("() => document.body.textContent")

@@ -135,7 +135,7 @@ async function find() {
         const b = el("button", text, "button small device");
         b.dataset.role = role;
         b.setAttribute("aria-pressed", "false");
-        b.setAttribute("aria-label", `${name}: the ${role} wears it`);
+        b.setAttribute("aria-label", `${text}: ${name}`); // the visible words first (WCAG 2.5.3)
         b.addEventListener("click", () => connect(d.address, role));
         return b;
       };

@@ -46,7 +46,7 @@ function brokenItem(b) {
   const li = el("li", "", "routine");
   li.append(el("span", b.file, "routine-name"), el("p", b.error, "error-text"));
   const actions = el("div", "", "actions");
-  actions.append(button("Delete this file", () => remove(b.id, b.file), `Delete the file ${b.file}`));
+  actions.append(button("Delete this file", () => remove(b.id, b.file), `Delete this file: ${b.file}`));
   li.append(actions);
   return li;
 }
@@ -131,8 +131,8 @@ function stepCard(step, i, count) {
   const [kindField, pace] = kindFields(step, i, L);
   length.addEventListener("input", () => { step.duration_s = length.value; showHint(); showTotal(); });
   const tools = el("div", "", "step-tools");
-  const up = button("Move up", () => move(i, -1), `Move step ${i + 1} up`);
-  const down = button("Move down", () => move(i, 1), `Move step ${i + 1} down`);
+  const up = button("Move up", () => move(i, -1), `Move up: step ${i + 1}`);
+  const down = button("Move down", () => move(i, 1), `Move down: step ${i + 1}`);
   const drop = button("Remove", () => removeStep(i), `Remove step ${i + 1}`);
   up.disabled = i === 0;
   down.disabled = i === count - 1;
@@ -165,7 +165,7 @@ function move(i, by) {
   const steps = state.editing.steps;
   [steps[i], steps[i + by]] = [steps[i + by], steps[i]];
   const j = i + by;
-  renderSteps(`Move step ${j + 1} ${by < 0 ? "up" : "down"}`);
+  renderSteps(`Move ${by < 0 ? "up" : "down"}: step ${j + 1}`);
   say(`Moved “${steps[j].name}” to step ${j + 1}.`);
 }
 
