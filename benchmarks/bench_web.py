@@ -17,6 +17,8 @@ from typing import Any
 
 WEB = Path(__file__).resolve().parent.parent / "calmlink" / "web"
 N = 300
+FONTS_CSS = "fonts.css"
+"""The typeface's own stylesheet: counted with the typeface, apart from the pages' budget."""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -32,12 +34,12 @@ _IMPORTED = re.compile(r"""\bfrom\s+["']\./([^"']+\.js)["']|\bimport\(\s*["']\./
 
 def page_files(html: Path) -> set[Path]:
     """What one page loads of calmlink's own: its HTML, the stylesheets and scripts it links and
-    every module those import, followed through (vendored libraries excluded)."""
+    every module those import, followed through (vendored libraries and the typeface excluded)."""
     found = {html}
     todo = [WEB / name for name in _LINKED.findall(html.read_text())]
     while todo:
         path = todo.pop()
-        if path in found or "vendor" in path.parts or not path.exists():
+        if path in found or "vendor" in path.parts or path.name == FONTS_CSS or not path.exists():
             continue
         found.add(path)
         if path.suffix == ".js":
@@ -49,6 +51,21 @@ def page_weights_kb() -> dict[str, float]:
     """Each page's own weight: what a phone fetches to show it (before its cache has it)."""
     return {html.name: sum(p.stat().st_size for p in page_files(html)) / 1024
             for html in sorted(WEB.glob("*.html"))}
+
+
+_FONT = re.compile(r'url\("/static/([^"]+\.woff2)"\)')
+_PRELOADED = re.compile(r'<link rel="preload" href="/static/([^"]+\.woff2)" as="font"')
+
+
+def font_weights_kb() -> tuple[float, float, float]:
+    """The typeface, apart from the pages' budget (a browser keeps its files a year: their names
+    carry the version): its stylesheet, what every page preloads (Latin, regular and bold), and
+    every file (Latin Extended too, fetched only for a name that needs it)."""
+    css = WEB / FONTS_CSS
+    every = set(_FONT.findall(css.read_text()))
+    preloaded = {name for html in WEB.glob("*.html") for name in _PRELOADED.findall(html.read_text())}
+    return (css.stat().st_size / 1024, sum((WEB / n).stat().st_size for n in preloaded) / 1024,
+            sum((WEB / n).stat().st_size for n in every) / 1024)
 
 
 def own_assets_kb() -> float:
@@ -63,6 +80,10 @@ def run() -> None:
     print(f"   each page's own HTML, JavaScript and CSS as loaded (vendor excluded): live page "
           f"{weights['index.html']:.1f} KB, heaviest {heaviest} {weights[heaviest]:.1f} KB "
           f"(target < 100 KB each); all pages' files together {own_assets_kb():.1f} KB")
+    css, preloaded, files = font_weights_kb()
+    print(f"   the typeface, apart from that budget (its files kept a year by the browser): "
+          f"{preloaded:.1f} KB preloaded by every page (Latin, regular and bold), {files:.1f} KB "
+          f"with Latin Extended (fetched only for a name that needs it), its stylesheet {css:.1f} KB")
     for with_browser, commit_delay in ((False, 0.0), (False, 0.05), (True, 0.0)):
         with TemporaryDirectory() as tmp:
             folder = Path(tmp)

@@ -7,6 +7,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,9 +56,12 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
 
     def start(source: HeartRateSource | None = None, *, autostart: bool = False,
               speed: float = 20.0, giver: HeartRateSource | None = None, strap: bool = True,
-              start_after_care: bool = False, **overrides: Any) -> RunningServer:
+              start_after_care: bool = False, trusted_clients: set[str] | None = None,
+              **overrides: Any) -> RunningServer:
         """A demo-like server: the simulated strap (``speed`` x real time) unless ``source``;
-        ``strap=False``: no strap at all until the page connects one."""
+        ``strap=False``: no strap at all until the page connects one; ``trusted_clients``: the
+        addresses counted as this machine in LAN mode (default loopback; set another, and the
+        browser on 127.0.0.1 is a phone)."""
         settings = Settings(db=overrides.pop("db", tmp_path / "calmlink.sqlite3"), speed=speed,
                             routines_dir=overrides.pop("routines_dir", tmp_path / "routines"),
                             **overrides)
@@ -66,7 +70,8 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
             source = SimulatedStrap(speed=speed)
         server, _ = build_server(settings, source, sock, accelerated=True,
                                  source_kind="simulated", autostart=autostart, giver=giver,
-                                 start_after_care=start_after_care)
+                                 start_after_care=start_after_care,
+                                 trusted_clients=trusted_clients)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
         deadline = time.monotonic() + 10
@@ -106,6 +111,92 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     """pytest-playwright launches Debian's Chromium; a browser is never downloaded."""
     return {**browser_type_launch_args, "executable_path": _chromium_or_skip(),
             "headless": True, "args": CHROMIUM_ARGS}
+
+
+FONT_SETS = {"dejavu-only": ("/usr/share/fonts/truetype/dejavu", "DejaVu Sans", "fonts-dejavu-core"),
+             "liberation-only": ("/usr/share/fonts/truetype/liberation", "Liberation Sans",
+                                 "fonts-liberation")}
+"""Two sets of a machine's fonts unlike the usual, for the view sweep (tests/views.py): each is one
+Debian package's folder, the face Chromium must then draw ``sans-serif`` in (which proves the set
+took) and the package."""
+FONTCONFIG = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <dir>{folder}</dir>
+  <cachedir>{cache}</cachedir>
+  <include ignore_missing="yes">/etc/fonts/conf.d</include>
+</fontconfig>
+"""
+SANS_SERIF = "<p style='font-family: sans-serif'>Ready when you are</p>"
+
+
+@pytest.fixture(scope="session")
+def font_set_browser(playwright: Any, tmp_path_factory: pytest.TempPathFactory
+                     ) -> Iterator[Callable[[str], Any]]:
+    """Factory: Debian's Chromium seeing only one set of fonts (:data:`FONT_SETS`), through a
+    fontconfig file of its own (``FONTCONFIG_FILE``); one browser per set for the session. A set whose
+    folder is missing skips the test with a sentence (under CI the run fails)."""
+    launched: dict[str, Any] = {}
+
+    def launch(name: str) -> Any:
+        folder, sans, package = FONT_SETS[name]
+        if not Path(folder).is_dir():
+            message = (f"{folder} is missing: the view sweep under {name} needs Debian's {package} "
+                       "(apt-get install --no-install-recommends fonts-dejavu-core fonts-liberation)")
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
+        if name not in launched:
+            tmp = tmp_path_factory.mktemp("fontconfig")
+            (tmp / "fonts.conf").write_text(FONTCONFIG.format(folder=folder, cache=tmp / "cache"))
+            browser = playwright.chromium.launch(
+                executable_path=_chromium_or_skip(), headless=True, args=CHROMIUM_ARGS,
+                env={**os.environ, "FONTCONFIG_FILE": str(tmp / "fonts.conf")})
+            launched[name] = browser
+            page = browser.new_page()
+            page.set_content(SANS_SERIF)
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument", {"depth": 1})["root"]["nodeId"]
+            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "p"})["nodeId"]
+            drawn = [f["familyName"] for f in
+                     cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]]
+            page.close()
+            assert drawn == [sans], f"{name}: Chromium drew sans-serif in {drawn}, not {sans}"
+        return launched[name]
+
+    yield launch
+    for browser in launched.values():
+        browser.close()
+
+
+FONT_SET_PARAMS = ["machine-fonts", *FONT_SETS]
+"""The test ids: ``-k machine-fonts`` runs the machine's fonts alone."""
+
+
+@contextmanager
+def in_font_set(name: str, page: Any, font_set_browser: Callable[[str], Any],
+                browser_context_args: dict[str, Any]) -> Iterator[Any]:
+    """``page`` itself for the machine's fonts; else a page like it in a browser that sees only
+    that set. A test module that sweeps views opts in by overriding ``page`` (pytest resolves
+    fixtures by name, so ``console_errors`` and the rest follow):
+
+        @pytest.fixture(params=FONT_SET_PARAMS)
+        def page(request, page, font_set_browser, browser_context_args):
+            with in_font_set(request.param, page, font_set_browser, browser_context_args) as p:
+                yield p
+    """
+    if name not in FONT_SETS:
+        yield page
+        return
+    context = font_set_browser(name).new_context(**browser_context_args)
+    try:
+        restricted = context.new_page()
+        restricted.font_set = name  # views.sweep reads it
+        yield restricted
+    finally:
+        context.close()
 
 
 @pytest.fixture

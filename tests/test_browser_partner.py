@@ -7,9 +7,10 @@ import re
 from typing import Any
 
 import pytest
-from views import sweep
+from test_browser_live import shot
+from views import resize, sweep
 
-from calmlink.review.words import Together, together_sentence
+from calmlink.review.together_words import Together, together_sentence
 from calmlink.sensors.factory import SourceFactory
 
 pytestmark = pytest.mark.browser
@@ -54,6 +55,9 @@ def test_the_giver_gets_a_line_and_both_get_their_results(start_server: Any, pag
     assert page.locator("#partner-sentences li").count() == 6
     assert not FORBIDDEN.search(page.locator("#end-view").text_content() or "")
     problems += sweep(page, "end, partner", main=("#new-session",))
+    for width, height in ((320, 640), (390, 844), (1280, 800)):
+        resize(page, width, height)
+        shot(page, f"end-partner-{width}")
     page.click("#review-link")
     page.wait_for_selector("body[data-loaded='session']")
     page.wait_for_selector("#partner-review:not([hidden])")
@@ -76,14 +80,14 @@ def test_straps_are_assigned_to_roles_from_the_connect_view(start_server: Any, p
     page.click("#demo")  # the receiver's strap
     page.wait_for_function("() => /^\\d+$/.test(document.getElementById('connect-hr').textContent)")
     page.click("#find")
-    page.wait_for_selector("#devices li button[aria-label$='the giver wears it']")
-    page.click("#devices li button[aria-label$='the giver wears it']")
+    page.wait_for_selector("#devices li button[aria-label^='Giver wears it: ']")
+    page.click("#devices li button[aria-label^='Giver wears it: ']")
     page.wait_for_selector("#giver-now:not([hidden])")
     page.wait_for_function(
         "() => /^· \\d+\\u00a0bpm$/.test(document.getElementById('giver-connect-hr').textContent)")
     assert page.locator("#giver-label").is_visible()  # the start form asks the giver's name
     # the row says who wears it, and stays so when the server names the demo strap otherwise
-    page.click("#devices li button[aria-label$='the receiver wears it']")
+    page.click("#devices li button[aria-label^='Receiver wears it: ']")
     page.wait_for_function("() => document.getElementById('connection').textContent"
                            ".startsWith('calmlink demo strap: connected')")
     page.wait_for_function(BOTH_WORN)

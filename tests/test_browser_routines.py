@@ -70,8 +70,8 @@ def test_create_reorder_and_invalid_input_refused(start_server: Any, page: Any,
     assert axe_problems(page) == [], "editor with an error, 320 px"
 
     page.fill("#step-1-duration_s", "45")
-    page.click("[aria-label='Move step 3 up']")
-    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Move step 2 up"
+    page.click("[aria-label='Move up: step 3']")
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Move up: step 2"
     assert [page.input_value(f"#step-{k}-name") for k in range(3)] == ["Settle", "Neck", "Temples"]
     assert page.input_value("#step-2-duration_s") == "45"  # the step moved with its fields
     assert page.locator("#total").text_content() == "3 steps, 2:15 in all (at most 60 minutes)."

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_browser_live import shot
 from views import resize, sweep
 
 from calmlink.testing.seed import seed_tried_history
@@ -118,24 +119,35 @@ def test_set_before_tapped_during_seen_on_another_device_and_edited_after(
 def test_the_comparison_view_and_the_weeks(start_server: Any, page: Any, tmp_path: Path,
                                            console_errors: list[str]) -> None:
     db = tmp_path / "history.sqlite3"
-    seed_tried_history(db)
+    seed_tried_history(db, with_oil=True)  # light pressure and lavender: always with oil
     server = start_server(source=None, db=db)
     page.goto(server.url + "/trends")
     page.wait_for_selector("body[data-loaded='trends']")
     items = page.locator("#tried-list > li")
-    # by kind (the fixed choices in their order, then tags by use), never by result
+    # by kind (the fixed choices in their order, then tags by use), never by result; what was
+    # always noted together is one card that says so, in the place of the first of them
     assert [h.split(" ")[0] for h in items.locator("h3").all_text_contents()] == [
-        "Dry", "Oil", "Music", "Candle", "Warm"]
+        "Dry", "Oil,", "Music", "Candle", "Warm"]
     verdicts = items.evaluate_all("(li) => li.map((e) => e.dataset.verdict)")
     assert verdicts == ["settled-less", "settled-more", "no-clear-difference", "confounded",
                         "too-few"]
     oil = items.nth(1)
+    assert oil.locator("h3").text_content() == "Oil, light pressure and lavender 9 with, 9 without"
+    assert oil.locator("p").first.text_content() == \
+        "Always together so far: calmlink cannot tell them apart."
+    assert page.locator(".compare-together").count() == 1
     drawn = oil.locator(".interval")
     assert float(drawn.get_attribute("data-low") or 0) > 0  # the whole interval: settled more
     assert (drawn.get_attribute("aria-label") or "").startswith("On the settling scale: +")
     assert re.search(r"somewhere between \d+ and \d+ bpm lower\)\.$",
                      oil.locator(".compare-line").first.text_content() or "")
     assert re.search(r"\d+% (more|less)", oil.locator(".compare-line").nth(1).text_content() or "")
+    # one minus sign on the whole page, the server's words and the page's figures alike: U+2212
+    said = page.locator("main").text_content() or ""
+    assert "\u2212" in said and not re.search(r"(?<![\w.-])-\d", said), \
+        re.findall(r".{30}(?<![\w.-])-\d.{10}", said)
+    assert re.search("somewhere between \u2212\\d\\.\\d and \\+\\d\\.\\d on the settling scale",
+                     items.nth(2).text_content() or "")
     music = items.nth(2).locator(".interval")  # no clear difference: the bar crosses the line
     assert float(music.get_attribute("data-low") or 0) < 0 < float(music.get_attribute("data-high") or 0)
     candle, towel = items.nth(3), items.nth(4)
@@ -159,5 +171,9 @@ def test_the_comparison_view_and_the_weeks(start_server: Any, page: Any, tmp_pat
     text = (page.locator("main").text_content() or "").lower()
     assert not re.search(r"streak|missed|goal|badge|keep (it )?up|well done|fell behind", text)
     problems = sweep(page, "trends, what you tried")
+    for width, height in ((320, 640), (390, 844), (1280, 800)):
+        resize(page, width, height)
+        page.locator("#tried-list").scroll_into_view_if_needed()
+        shot(page, f"tried-{width}")
     assert problems == [], "\n".join(problems)
     assert console_errors == []

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from calmlink.live.controller import Controller, SessionError
+from calmlink.live.controller import END_VIEW_KEPT_S, Controller, SessionError
 from calmlink.live.events import (
     BeatMessage,
     CommittedMessage,
@@ -203,6 +203,24 @@ async def test_the_giver_strap_streams_beside_the_receiver(harness: Harness, tmp
     assert summary.n_beats == 4  # the summary is the receiver's
     stored = await h.controller.store.beats(view.id)
     assert sorted(b.role for b in stored) == ["giver"] * 4 + ["receiver"] * 4
+
+
+async def test_the_end_view_is_kept_for_half_an_hour_after_the_end(harness: Harness) -> None:
+    h = harness
+    await started_strap(h)
+    assert h.controller.end_kept_s() is None  # nothing has ended
+    h.now = 100.0
+    await h.controller.start_session("Sam", ROUTINE.name)
+    h.now = 110.0
+    await h.controller.stop()
+    assert h.controller.end_kept_s() == END_VIEW_KEPT_S == 1800.0
+    h.now = 110.0 + 600.0
+    assert h.controller.snapshot(epoch="e").end_kept_s == 1200.0
+    h.now = 110.0 + END_VIEW_KEPT_S + 1.0
+    assert h.controller.end_kept_s() == 0.0  # the next evening: every page opens on the start
+    assert h.controller.last_summary is not None  # still there for a page that asks
+    await h.controller.clear_summary()
+    assert h.controller.end_kept_s() is None
 
 
 async def test_contact_lost_and_back_is_said_once_each(harness: Harness) -> None:

@@ -19,7 +19,7 @@ def test_counts_per_giver_and_week_with_the_chance_level() -> None:
     (alex,) = couple_trends(rows)
     assert (alex["giver"], alex["sessions"], alex["passed"]) == ("Alex", 14, 5)
     assert "by chance alone about one in twenty" in alex["message"].lower()
-    assert "your heart rates rose and fell together more than chance would give" in alex["message"]
+    assert "your heart rates moved together more than chance would give" in alex["message"]
     assert [w["week_of"] for w in alex["weeks"]] == ["2026-11-02", "2026-11-09"]
     assert sum(w["sessions"] for w in alex["weeks"]) == 14
 

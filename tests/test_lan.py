@@ -11,6 +11,7 @@ import httpx
 import pytest
 import websockets
 
+from calmlink.api.lan import NOT_PAIRED
 from calmlink.api.viewers import MAX_FAILS_PER_CLIENT, Viewers
 from calmlink.store.store import Store
 
@@ -91,6 +92,26 @@ def test_pair_a_phone_then_revoke_it(lan: Any) -> None:
                 return exc.response.status_code
 
         assert asyncio.run(connect_again()) == 401
+
+
+def test_a_phone_not_yet_paired_is_told_how_to_pair(lan: Any) -> None:
+    with client(lan, "127.0.0.4") as phone:
+        opened = phone.get("/", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+        assert opened.status_code == 401 and opened.headers["content-type"].startswith("text/html")
+        page = opened.text
+        assert "<h1>Pair this phone first</h1>" in page and 'href="/pair"' in page
+        assert "<script" not in page and "<style" not in page and "style=" not in page
+        assert '<link rel="stylesheet" href="/static/style.css">' in page  # the app's own look
+        assert "script-src 'self'" in opened.headers["content-security-policy"]
+        head = phone.head("/review", headers={"accept": "text/html"})
+        assert head.status_code == 401 and head.content == b""
+        for accept in ("application/json", "*/*"):  # the page's own requests, a script
+            refused = phone.get("/api/status", headers={"accept": accept})
+            assert refused.status_code == 401
+            assert refused.json() == {"detail": NOT_PAIRED}
+        assert phone.post("/api/session", headers={"accept": "text/html"}, json={}).json() == \
+            {"detail": NOT_PAIRED}  # never a page for a change of state
+        assert phone.get("/pair", headers={"accept": "text/html"}).status_code == 200
 
 
 def test_failed_pairing_is_rate_limited(lan: Any) -> None:

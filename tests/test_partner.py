@@ -55,10 +55,11 @@ def test_a_partner_session_end_to_end(start_server: Any) -> None:
     sync = partner["synchrony"]
     assert sync["windows"] > 50 and sync["lag_s"] is not None
     if sync["passes"]:
-        assert sync["sentence"].startswith("Your heart rates rose and fell together for about ")
+        assert sync["sentence"].startswith("Your heart rates moved together more than chance "
+                                           "would give. They rose and fell together for about ")
         assert "; chance alone gives about " in sync["sentence"] and sync["steps_in_step"]
     else:
-        assert sync["sentence"].startswith("Your heart rates did not clearly rise and fall")
+        assert sync["sentence"].startswith("No clear link between your heart rates this time.")
         assert not sync["steps_in_step"]
     assert partner["n_beats"] > 100 and ended["n_beats"] > 100  # each person's own beats
     assert not FORBIDDEN.search(str(partner))

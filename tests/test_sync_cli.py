@@ -35,6 +35,7 @@ def test_sync_json_contract_and_the_coupled_pair(tmp_path: Path) -> None:
     assert data["in_step"] and data["p_value"] <= 0.05 and 1.0 <= data["lag_s"] <= 3.0
     assert data["in_step_s"] > data["chance_in_step_s"]
     text = cli("sync", str(receiver), str(giver)).stdout
+    assert text.startswith("Your heart rates moved together more than chance would give. ")
     assert "rose and fell together for about" in text and "chance alone gives about" in text
 
 
@@ -42,8 +43,8 @@ def test_sync_says_no_clear_link_plainly(tmp_path: Path) -> None:
     receiver, giver = write_pair(tmp_path, 11, 0.0, 0.0)
     out = cli("sync", str(receiver), str(giver))
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("Your heart rates did not clearly rise and fall together this "
-                                 "time. That is common")
+    assert out.stdout.startswith("No clear link between your heart rates this time. That is "
+                                 "common")
     assert "%" not in out.stdout
 
 

@@ -20,8 +20,9 @@ from scipy import stats
 
 from calmlink.review import stats as ours
 from calmlink.review.settling import SessionPoint, local_hour, session_points
-from calmlink.review.tried_compare import compare
+from calmlink.review.tried_compare import compare, compare_all
 from calmlink.review.weeks import weeks
+from calmlink.review.words import signed
 from calmlink.store.store import ImportedSession, Store
 from calmlink.store.tried import Tried
 from calmlink.testing.histories import (
@@ -97,6 +98,33 @@ def test_a_tag_that_only_rides_along_with_the_evening_is_named_as_confounded() -
 def point(k: int, tagged: bool, score: float, giver: str = "Alex", minutes: float = 9.0) -> SessionPoint:
     return SessionPoint(k, score, -5 * score, None, 19.0 + (k % 3), minutes, giver,
                         frozenset({"tag:oil"} if tagged else set()))
+
+
+def test_things_always_noted_together_are_one_comparison_that_says_so() -> None:
+    rng = np.random.default_rng(9)
+    bundle = frozenset({"hands:oil", "pressure:light", "sound:music"})
+    pts = [SessionPoint(k, float(rng.normal(0.5 if k % 2 else 0.0, 0.3)), 0.0, None, 19.0, 9.0,
+                        "Alex", (bundle if k % 2 else frozenset({"hands:dry"}))
+                        | ({"tag:candle"} if k % 3 == 0 else set())) for k in range(12)]
+    found = compare_all(pts, "Sam")
+    assert [c["label"] for c in found] == ["dry hands", "oil, light pressure and music", "candle"]
+    oil = found[1]
+    assert oil["keys"] == ["hands:oil", "pressure:light", "sound:music"] and oil["key"] == "hands:oil"
+    assert oil["together"] == "Always together so far: calmlink cannot tell them apart."
+    assert (oil["with"], oil["without"]) == (6, 6)
+    assert oil["sentence"].startswith(("With oil, light pressure and music, Sam settled",
+                                       "No clear difference with oil, light pressure and music"))
+    assert found[0]["together"] is None and found[0]["keys"] == ["hands:dry"]  # its complement
+
+
+def test_negative_numbers_are_written_with_the_minus_sign() -> None:
+    assert [signed(x) for x in (-0.84, 0.31, -0.04, 0.0, 2.0)] == [
+        "\u22120.8", "+0.3", "0.0", "0.0", "+2.0"]
+    assert (signed(-1.234, 2), signed(0.004, 2)) == ("\u22121.23", "0.00")
+    pts = [point(k, k < 6, float(np.random.default_rng(k).normal(-0.5 if k < 6 else 0.0, 0.6)))
+           for k in range(12)]
+    said = compare(pts, "tag:oil", "Sam", "oil")["sentence"]
+    assert "\u2212" in said and "-" not in said, said
 
 
 def test_a_tag_that_goes_with_one_giver_is_not_credited() -> None:

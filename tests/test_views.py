@@ -1,34 +1,89 @@
 """Every view on a phone and a laptop, in the real Chromium (tests/views.py: reflow at 320 px,
-nothing clipped, targets, axe with WCAG 2.2 AA, text spacing, 200% text, plain words): the
-connect view with no strap, one strap found and two, the question when Start finds no strap, the
-live view with no data yet, one strap and paused, the end view; the review list and sessions; trends
-with 0, 1, 3 and 12 sessions; pairing and help. (Partner mode's live and end views:
-test_browser_partner.py.) One server and one page per family of views, resized, never reloaded."""
+nothing clipped, targets, axe with WCAG 2.2 AA, text spacing, 200% text, plain words), with the
+machine's fonts and again with only DejaVu, then only Liberation: the connect view with no strap
+(and a routine of the couple's own with a 60-character name), one strap found and two, the
+question when Start finds no strap, the live view with no data yet, one strap and paused, the end
+view; the review list and sessions; trends with 0, 1, 3 and 12 sessions; pairing and help.
+(Partner mode's live and end views: test_browser_partner.py.) One server and one page per family
+of views, resized, never reloaded."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from test_browser_live import shot
-from views import AXE_WIDTHS, resize, sweep
+from views import AXE_WIDTHS, NEXT_FRAME, resize, sweep
 
 from calmlink.testing.seed import seed_partner_session, seed_store
+from conftest import FONT_SET_PARAMS, in_font_set
 
 pytestmark = pytest.mark.browser
 NUMBER = "() => /^\\d+$/.test(document.getElementById('{}').textContent)"
 HOSTILE = "<b>Alex</b>"
 ONE_FOUND = [{"name": "Polar H10 A1B2C3D4", "address": "C0:FF:EE:00:00:01", "rssi": -71}]
+LONG_ROUTINE = "A long evening for two: warm oil, temples and a closing calm"
+"""A routine of the couple's own, its name as long as a name may be (60 characters)."""
+
+
+@pytest.fixture(params=FONT_SET_PARAMS)
+def page(request: pytest.FixtureRequest, page: Any, font_set_browser: Any,
+         browser_context_args: dict[str, Any]) -> Iterator[Any]:
+    """Every view here three times: the machine's fonts, only DejaVu, only Liberation."""
+    with in_font_set(request.param, page, font_set_browser, browser_context_args) as in_set:
+        yield in_set
+
+
+FIRST_SCREENS = ((320, 640), (390, 664), (844, 390))
+"""What a phone's browser shows of the page without scrolling: the smallest phone (320 x 640),
+one held upright (390 x 844 less the browser's bars) and one sideways."""
+AT_A_GLANCE = ("#step-name", "#step-timer", "#previous", "#pause", "#next")
+ONE_LINE = """(ids) => ids.filter((id) => {
+  const e = document.getElementById(id);
+  if (!e || !e.checkVisibility()) return false;
+  const r = document.createRange();
+  r.selectNodeContents(e);
+  return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size > 1;
+})"""
+"""The controls whose words wrap onto a second line."""
+
+
+def first_screen(page: Any, view: str) -> list[str]:
+    """At a glance, in the first screen of every phone in :data:`FIRST_SCREENS`: the gauge (the
+    breathing circle on a breathe step), the step, its timer, Back, Pause and Next, each label on
+    one line."""
+    breathe = page.evaluate("document.body.dataset.kind") == "breathe"
+    shown = (("#pacer .pacer-stage",) if breathe else ("#gauge", "#gauge-value")) + AT_A_GLANCE
+    out = []
+    for width, height in FIRST_SCREENS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.evaluate("window.scrollTo(0, 0)")
+        page.evaluate(NEXT_FRAME)
+        for selector in shown:
+            box = page.locator(selector).bounding_box()
+            if not box or box["y"] < 0 or box["y"] + box["height"] > height + 0.5:
+                out.append(f"{view} at {width} x {height}: {selector} not in the first screen "
+                           f"({box and round(box['y'] + box['height'])} px)")
+        wrapped = page.evaluate(ONE_LINE, ["previous", "pause", "next", "next-slower", "next-faster",
+                                           "pace-slower", "pace-faster"])
+        out += [f"{view} at {width} x {height}: #{w}'s words wrap" for w in wrapped]
+    return out
 
 
 def test_connect_live_and_end_views(start_server: Any, page: Any, console_errors: list[str]) -> None:
     # 10x: the nine-minute routine lasts 54 s, more than its sweeps take on a busy 2-core machine
     server = start_server(strap=False, speed=10.0)
     problems: list[str] = []
+    made = page.request.post(server.url + "/api/routines", headers={"origin": server.url}, data={
+        "name": LONG_ROUTINE, "steps": [{"name": "Settle", "cue": "Warm hands.", "duration_s": 60}]})
+    assert made.ok, made.text()
     page.goto(server.url + "/")
     page.wait_for_selector("body[data-view='connect'][data-feed='open']")
+    assert page.get_by_role("radio", name=f"{LONG_ROUTINE} (1 min)").count() == 1  # offered whole
     assert page.locator("#connection").text_content() == "no strap connected"
     problems += sweep(page, "connect, no strap", main=("#find", "#start"))
 
@@ -94,20 +149,25 @@ def test_connect_live_and_end_views(start_server: Any, page: Any, console_errors
     for width, name in ((390, "phone"), (1280, "laptop")):
         resize(page, width)
         shot(page, f"live-{name}")
+    # which way is calmer, in words: at the arc's ends, and in the gauge's name beside its number
+    assert page.locator("#gauge text").all_text_contents() == ["as at the start", "less calm", "calmer"]
+    ends = page.evaluate("[...document.querySelectorAll('#gauge .gauge-end-label')]"
+                         ".map((t) => { const r = t.getBoundingClientRect(); return r.x + r.width / 2; })")
+    arc = page.locator("#gauge").bounding_box()
+    assert arc and ends[0] < arc["x"] + arc["width"] / 3 < arc["x"] + 2 * arc["width"] / 3 < ends[1]
+    assert page.locator("#gauge-label").text_content() == "50 = as at the start"
     label = page.locator("#gauge").get_attribute("aria-label") or ""
-    assert label.startswith("relaxation proxy ") and "(50 is as at the start)" in label, label
-    assert "," not in label or label.split(", ")[-1] in ("slowing down", "steady", "picking up")
+    said = re.fullmatch(r"gauge (\d+) of 100: (toward calmer than at the start|toward less calm than "
+                        r"at the start|as at the start) \(50 is as at the start\)(, .+)?", label)
+    assert said, label
+    value = int(said.group(1))
+    assert said.group(2) == ("toward calmer than at the start" if value > 50 else "as at the start"
+                             if value == 50 else "toward less calm than at the start"), label
+    assert not said.group(3) or said.group(3)[2:] in ("slowing down", "steady", "picking up")
+    assert "proxy" not in page.locator("#live-view").inner_text()  # a word for Help, not the gauge
     assert page.locator("#chart").get_attribute("data-series") == "hr gauge"  # no giver named
     problems += sweep(page, "live, one strap", main=("#pause", "#next"))
-    # at a glance: the gauge, the step and its timer, Pause and Next in the first screen of a phone
-    # held upright (what its browser shows of 390 x 844) and sideways
-    for width, height in ((390, 664), (844, 390)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.evaluate("window.scrollTo(0, 0)")
-        page.wait_for_timeout(100)
-        for selector in ("#gauge", "#gauge-value", "#step-name", "#step-timer", "#pause", "#next"):
-            box = page.locator(selector).bounding_box()
-            assert box and box["y"] >= 0 and box["y"] + box["height"] <= height, (selector, width)
+    problems += first_screen(page, "live, one strap")
     page.click("#pause")
     page.wait_for_function("() => document.getElementById('pause').textContent === 'Resume'")
     problems += sweep(page, "live, paused", main=("#pause", "#next"), large_text=False,
@@ -127,6 +187,40 @@ def test_connect_live_and_end_views(start_server: Any, page: Any, console_errors
     assert page.locator("#steps-body tr").count() >= 2
     shot(page, "end-phone")
     problems += sweep(page, "end, one strap", main=("#new-session",))
+    assert problems == [], "\n".join(problems)
+    assert console_errors == []
+
+
+
+def test_every_step_of_a_closing_breath_in_the_first_screen(start_server: Any, page: Any,
+                                                            console_errors: list[str]) -> None:
+    """Each step of the built-in routine with a closing breath, driven by Next at 5x (a step of a
+    minute lasts 12 s, time enough on a busy machine), playing and paused: the step before the
+    breath (which says what is coming, with Slower and Faster) and the breath itself are the
+    tallest."""
+    server = start_server(speed=5.0)
+    page.goto(server.url + "/")
+    page.wait_for_selector("body[data-feed='open']")
+    routine = page.request.get(server.url + "/api/routines").json()
+    steps = next(r["steps"] for r in routine["routines"] if r["id"] == "closing-breath")
+    assert steps[-1]["kind"] == "breathe" and steps[-2]["kind"] == "massage"
+    page.request.post(server.url + "/api/session", headers={"origin": server.url},
+                      data={"profile": "Sam", "routine": "closing-breath"})
+    page.wait_for_selector("body[data-view='live']")
+    problems: list[str] = []
+    for i, step in enumerate(steps):
+        page.wait_for_function(f"() => document.getElementById('step-name').textContent === "
+                               f"{step['name']!r} && document.body.dataset.kind === {step['kind']!r}")
+        if i == len(steps) - 2:
+            assert page.locator("#next-breathe").is_visible()  # what is coming, and its pace
+        problems += first_screen(page, f"step {i + 1}, {step['name']}")
+        page.click("#pause")
+        page.wait_for_selector("#paused-banner:not([hidden])")
+        problems += first_screen(page, f"step {i + 1}, {step['name']}, paused")
+        page.click("#pause")
+        page.wait_for_selector("#paused-banner", state="hidden")
+        if i < len(steps) - 1:
+            page.click("#next")
     assert problems == [], "\n".join(problems)
     assert console_errors == []
 
@@ -229,5 +323,10 @@ def test_pairing_and_help_views(start_server: Any, page: Any, console_errors: li
         assert page.locator("header a.brand").get_attribute("href") == "/"  # a way back
         problems += sweep(page, view)
     assert page.locator("a[href='/docs/api']").count() == 1  # the API reference, one link away
+    said = " ".join((page.locator("#gauge-help").text_content() or "").split())
+    assert said.count(". ") == 1 and said.endswith(".")  # the gauge in two sentences
+    assert '"calmer"' in said and '"less calm"' in said and "50" in said, said
+    assert "relaxation proxy" in page.locator("main").inner_text()  # the technical name lives here
+    assert "relaxation proxy" in page.locator("footer.disclaimer").inner_text()
     assert problems == [], "\n".join(problems)
     assert console_errors == []

@@ -1,9 +1,9 @@
 """The wheel stands alone: built from the project's files, installed into a fresh virtual
 environment in a temporary folder with no checkout around it, it runs `calmlink --version`,
-`demo` (the page and every file it links, followed through scripts, styles and the manifest),
-`record`, `analyze`, `import`, `sessions` and `export`. The README's install lines are run as
-written: from the clone and from the wheel it builds, never from the package index calmlink is
-not on."""
+`demo` (the page and every file it links, followed through scripts, styles and the manifest: the
+typeface's files too), `record`, `analyze`, `import`, `sessions` and `export`. The README's install
+lines are run as written: from the clone and from the wheel it builds, never from the package index
+calmlink is not on."""
 
 from __future__ import annotations
 
@@ -131,7 +131,11 @@ def test_demo_serves_every_page_and_every_file_they_link(
                     queue.append(link if link.startswith("/") else
                                  f"{folder}/{link.removeprefix('./')}")
         assert {"/static/app.js", "/static/style.css", "/static/icons/icon-512.png",
-                "/static/vendor/uPlot-1.6.32.esm.js", "/static/voice.js"} <= seen, sorted(seen)
+                "/static/vendor/uPlot-1.6.32.esm.js", "/static/voice.js", "/static/fonts.css",
+                *(f"/static/vendor/atkinson-hyperlegible-next-5.3.0-{subset}-{weight}.woff2"
+                  for subset in ("latin", "latin-ext") for weight in (400, 700))} <= seen, sorted(seen)
+        assert _get(base + "/static/vendor/atkinson-hyperlegible-next-LICENSE")[1].startswith(
+            b"Copyright")  # the typeface's licence travels with it
         routines = json.loads(_get(base + "/api/routines")[1])
         assert "Nine quiet minutes" in json.dumps(routines)  # the default routine is in the wheel
     finally:

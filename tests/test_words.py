@@ -12,18 +12,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calmlink.review.summary import StepSummary, summarize
-from calmlink.review.trends import step_response
-from calmlink.review.words import (
+from calmlink.review.together_words import (
     NO_CLEAR_LINK,
     Together,
     about_minutes,
+    together_sentence,
+)
+from calmlink.review.trends import step_response
+from calmlink.review.words import (
     both_sentence,
     during_word,
     fell_step_by_step,
     observations,
     outcome_word,
     shown_change,
-    together_sentence,
 )
 from calmlink.store.beat import Beat, Role
 
@@ -159,17 +161,23 @@ def test_minutes_as_people_say_them(minutes: float, said: str) -> None:
 
 
 def test_the_partner_sentence_a_couple_reads() -> None:
+    # the verdict first, then the minutes and the chance level
     assert together_sentence(Together(0.9, 0.4, 8.3, True)) == (
-        "Your heart rates rose and fell together for about 1 of the 8 minutes that could be "
-        "compared; chance alone gives about half a minute.")
+        "Your heart rates moved together more than chance would give. They rose and fell together "
+        "for about 1 of the 8 minutes that could be compared; chance alone gives about half a "
+        "minute.")
     assert together_sentence(Together(0.5, 0.1, 8.0, True)) == (
-        "Your heart rates rose and fell together for about half a minute out of the 8 minutes that "
-        "could be compared; chance alone gives about a few seconds.")
+        "Your heart rates moved together more than chance would give. They rose and fell together "
+        "for about half a minute out of the 8 minutes that could be compared; chance alone gives "
+        "about a few seconds.")
     # rounding never makes what the test found look like chance
-    assert together_sentence(Together(1.2, 0.9, 8.0, True)) == (
-        "Your heart rates rose and fell together for about 1.2 of the 8 minutes that could be "
-        "compared; chance alone gives about 0.9 minutes.")
-    assert together_sentence(Together(3.0, 0.4, 8.0, False)) == NO_CLEAR_LINK
+    assert together_sentence(Together(0.5, 0.4, 8.0, True)) == (
+        "Your heart rates moved together more than chance would give. They rose and fell together "
+        "for about 0.5 of the 8 minutes that could be compared; chance alone gives about 0.4 "
+        "minutes.")
+    assert together_sentence(Together(3.0, 0.4, 8.0, False)) == NO_CLEAR_LINK == (
+        "No clear link between your heart rates this time. That is common, and says nothing about "
+        "how the massage went.")
     assert "(" not in together_sentence(Together(3.0, 0.4, 8.0, True))
 
 

@@ -2,7 +2,9 @@
 a helper for any test that shows a view (new views reuse it: call :func:`sweep` on the page as it
 stands, one page, resized, never reloaded).
 
-For each width in :data:`WIDTHS` (320 px is WCAG's reflow width, 1280 px a laptop):
+Every view in calmlink's own face (:func:`face_problems`), measured once the face has arrived
+(``document.fonts.ready``). For each width in :data:`WIDTHS` (320 px is WCAG's reflow width,
+1280 px a laptop):
 
 - reflow (SC 1.4.10): the document never scrolls sideways (``scrollWidth <= innerWidth``);
 - nothing clipped: no cell, label, button or text box whose content is wider (or, when it hides
@@ -10,14 +12,16 @@ For each width in :data:`WIDTHS` (320 px is WCAG's reflow width, 1280 px a lapto
 - targets (SC 2.5.8): every control at least 24 x 24 CSS px (links inside a sentence excepted),
   and the view's main controls at least 48 x 48; every control in the page's dark theme; every
   chart with a caption that titles its axes with their units;
-- axe-core with the WCAG 2.2 AA rules on (target-size included), at :data:`AXE_WIDTHS`.
+- axe-core (:data:`AXE_VERSION`, vendored) with every WCAG 2.2 A and AA rule on (target-size and
+  label in name included), at :data:`AXE_WIDTHS`.
 
 Once per view: text spacing (SC 1.4.12, the standard bookmarklet's overrides: line height 1.5,
 paragraph spacing 2em, letter spacing 0.12em, word spacing 0.16em) at the narrowest width and
 200% text (SC 1.4.4, the browser's own default font size doubled, so rem-sized layouts and their
 media queries follow) at a phone and a laptop width, each without sideways scrolling or clipping;
 the jargon scan (rendered text and accessible names outside ``<details>``), every number in a
-table cell with its unit; and words calmlink never says, anywhere. axe runs at the narrowest and
+table cell with its unit; words calmlink never says, and a negative number written with a hyphen
+instead of the minus sign (U+2212), anywhere. axe runs at the narrowest and
 the widest width: the stylesheet has two layouts (rows of labelled cells below 40rem, tables
 above), and the widths between share one or the other.
 """
@@ -26,15 +30,34 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 WIDTHS = (320, 360, 390, 414, 768, 1280)
 AXE_WIDTHS = (320, 1280)
+FONT_SET_WIDTHS = (320, 1280)
+"""Under a restricted set of the machine's fonts (tests/conftest.py ``in_font_set``) the page is
+drawn in the same face, so the sweep there keeps the narrowest and the widest width (with text
+spacing at 320 and 200% text at 390 and 1280, as everywhere) and leaves out axe and the words (it
+reads roles, names and colours, which no font changes; the layout checks keep the targets): what
+a machine's fonts could still change (a glyph the face lacks, drawn in one of theirs) shows there."""
 LARGE_TEXT_WIDTHS = (390, 1280)
 HEIGHT = 800
 MIN_TARGET_PX = 24
 MAIN_TARGET_PX = 48
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+AXE_VERSION = "4.14.1"
+AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / f"axe-core-{AXE_VERSION}.min.js"
+"""axe-core, vendored (MPL-2.0, tests/vendor/README.md): the newest 4.x when it was taken, so a
+fresh clone runs the same rules with nothing but Python (the copy bundled with
+axe-playwright-python lagged behind, and missed label-in-name)."""
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+"""Every WCAG 2.0, 2.1 and 2.2 level A and AA rule axe has, experimental ones included (axe runs
+those only when named: label-content-name-mismatch, SC 2.5.3 label in name, was one until 4.13)."""
+AXE_RULES = """(wcag) => [...new Set([...axe.getRules(wcag).map((r) => r.ruleId),
+  ...axe.getRules(['best-practice']).filter((r) => !r.tags.includes('experimental')).map((r) => r.ruleId),
+  'label-content-name-mismatch'])]"""
+"""The rules run: every WCAG A/AA rule by name (so none is left out for being experimental or
+off by default), the settled best practices, and label in name whatever its tags say."""
 
 JARGON = re.compile(
     r"\b(RMSSD|SDNN|pNN\d*|SD[12]|LF/HF|LF|HF|HRV|RR|dBm|ln|p[- ]values?|Fisher|surrogates?|"
@@ -44,6 +67,8 @@ NEVER = re.compile(
     r"\b(diagnos\w*|treatment|therap\w*|cure[sd]?|heal(s|ing)?|anxiety|stress|health score|"
     r"clinically|cortisol|oxytocin|vagal|bond\w*|empath\w*|connection score|in sync)\b", re.I)
 """Words calmlink never says (../shared/DESIGN.md, "Words we use"), on any path."""
+HYPHEN_FOR_MINUS = re.compile(r"(?<![\w.\-])-\d")
+"""A negative number written with a hyphen: every page writes the minus sign, U+2212."""
 UNIT = re.compile(r"\b(bpm|min|minutes?|seconds?|ms|breaths|beats|sessions?)\b|%|\d:\d\d")
 """A table cell with a number says what it counts (outside <details>)."""
 
@@ -122,25 +147,78 @@ WORDS = """() => {
     if (e.closest('details') || !e.checkVisibility()) continue;
     for (const a of ['aria-label', 'alt', 'title']) if (e.getAttribute(a)) texts.push(e.getAttribute(a));
   }
+  const words = (t) => t.toLowerCase().replace(/[^\\p{L}\\p{N}]+/gu, ' ').trim();
+  const mismatched = [];  // WCAG 2.5.3: a control's name holds the words it shows
+  for (const e of document.querySelectorAll('a[href], button, summary, [role=button], [role=link]')) {
+    const named = e.getAttribute('aria-label');
+    if (!named || !e.checkVisibility()) continue;
+    const shown = words(e.innerText || '');
+    if (shown && !words(named).includes(shown)) mismatched.push(`"${e.innerText.trim()}" named "${named}"`);
+  }
   const cells = [...document.querySelectorAll('td')]
     .filter((e) => !e.closest('details') && e.checkVisibility()).map((e) => e.innerText.trim());
-  return [texts, cells];
+  return [texts, cells, mismatched];
 }"""
 
 NEXT_FRAME = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+FONTS_READY = "() => document.fonts.ready.then(() => true)"
+FACE_NAME = "Atkinson Hyperlegible Next"
+"""calmlink's own typeface (calmlink/web/fonts.css): every view is measured in it."""
+FACE = """async (face) => {
+  await document.fonts.ready;
+  const out = [];
+  const family = getComputedStyle(document.body).fontFamily;
+  if (!family.replaceAll('"', '').startsWith(face)) out.push(`the body's face is ${family}, not ${face}`);
+  const arrived = [...document.fonts].some((f) => f.family.replaceAll('"', '') === face
+                                                  && f.status === 'loaded');
+  if (!arrived || !document.fonts.check(`16px "${face}"`)) out.push(`${face} has not loaded`);
+  return out;
+}"""
+FIRST_TEXT = """(() => {
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const e = n.parentElement;
+    if (n.textContent.trim() && e.checkVisibility() && !e.closest('script, style, svg')
+        && getComputedStyle(e).fontFamily === getComputedStyle(document.body).fontFamily) return e;
+  }
+  return null;
+})()"""
 
 
 @cache
 def _axe_script() -> str:
-    from axe_playwright_python.sync_playwright import Axe
-
-    return str(Axe().axe_script)
+    return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
 def resize(page: Any, width: int, height: int = HEIGHT) -> None:
-    """Resize and wait for the layout (and any chart redrawn on resize) to settle."""
+    """Resize and wait for the layout (and any chart redrawn on resize) to settle, in the page's
+    own face (``document.fonts.ready``: every face the page asked for has arrived)."""
     page.set_viewport_size({"width": width, "height": height})
     page.evaluate(NEXT_FRAME)
+    page.evaluate(FONTS_READY)
+
+
+def face_problems(page: Any) -> list[str]:
+    """The page is measured in its own face: the body's font family starts with it, the face has
+    arrived (``document.fonts.check``), and Chromium draws the first line of the page's text with it
+    (the platform font DevTools reports), not with a face of the machine's."""
+    out: list[str] = page.evaluate(FACE, FACE_NAME)
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        cdp.send("DOM.getDocument", {"depth": 0})
+        probe = cdp.send("Runtime.evaluate", {"expression": FIRST_TEXT})["result"]
+        if "objectId" not in probe:
+            return [*out, "no text on the page to measure its face"]
+        node = cdp.send("DOM.requestNode", {"objectId": probe["objectId"]})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        drawn = [f["familyName"] for f in fonts]
+        if not drawn or drawn[0] != FACE_NAME:
+            out.append(f"text drawn in {drawn}, not in {FACE_NAME}")
+    finally:
+        cdp.detach()
+    return out
 
 
 def layout_problems(page: Any, main: tuple[str, ...] = ()) -> list[str]:
@@ -149,26 +227,37 @@ def layout_problems(page: Any, main: tuple[str, ...] = ()) -> list[str]:
     return found
 
 
-def axe_problems(page: Any) -> list[str]:
-    """axe-core's violations with the WCAG 2.2 AA rules on (and best practices), one line each.
-    axe is injected once per document and run in place."""
+def axe_rules(page: Any) -> list[str]:
+    """The ids of the rules :func:`axe_problems` runs (axe injected into the page if need be)."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_script())
-    results = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-                            "resultTypes: ['violations']})", AXE_TAGS)
+    rules: list[str] = page.evaluate(AXE_RULES, WCAG_TAGS)
+    return rules
+
+
+def axe_problems(page: Any) -> list[str]:
+    """axe-core's violations with every WCAG 2.2 A and AA rule on (experimental ones too) and the
+    best practices, one line each. axe is injected once per document and run in place."""
+    results = page.evaluate("(rules) => axe.run(document, {runOnly: {type: 'rule', values: rules}, "
+                            "resultTypes: ['violations']})", axe_rules(page))
     return [f"axe {v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
             for v in results["violations"]]
 
 
 def word_problems(page: Any) -> list[str]:
-    """Technical names outside a details disclosure, and words calmlink never says."""
-    texts, cells = page.evaluate(WORDS)
-    out = [f"jargon outside <details>: {m.group(0)!r} in {t[:80]!r}"
-           for t in texts if (m := JARGON.search(t))]
+    """Controls whose accessible name leaves out the words they show (SC 2.5.3, stricter than
+    axe: the whole visible text, in order), technical names outside a details disclosure, and
+    words calmlink never says."""
+    texts, cells, mismatched = page.evaluate(WORDS)
+    out = [f"label not in name: {m}" for m in mismatched]
+    out += [f"jargon outside <details>: {m.group(0)!r} in {t[:80]!r}"
+            for t in texts if (m := JARGON.search(t))]
     out += [f"a number without its unit: {c!r}" for c in cells
             if re.search(r"\d", c) and not UNIT.search(c)]
     every = page.evaluate("() => document.body.textContent")
     out += [f"never says {m.group(0)!r}" for m in NEVER.finditer(every)]
+    out += [f"a hyphen for a minus sign (write \u2212): {every[max(0, m.start() - 30):m.end() + 10]!r}"
+            for m in HYPHEN_FOR_MINUS.finditer(every)]
     return out
 
 
@@ -203,8 +292,17 @@ def sweep(page: Any, view: str, *, main: tuple[str, ...] = (), widths: tuple[int
           axe_widths: tuple[int, ...] = AXE_WIDTHS, large_text: bool = True) -> list[str]:
     """Every check above on the view the page shows now, across ``widths``; returns the problems
     found, each naming the view and the width (an empty list: the view holds). The page is
-    resized, never reloaded, and left at the last width."""
-    problems = [f"{view}: {p}" for p in word_problems(page)]
+    resized, never reloaded, and left at the last width. A page in a restricted font set (its
+    ``font_set``) is swept at :data:`FONT_SET_WIDTHS` of ``widths``, without axe and the words."""
+    font_set = getattr(page, "font_set", None)
+    if font_set:
+        widths = tuple(w for w in widths if w in FONT_SET_WIDTHS) or widths[:1]
+        axe_widths = ()
+        view = f"{view} ({font_set})"
+    page.evaluate(FONTS_READY)
+    problems = [f"{view}: {p}" for p in face_problems(page)]
+    if not font_set:
+        problems += [f"{view}: {p}" for p in word_problems(page)]
     for width in widths:
         resize(page, width)
         found = layout_problems(page, main)

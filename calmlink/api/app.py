@@ -12,7 +12,6 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calmlink import __version__
@@ -30,6 +29,7 @@ from calmlink.api.security import (
     lan_address,
     lan_hosts,
 )
+from calmlink.api.static import WebFiles
 from calmlink.api.viewers import Viewers
 from calmlink.live.controller import Controller
 from calmlink.live.routine_library import RoutineLibrary
@@ -65,6 +65,7 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
     page starts the first session once the care points have been read, instead of ``autostart``."""
     mimetypes.init()  # reads the system's type files: done here, not on the event loop at first use
     mimetypes.add_type("application/manifest+json", ".webmanifest")
+    mimetypes.add_type("font/woff2", ".woff2")  # not in every system's type files
     hub = Hub()
     routines = RoutineLibrary(settings.routines_path, settings.legacy_routines_path)
     for broken in routines.refresh_blocking().broken:  # moves the old folder here, once
@@ -122,11 +123,12 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
     app.include_router(routines_router)
     app.include_router(tried_router)
     app.include_router(pairing_router)
-    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    app.mount("/static", WebFiles(directory=WEB_DIR), name="static")
     if viewers is not None:  # inner: runs after the Host and Origin checks
         app.add_middleware(TokenMiddleware, viewers=lambda: viewers,
                            trusted_clients=trusted_clients if trusted_clients is not None
-                           else LOOPBACK_CLIENTS)
+                           else LOOPBACK_CLIENTS,
+                           unpaired_page=(WEB_DIR / "unpaired.html").read_bytes())
     hosts = set(LOOPBACK_HOSTS) | (lan_hosts() if settings.lan else set())
     app.add_middleware(GuardMiddleware, allowed_hosts=hosts)
     return app

@@ -76,6 +76,7 @@ class SnapshotModel(BaseModel):
     lan: bool = False
     local: bool = True
     start_after_care: bool = False
+    end_kept_s: float | None = None
 
 
 @live_router.get("/api/status", response_model=SnapshotModel)

@@ -39,11 +39,15 @@ from calmlink.store.beat import Beat, Role
 from calmlink.store.store import Store
 from calmlink.store.tried import Tried
 
-__all__ = ["NO_STRAP_TO_START", "Controller", "SessionError"]
+__all__ = ["END_VIEW_KEPT_S", "NO_STRAP_TO_START", "Controller", "SessionError"]
 log = logging.getLogger(__name__)
 Publish = Callable[[Message], object]
 NO_STRAP_TO_START = ("no strap is connected: connect one first, or start the routine without "
                      "readings")
+END_VIEW_KEPT_S = 30 * 60.0
+"""For this long after a session ends (wall-clock seconds), a page that showed its end view shows
+it again when it reloads or reconnects; after it, every page opens on the start view (the next
+evening starts fresh: docs/live-protocol.md "The end view")."""
 
 
 class Controller(StepCommands):
@@ -61,6 +65,8 @@ class Controller(StepCommands):
         """Session-clock seconds per wall-clock second (a demo may run faster), for page timers."""
         self.session: LiveSession | None = None
         self.last_summary: SessionSummary | None = None
+        self.last_ended_at: float | None = None
+        """When the last session ended, on the session clock (:meth:`now`)."""
         self.latest_hr: dict[Role, float] = {}
         self.straps = Straps(publish, self._on_sample)
         self._ticker: asyncio.Task[None] | None = None
@@ -235,6 +241,7 @@ class Controller(StepCommands):
         self._guide(None)  # the simulated people breathe as they like again
         summary = await finish(self.store, s, state, stopped)
         self.last_summary = summary
+        self.last_ended_at = self.now()
         self.publish(SessionEndMessage(summary))
         return summary
 
@@ -256,6 +263,14 @@ class Controller(StepCommands):
     def session_view(self) -> SessionView | None:
         return None if self.session is None else self.session.view(self.now())
 
+    def end_kept_s(self) -> float | None:
+        """Wall-clock seconds the last session's end view is still kept for pages that showed it
+        (0 once :data:`END_VIEW_KEPT_S` has passed); None without a finished session."""
+        if self.last_summary is None or self.last_ended_at is None:
+            return None
+        age_s = (self.now() - self.last_ended_at) / (self.clock_rate or 1.0)
+        return round(max(0.0, END_VIEW_KEPT_S - age_s), 1)
+
     def snapshot(self, *, epoch: str, resumed: bool = False, lan: bool = False,
                  local: bool = True) -> Snapshot:
         hr = self.latest_hr.get(Role.RECEIVER)
@@ -263,6 +278,7 @@ class Controller(StepCommands):
             epoch=epoch, resumed=resumed, connection=self.connection,
             connections={str(role): c for role, c in self.connections.items()},
             session=self.session_view(), last_summary=self.last_summary,
+            end_kept_s=self.end_kept_s(),
             routines=tuple(routine_view(r) for r in self.routines.shelf.routines),
             clock_rate=self.clock_rate,
             latest_hr=None if hr is None or math.isnan(hr) else hr, lan=lan, local=local,

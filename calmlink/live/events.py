@@ -120,6 +120,8 @@ class Snapshot:
     local: bool = True
     start_after_care: bool = False
     """The demo: the page starts its first session once the care points have been read."""
+    end_kept_s: float | None = None
+    """Seconds the last session's end view is still kept for pages that showed it (0 after)."""
 
 
 @dataclass(frozen=True, slots=True)

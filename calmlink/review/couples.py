@@ -38,7 +38,7 @@ def couple_trends(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         passed = sum(r["passed"] for r in rows)
         n = len(rows)
         message = (f"{n} partner session{'s' if n != 1 else ''} with {giver}; in {passed} of them "
-                   "your heart rates rose and fell together more than chance would give.")
+                   "your heart rates moved together more than chance would give.")
         if n < FEW:
             message += " With so few sessions, that says little either way."
         else:

@@ -1,12 +1,13 @@
 """Partner mode after the session: how each partner settled, and whether their heart rhythms moved
 together more than chance would give, said the only ways it may be said.
 
-Wording (../shared/DESIGN.md, docs/words.md, made in :mod:`calmlink.review.words`): only when the
-session test passes, "Your heart rates rose and fell together for about 1 of 8 minutes; chance
-alone gives about half a minute.", with the steps where it happened on a line of their own; when
-too little clean signal was left to test, that, with the minutes that were usable (never that they
-did not rise and fall together); otherwise that they did not clearly rise and fall together,
-which is common and says nothing about how the massage went. Never a bare percentage, never a
+Wording (../shared/DESIGN.md, docs/words.md, made in :mod:`calmlink.review.words`), the verdict
+first: only when the session test passes, "Your heart rates moved together more than chance would
+give. They rose and fell together for about 1 of the 8 minutes that could be compared; chance alone
+gives about half a minute.", with the steps where it happened on a line of their own; when too
+little clean signal was left to test, that, with the minutes that were usable (never "no clear
+link"); otherwise "No clear link between your heart rates this time.", which is common and says
+nothing about how the massage went. Never a bare percentage, never a
 verdict on the couple, never a comparison between couples. The lag is stored, not shown.
 """
 
@@ -27,13 +28,8 @@ from calmlink.review.summary import (
     step_summaries,
 )
 from calmlink.review.synchrony_report import SynchronyReport
-from calmlink.review.words import (
-    Together,
-    both_sentence,
-    left_out_sentence,
-    shown_change,
-    together_sentence,
-)
+from calmlink.review.together_words import Together, left_out_sentence, together_sentence
+from calmlink.review.words import both_sentence, shown_change
 from calmlink.signal.synchrony import (
     DEFAULT_SYNCHRONY,
     HeartRateGrid,

@@ -41,16 +41,25 @@ def _band(history: list[float]) -> tuple[float, float, float] | None:
     return mean, mean - swc, mean + swc
 
 
-def _series(points: list[tuple[str, int, float | None]]) -> list[dict[str, Any]]:
+def _series(points: list[tuple[str, int, float | None, bool]]) -> list[dict[str, Any]]:
+    """Each session's value against the normal range of the reliable sessions before it. A session
+    marked not reliable (review.summary: over a fifth of its beats set aside) is kept with
+    ``reliable: false`` and no rolling mean or range: it counts in neither, and the page draws it
+    apart."""
     out = []
     history: list[float] = []
-    for started_at, session_id, value in points:
+    for started_at, session_id, value, reliable in points:
         if value is None or not math.isfinite(value):
+            continue
+        if not reliable:
+            out.append({"session_id": session_id, "started_at": started_at,
+                        "value": round(value, 3), "reliable": False})
             continue
         band = _band(history)
         window = [*history[-(ROLLING - 1):], value]
         row: dict[str, Any] = {"session_id": session_id, "started_at": started_at,
-                               "value": round(value, 3), "rolling": round(statistics.fmean(window), 3)}
+                               "value": round(value, 3), "reliable": True,
+                               "rolling": round(statistics.fmean(window), 3)}
         if band is not None:
             mean, low, high = band
             row.update({"normal_mean": round(mean, 3), "normal_low": round(low, 3),
@@ -144,15 +153,19 @@ def frequency(started: list[str], now: datetime | None = None) -> dict[str, Any]
 def trends(profile: str, summaries: list[dict[str, Any]]) -> dict[str, Any]:
     """``summaries``: stored session summaries of one profile, oldest first."""
     usable = [s for s in summaries if s["summary"].get("baseline_hr_bpm") is not None]
-    ln = _series([(s["started_at"], s["id"], s["summary"].get("baseline_ln_rmssd")) for s in usable])
-    hr = _series([(s["started_at"], s["id"], s["summary"].get("baseline_hr_bpm")) for s in usable])
-    need = max(MIN_SESSIONS + 1 - len(usable), 0)
+    reliable = [s["summary"].get("reliable", True) is not False for s in usable]
+    ln = _series([(s["started_at"], s["id"], s["summary"].get("baseline_ln_rmssd"), r)
+                  for s, r in zip(usable, reliable, strict=True)])
+    hr = _series([(s["started_at"], s["id"], s["summary"].get("baseline_hr_bpm"), r)
+                  for s, r in zip(usable, reliable, strict=True)])
+    need = max(MIN_SESSIONS + 1 - sum(reliable), 0)
     response = step_response(usable)
     standout = _standout(response)
     headline = f"{profile} settles most during {standout}" if standout else None
     return {
         "profile": profile,
         "sessions": len(usable),
+        "not_reliable": reliable.count(False),
         "sessions_needed_for_normal_range": need,
         "message": (f"{need} more session{'s' if need != 1 else ''} to set a normal range"
                     if need else "normal range from your own earlier sessions"),

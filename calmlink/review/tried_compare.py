@@ -3,6 +3,9 @@ sessions without, on how much the session settled (:mod:`calmlink.review.settlin
 of the difference and its 95% interval (Welch), from three sessions on each side. Below that: too
 few sessions to tell. Never a ranking: each comparison stands alone with its interval.
 
+Things always noted together (oil, light pressure and music on every session that has any of
+them) are one comparison that says so: nothing here can tell them apart.
+
 Confounds are named instead of credited: when what was tried goes with something else known of the
 sessions (time of day, length, who gave) and that alone accounts for the difference (the
 difference no longer holds once it is taken into account, by least squares), the answer says so.
@@ -19,6 +22,7 @@ from typing import Any
 from calmlink.counting import count
 from calmlink.review.settling import SessionPoint
 from calmlink.review.stats import Interval, fisher_exact, ols_coefficient, welch
+from calmlink.review.words import signed
 
 MIN_EACH = 3
 LEVEL = 0.95
@@ -26,6 +30,8 @@ ASSOCIATION_P = 0.05
 WORDS = {"hands:oil": "oil", "hands:dry": "dry hands", "position:facing": "facing each other",
          "position:back-to-back": "back to back", "position:lying-down": "lying down",
          "sound:music": "music", "sound:silence": "silence"}
+ALWAYS_TOGETHER = "Always together so far: calmlink cannot tell them apart."
+"""Said on the one comparison of things noted on exactly the same sessions."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +177,8 @@ def compare(points: Sequence[SessionPoint], key: str, profile: str, label: str) 
     kind, _, value = key.partition(":")
     out: dict[str, Any] = {"key": key, "kind": kind, "value": value, "label": label,
                            "with": len(a), "without": len(b), "level": LEVEL, "difference": None,
-                           "heart_rate_bpm": None, "ln_rmssd": None, "confounds": []}
+                           "heart_rate_bpm": None, "ln_rmssd": None, "confounds": [],
+                           "keys": [key], "together": None}
     if len(a) < MIN_EACH or len(b) < MIN_EACH:
         out["verdict"] = "too-few"
         out["sentence"] = (f"Too few sessions to tell: {len(a)} with {label} and {len(b)} without; "
@@ -196,7 +203,7 @@ def compare(points: Sequence[SessionPoint], key: str, profile: str, label: str) 
                          "explains": c.explains,
                          "adjusted": c.adjusted.rounded(2) if c.adjusted else None,
                          "sentence": _confound_sentence(c, label)} for c in confounds]
-    between = f"somewhere between {raw.low:+.1f} and {raw.high:+.1f} on the settling scale"
+    between = f"somewhere between {signed(raw.low)} and {signed(raw.high)} on the settling scale"
     if raw.excludes_zero and any(c.explains for c in confounds):
         out["verdict"] = "confounded"
         out["sentence"] = (f"Sessions with {label} settled {'more' if raw.estimate > 0 else 'less'}"
@@ -219,7 +226,9 @@ def compare(points: Sequence[SessionPoint], key: str, profile: str, label: str) 
 def compare_all(points: Sequence[SessionPoint], profile: str,
                 tag_spelling: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Every choice and tag the receiver has used, choices first in their fixed order, then tags
-    by how often they were used: an order of kinds, never a ranking of results."""
+    by how often they were used: an order of kinds, never a ranking of results. Things noted on
+    exactly the same sessions are one comparison, in the place of the first of them, that says
+    they were always together (``keys``: each of them; ``together``: the sentence)."""
     counts: dict[str, int] = {}
     for p in points:
         for key in p.labels:
@@ -227,4 +236,19 @@ def compare_all(points: Sequence[SessionPoint], profile: str,
     order = ["hands", "pressure", "position", "sound", "tag"]
     keys = sorted(counts, key=lambda k: (order.index(k.partition(":")[0]), -counts[k] if
                                          k.startswith("tag:") else 0, k))
-    return [compare(points, k, profile, label_words(k, tag_spelling)) for k in keys]
+    groups: dict[frozenset[int], list[str]] = {}  # by the sessions they were on, first seen first
+    for k in keys:
+        groups.setdefault(frozenset(i for i, p in enumerate(points) if k in p.labels), []).append(k)
+    out = []
+    for group in groups.values():
+        label = joined([label_words(k, tag_spelling) for k in group])
+        comparison = compare(points, group[0], profile, label)
+        if len(group) > 1:
+            comparison.update(keys=group, together=ALWAYS_TOGETHER)
+        out.append(comparison)
+    return out
+
+
+def joined(labels: Sequence[str]) -> str:
+    """"oil", "oil and music", "oil, light pressure and music"."""
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"

@@ -119,12 +119,13 @@ def seed_partner_session(path: Path, profile: str = "Sam", giver: str = "Alex", 
 
 
 def seed_tried_history(path: Path, profile: str = "Sam", now: datetime | None = None,
-                       seed: int = 7, sessions: int = 18) -> list[int]:
+                       seed: int = 7, sessions: int = 18, with_oil: bool = False) -> list[int]:
     """A receiver's sessions every three days up to ``now`` (local time), with what was tried:
     oil in every other session at any time of day, with a real effect (heart rate 6 bpm lower,
     ln RMSSD 0.3 higher by the end); a candle only late in the evening, when this receiver settles
     more anyway (1.5 bpm and 0.08 a hour after 19:00: a confound); music now and then, with no
-    effect; a warm towel twice (too few to tell). Summaries from the model of
+    effect; a warm towel twice (too few to tell). ``with_oil``: light pressure and lavender on
+    every session with oil and on no other (always together: one comparison). Summaries from the model of
     :mod:`calmlink.testing.histories` with the real summary dataclasses, beats to match, written
     through the real store; returns the new session ids."""
     rng = np.random.default_rng(seed)
@@ -141,12 +142,14 @@ def seed_tried_history(path: Path, profile: str = "Sam", now: datetime | None = 
         day = datetime.combine((now - timedelta(days=3 * (sessions - k))).date(), datetime.min.time())
         started = (day + timedelta(hours=hour)).astimezone()
         beats = model.beats_of(d, rng)
-        tags = tuple(t for t, on in (("candle", evening), ("warm towel", towel)) if on)
+        tags = tuple(sorted(t for t, on in (("candle", evening), ("warm towel", towel),
+                                            ("lavender", with_oil and oil)) if on))
         made.append(ImportedSession(
             profile, started.isoformat(timespec="seconds"),
             (started + timedelta(seconds=beats[-1].t)).isoformat(timespec="seconds"), "seeded",
             beats, model.summary_of(d, rng), NAMES, "Alex",
-            Tried(hands="oil" if oil else "dry", sound="music" if music else None, tags=tags)))
+            Tried(hands="oil" if oil else "dry", sound="music" if music else None, tags=tags,
+                  pressure="light" if with_oil and oil else None)))
     store = Store(path)
     store.open()
     try:
@@ -204,3 +207,48 @@ def seed_pace_finding(path: Path, profile: str = "Robin", resonance: float | Non
     finally:
         store.close()
     return sid
+
+
+def loose_strap(series: RRSeries, rng: random.Random, share: float = 0.3) -> RRSeries:
+    """The same beats as a loose strap gives them: about ``share`` of them an extra beat (a short
+    interval) or a missed one (a long one), which calmlink's own artifact check sets aside."""
+    rr = series.rr_ms.copy()
+    for i in range(1, len(rr)):
+        if rng.random() < share:
+            rr[i] *= rng.choice((0.45, 1.9))
+    t = np.cumsum(rr) / 1000
+    return RRSeries(rr, t, np.zeros(len(rr), dtype=bool), "synthetic, loose strap")
+
+
+def seed_days(path: Path, profile: str, days: list[datetime], unreliable: tuple[int, ...] = (),
+              seed: int = 5, settle_bpm: list[float] | None = None) -> list[int]:
+    """One session of ``profile`` at each of ``days`` (local times with their offsets, as the store
+    keeps them); those at the indices in ``unreliable`` recorded through a :func:`loose_strap`, so
+    their summaries say not reliable as calmlink's own would; ``settle_bpm``: each session's heart
+    rate in its first minute, about. Returns the new session ids."""
+    rng = random.Random(seed)
+    made = []
+    for k, when in enumerate(days):
+        series = synthetic_session(rng)
+        if settle_bpm is not None:
+            first = series.rr_ms[series.t_s - series.t_s[0] < 60]
+            rr = series.rr_ms * (60000 / float(np.mean(first))) / settle_bpm[k]
+            series = RRSeries(rr, np.cumsum(rr) / 1000, series.gap_before, series.format)
+        if k in unreliable:
+            series = loose_strap(series, rng)
+        t = series.t_s - series.t_s[0] + series.rr_ms[0] / 1000
+        beats = routine_beats(t, series.rr_ms, Role.RECEIVER)
+        summary = summarize(beats, NAMES)
+        if summary.reliable == (k in unreliable):
+            raise AssertionError(f"session {k}: reliable={summary.reliable}, not as seeded")
+        started = when.astimezone()
+        made.append(ImportedSession(
+            profile, started.isoformat(timespec="seconds"),
+            (started + timedelta(seconds=float(t[-1]))).isoformat(timespec="seconds"), "seeded",
+            beats, summary.to_dict(), NAMES))
+    store = Store(path)
+    store.open()
+    try:
+        return store.import_sessions_blocking(made)
+    finally:
+        store.close()

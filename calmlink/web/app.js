@@ -3,10 +3,10 @@
 // started, a step, a stop or a finished session put away shows on all of them at once.
 import { audio } from "./audio.js";
 import { setupCare } from "./care.js";
-import { $, post, request } from "./common.js";
+import { $, get, post, request } from "./common.js";
 import { openFeed } from "./feed.js";
 import { demoStart, fillRoutines, offerTried, rememberedNames, setupConnect, showConnection,
-         showGiverConnection, showPairing } from "./connect.js";
+         showGiverConnection, showLastSession, showPairing } from "./connect.js";
 import { showEnd } from "./end.js";
 import { chart, resetLive, setupLive, showBeat, showStep } from "./live.js";
 import { setupPacer } from "./pacer.js";
@@ -46,6 +46,13 @@ document.addEventListener("visibilitychange", () => {
     state.wakeLock = null;
     requestWakeLock();
   }
+  // back to a page left on the end view (another tab, a locked phone): the start view once the
+  // server no longer keeps the end view; never while the page is being looked at
+  if (document.visibilityState === "visible" && document.body.dataset.view === "end") {
+    get("/api/status").then((snapshot) => {
+      if (!snapshot.session && !(snapshot.end_kept_s > 0) && document.body.dataset.view === "end") showStart();
+    }).catch(() => {});
+  }
 });
 
 function showSession(s, snapshot = false) {
@@ -64,11 +71,42 @@ function showSession(s, snapshot = false) {
   show("live");
 }
 
-function ended(summary) {
+// The end view is for right after a session (docs/live-protocol.md "The end view"): a page that
+// watched the session end shows it, and keeps it on a reload or a reconnect (this tab remembers
+// which end it showed) while the server keeps it, 30 minutes; a page opened afresh, or later,
+// shows the start view with the last session one tap away in Review.
+const END_SHOWN = "calmlink.end-shown";
+const endKey = (summary) => `${summary.session_id ?? "not kept"}|${summary.profile}|${summary.duration_s}`;
+// The tab's memory of it (a browser that keeps none, in a private mode, forgets it on a reload).
+function remember(key) {
+  try { if (key) sessionStorage.setItem(END_SHOWN, key); else sessionStorage.removeItem(END_SHOWN); } catch { /* none */ }
+}
+function remembered() {
+  try { return sessionStorage.getItem(END_SHOWN); } catch { return null; }
+}
+
+function showFinished(summary) {
   state.session = null;
-  if (!summary) { show("connect"); return; }
+  remember(endKey(summary));
   showEnd(summary);
   show("end");
+}
+
+function showStart() {
+  state.session = null;
+  remember(null);
+  show("connect");
+  showLastSession();
+}
+
+// A snapshot with no session running: the end view again only for a page that showed it (or was
+// watching the session, which ended while it was away), and only while the server keeps it.
+function endOrStart(snapshot) {
+  const summary = snapshot.last_summary;
+  const watched = summary && (state.session !== null || document.body.dataset.view === "end"
+    || remembered() === endKey(summary));
+  if (watched && snapshot.end_kept_s > 0) showFinished(summary);
+  else showStart();
 }
 
 function handle(msg) {
@@ -82,7 +120,7 @@ function handle(msg) {
       rememberedNames();
       offerTried($("profile").value.trim());
       if (msg.session) showSession(msg.session, true);
-      else ended(msg.last_summary);
+      else endOrStart(msg);
       if (msg.start_after_care && !msg.session) demoStart(state, msg.epoch);
       break;
     case "status":
@@ -91,12 +129,12 @@ function handle(msg) {
       break;
     case "step":
       if (msg.session) showSession(msg.session);
-      else ended(null); // the finished session was put away on some device
+      else showStart(); // the finished session was put away on some device
       break;
     case "beat": showBeat(state, msg); break;
     case "breath": if (state.session && state.session.id === msg.session_id) pacer.breath(msg); break;
     case "tried": if (state.session && state.session.id === msg.session_id) during.set(msg.tried); break;
-    case "session_end": audio.stepTone(); ended(msg.summary); break;
+    case "session_end": audio.stepTone(); showFinished(msg.summary); break;
   }
   document.body.dataset.seq = String(msg.seq);
 }
@@ -104,7 +142,7 @@ function handle(msg) {
 setupCare();
 setupConnect(state);
 $("new-session").addEventListener("click", () => {
-  show("connect");
+  showStart();
   offerTried($("profile").value.trim(), true);
   post("/api/session/clear").catch(() => {});
 });

@@ -34,7 +34,7 @@ export function createChart(el, legend) {
       axes: [
         { ...a, grid: { show: false }, values: mmssAxis, incrs: MMSS_STEPS, label: "min:s" },
         { ...a, scale: "hr", grid: { stroke: c.track }, label: "bpm", splits: () => HR_TICKS },
-        { ...a, scale: "g", side: 1, grid: { show: false }, label: "proxy 0–100", splits: () => GAUGE_TICKS },
+        { ...a, scale: "g", side: 1, grid: { show: false }, label: "gauge 0–100", splits: () => GAUGE_TICKS },
       ],
       series: [{}, { scale: "hr", stroke: c.steady, width: 1.5, spanGaps: true },
                { scale: "g", stroke: c.calm, width: 2.5, spanGaps: true },

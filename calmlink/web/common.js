@@ -1,7 +1,7 @@
 // What every page shares: element lookup, text-only elements, numbers with their units, times in
 // the browser's own zone, requests that show the server's own error, the palette from CSS
 // variables, the per-step tables and the partner sentence. Figures and words come from the
-// server; pages only draw them (the partner sentence follows review/words.py's rule, held
+// server; pages only draw them (the partner sentence follows review/together_words.py's rule, held
 // together by a browser test).
 
 export const $ = (id) => document.getElementById(id);
@@ -66,11 +66,12 @@ export function palette() {
            warn: read("--warn"), giver: read("--giver"), band: read("--band"), bandEdge: read("--band-edge") };
 }
 
-// Chart axes in the page's own text size (a larger text setting makes them larger too), each
+// Chart axes in the page's own face and text size (a larger text setting makes them larger too), each
 // with room for its labels.
 export function axisStyle(c) {
-  const px = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
-  const font = `${Math.round(px * 0.85)}px system-ui, sans-serif`;
+  const root = getComputedStyle(document.documentElement);
+  const px = parseFloat(root.fontSize) || 16;
+  const font = `${Math.round(px * 0.85)}px ${root.getPropertyValue("--face").trim() || "sans-serif"}`;
   return { stroke: c.muted, font, labelFont: font, labelSize: Math.round(px * 1.25),
            size: Math.round(px * 2.9) };
 }
@@ -105,11 +106,12 @@ export async function request(method, path, body) {
 export const get = (path) => request("GET", path);
 export const post = (path, body = {}) => request("POST", path, body);
 
-// One decimal, halves rounded up (review/words.py's tenths: the same digits from both).
+// One decimal, halves rounded up (review/together_words.py's tenths: the same digits from both).
 const tenths = (x) => (Math.floor(x * 10 + 0.5) / 10).toFixed(1);
 
-// The partner sentence, case by case, first match wins: the same table as review/words.py's
-// TOGETHER_CASES (a new outcome of the test is one more row in both).
+// The partner sentence, case by case, first match wins: the same table as review/together_words.py's
+// TOGETHER_CASES (a new outcome of the test is one more row in both). The verdict comes first,
+// then the minutes and the chance level.
 function aboutMinutes(m) {
   if (m < 0.25) return "a few seconds";
   if (m < 0.75) return "half a minute";
@@ -123,13 +125,14 @@ function togetherSentence(s) {
   if (shown === chanceText) [shown, chanceText] = [tenths(inStep), `${tenths(chance)} minutes`];
   else if (inStep >= 0.75) shown = String(Math.floor(inStep + 0.5));
   const part = /^\d/.test(shown) ? `${shown} of the ${total} minutes` : `${shown} out of the ${total} minutes`;
-  return `Your heart rates rose and fell together for about ${part} that could be compared; chance alone gives about ${chanceText}.`;
+  return "Your heart rates moved together more than chance would give. " +
+    `They rose and fell together for about ${part} that could be compared; chance alone gives about ${chanceText}.`;
 }
 const TOGETHER_CASES = [
   [(s) => !s, () => "Too little of both heart rhythms to compare this time."],
   // too little clean signal to test is never "no clear link": the server says the usable minutes
   [(s) => s.testable === false, (s) => s.sentence],
-  [(s) => !s.passes, () => "Your heart rates did not clearly rise and fall together this time. " +
+  [(s) => !s.passes, () => "No clear link between your heart rates this time. " +
     "That is common, and says nothing about how the massage went."],
   [() => true, togetherSentence],
 ];

@@ -1,7 +1,8 @@
 // What they tried, on the trends page: each thing, sessions with it against sessions without, in
 // the server's words (docs/trends.md), its interval drawn on the settling scale beside a line at
 // no difference; too few sessions say how many more; a confound is named and nothing is drawn for
-// it. Listed by kind, never ranked, all in one neutral colour. And the weeks: a quiet strip of
+// it. Things always noted together are one card that says so. Listed by kind, never ranked, all in
+// one neutral colour. And the weeks: a quiet strip of
 // sessions per week; no streak, no goal, nothing missed.
 import { $, el, fmt, get, plural } from "./common.js";
 
@@ -36,7 +37,9 @@ function item(c, span) {
   li.dataset.verdict = c.verdict;
   const head = el("h3", upper(c.label));
   head.append(" ", el("span", `${c.with} with, ${c.without} without`, "muted"));
-  li.append(head, el("p", c.sentence));
+  li.append(head);
+  if (c.together) li.append(el("p", c.together, "compare-together"));
+  li.append(el("p", c.sentence));
   if (DRAWN.has(c.verdict)) li.append(...drawing(c.difference, span));
   li.append(...c.lines.map((line) => el("p", line, "compare-line")),
             ...c.confounds.map((f) => el("p", f.sentence, "compare-line")));

@@ -1,7 +1,7 @@
 // The connect view: find straps and say who wears each, the start form (care points read first;
 // with no strap, ask whether to connect one or run the routine without readings), pairing phones.
 import { afterCare } from "./care.js";
-import { $, el, get, post, request } from "./common.js";
+import { $, el, get, instant, post, request } from "./common.js";
 import { EMPTY, describe, triedPanel } from "./tried.js";
 
 const before = triedPanel($("tried-before"), "What you're trying");
@@ -9,6 +9,37 @@ const before = triedPanel($("tried-before"), "What you're trying");
 const NAMES = { profile: "calmlink.receiver", "giver-name": "calmlink.giver" };
 export function rememberedNames() {
   for (const [id, key] of Object.entries(NAMES)) if (!$(id).value) $(id).value = localStorage.getItem(key) || "";
+}
+
+// When the last session began, as people say it: "today 21:40", "yesterday 21:40", "Sunday
+// 21:40" within the week, else "6 Dec 21:40" (with the year when it was another year).
+const CLOCK = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const WEEKDAY = new Intl.DateTimeFormat(undefined, { weekday: "long" });
+const DATE = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
+const DATE_YEAR = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });
+export function lastWhen(iso, now = new Date()) {
+  const t = instant(iso);
+  const midnight = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const days = Math.round((midnight(now) - midnight(t)) / 86_400_000);
+  const day = days === 0 ? "today" : days === 1 ? "yesterday" : days > 1 && days < 7 ? WEEKDAY.format(t)
+    : (t.getFullYear() === now.getFullYear() ? DATE : DATE_YEAR).format(t);
+  return `${day} ${CLOCK.format(t)}`;
+}
+
+// The start view never shows a finished session itself; the last one is a tap away in Review
+// (docs/live-protocol.md "The end view").
+let lastAsked = 0;
+export async function showLastSession() {
+  const asked = ++lastAsked;
+  try {
+    const [last] = await get("/api/sessions?limit=1");
+    if (asked !== lastAsked) return; // a later answer is on its way
+    const shown = last && last.state !== "active";
+    $("last-session").hidden = !shown;
+    if (!shown) return;
+    $("last-session-link").textContent = `${lastWhen(last.started_at)}, ${last.profile} · see it in Review`;
+    $("last-session-link").href = `/review#session-${last.id}`;
+  } catch { /* the line is a convenience: without it, Review is in the header */ }
 }
 
 // Signal strength in words (the number, in dBm, stays in the API and the CLI).
@@ -47,14 +78,24 @@ export function showConnection(state, c) {
   $("disconnect").hidden = !["connected", "connecting", "reconnecting", "scanning"].includes(c.state);
 }
 
+// The routines as a list of choices, each name whole with its length ("Nine quiet minutes
+// (9 min)"), wrapping as it needs: a select would clip a long name at a phone's width.
 export function fillRoutines(state, routines) {
   if (state.routinesLoaded) return;
-  $("routine").replaceChildren(...routines.map((r) => {
-    const opt = el("option", `${r.name} (${Math.round(r.duration_s / 60)} min)`);
-    opt.value = r.name;
-    return opt;
+  $("routine-choices").replaceChildren(...routines.map((r, k) => {
+    const input = el("input");
+    Object.assign(input, { type: "radio", name: "routine", value: r.name, checked: k === 0 });
+    const label = el("label", "", "choice");
+    const words = el("span", `${r.name} `);
+    words.append(el("span", `(${Math.round(r.duration_s / 60)}\u00a0min)`, "muted nowrap"));
+    label.append(input, words);
+    return label;
   }));
   state.routinesLoaded = true;
+}
+
+function chosenRoutine() {
+  return document.querySelector('#routine input[name="routine"]:checked')?.value;
 }
 
 // Which found strap each person wears: its row's button for that person pressed ("✓ Receiver
@@ -94,7 +135,7 @@ async function find() {
         const b = el("button", text, "button small device");
         b.dataset.role = role;
         b.setAttribute("aria-pressed", "false");
-        b.setAttribute("aria-label", `${name}: the ${role} wears it`);
+        b.setAttribute("aria-label", `${text}: ${name}`); // the visible words first (WCAG 2.5.3)
         b.addEventListener("click", () => connect(d.address, role));
         return b;
       };
@@ -112,7 +153,7 @@ async function start(withoutReadings = false) {
   $("start-error").textContent = "";
   try {
     const [profile, giver] = [$("profile").value.trim(), $("giver-name").value.trim()];
-    await post("/api/session", { profile, routine: $("routine").value, giver: giver || null,
+    await post("/api/session", { profile, routine: chosenRoutine(), giver: giver || null,
                                  tried: before.value, without_readings: withoutReadings });
     localStorage.setItem(NAMES.profile, profile);
     if (giver) localStorage.setItem(NAMES["giver-name"], giver);

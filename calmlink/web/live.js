@@ -8,12 +8,19 @@ import { $, el, mmss, post, setText } from "./common.js";
 
 const TREND = { slowing: ["slowing down", "↓"], steady: ["steady", "→"], rising: ["picking up", "↑"] };
 const ARMED_MS = 4000;
-const SHOWN = "relaxation proxy · 50 = as at the start";
+const SHOWN = "50 = as at the start";
 const gauge = createGauge($("gauge"), $("gauge-fill"));
 export const chart = createChart($("chart"), $("live-legend"));
 // ?measure=1 records when each beat was painted (epoch ms), for `make bench`.
 const paints = new URLSearchParams(location.search).has("measure") ? (window.calmlinkPaints = []) : null;
 
+
+// Which way is calmer, in words: up (toward "calmer", the right end) is calmer than at the start.
+function spokenGauge(value) {
+  const way = value > 50 ? "toward calmer than at the start" : value < 50 ? "toward less calm than at the start"
+    : "as at the start";
+  return `gauge ${value} of 100: ${way} (50 is as at the start)`;
+}
 
 function setGaugeLabel(spoken) {
   if ($("gauge").getAttribute("aria-label") !== spoken) $("gauge").setAttribute("aria-label", spoken);
@@ -26,7 +33,7 @@ export function resetLive(state) {
   setText("gauge-value", "");
   const waiting = state.withoutReadings ? "no readings: the routine only" : "waiting for the first heartbeats";
   setText("gauge-label", waiting);
-  setGaugeLabel(`relaxation proxy: ${waiting}`);
+  setGaugeLabel(`gauge: ${waiting}`);
   setText("trend", "");
   setText("trend-arrow", "");
   $("hr-box").hidden = true;
@@ -120,8 +127,7 @@ export function showBeat(state, b) {
   const [word, arrow] = TREND[b.trend] || ["", ""]; // no trend word until there is one
   setText("trend", word);
   setText("trend-arrow", arrow);
-  setGaugeLabel(b.gauge === null ? `relaxation proxy: ${withheld}`
-    : `relaxation proxy ${Math.round(b.gauge)} (50 is as at the start)${word ? `, ${word}` : ""}`);
+  setGaugeLabel(b.gauge === null ? `gauge: ${withheld}` : `${spokenGauge(Math.round(b.gauge))}${word ? `, ${word}` : ""}`);
   setText("quality", b.quality === "good" || b.quality === "fair" ? "" : (b.reason || b.quality));
   showBreathing(b.t, b.breathing_bpm);
   $("quality").dataset.quality = b.quality;

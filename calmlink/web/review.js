@@ -91,7 +91,7 @@ function drawChart(beats, steps, names) {
     axes: [
       { stroke: c.muted, grid: { show: false }, values: mmssAxis, incrs: MMSS_STEPS, label: "min:s", labelSize: 18, size: 34 },
       { scale: "hr", stroke: c.muted, grid: { stroke: c.track }, label: "bpm", labelSize: 18, size: 36 },
-      { scale: "g", side: 1, stroke: c.muted, grid: { show: false }, label: "proxy 0–100", labelSize: 18, size: 36 },
+      { scale: "g", side: 1, stroke: c.muted, grid: { show: false }, label: "gauge 0–100", labelSize: 18, size: 36 },
     ],
     series: [{}, { scale: "hr", stroke: c.steady, width: 1.5 },
              { scale: "g", stroke: c.calm, width: 2.5 },

@@ -2,12 +2,13 @@
 // server's: the page reads the limits from /api/routine-limits for its inputs, and shows each
 // refusal beside the field the server names.
 import { $, el, get, mmss, plural, post, request } from "./common.js";
-import { input, kindFields } from "./routine_fields.js";
+import { input, kindFields, lengthLimit } from "./routine_fields.js";
 
 const state = { limits: null, routines: [], editing: null };
 const WORDS = { name: "name", cue: "cue", duration_s: "length", id: "step id", kind: "kind",
                 breaths_per_min: "pace" };
 let nextKey = 0;
+let nameLimit = null; // the routine name's count, once the limits are known
 
 function say(text) { $("message").textContent = text; }
 
@@ -45,7 +46,7 @@ function brokenItem(b) {
   const li = el("li", "", "routine");
   li.append(el("span", b.file, "routine-name"), el("p", b.error, "error-text"));
   const actions = el("div", "", "actions");
-  actions.append(button("Delete this file", () => remove(b.id, b.file), `Delete the file ${b.file}`));
+  actions.append(button("Delete this file", () => remove(b.id, b.file), `Delete this file: ${b.file}`));
   li.append(actions);
   return li;
 }
@@ -55,6 +56,10 @@ function brokenItem(b) {
 async function load(message = null) {
   const [listed, limits] = await Promise.all([get("/api/routines"), state.limits || get("/api/routine-limits")]);
   state.limits = limits;
+  if (!nameLimit) {
+    nameLimit = lengthLimit($("name"), limits.max_routine_name, "a routine's name");
+    $("name").after(nameLimit.note);
+  }
   state.routines = listed.routines;
   $("routines").replaceChildren(...listed.routines.map(routineItem));
   $("broken").replaceChildren(...listed.broken.map(brokenItem));
@@ -95,8 +100,8 @@ function openEditor(r) {
   state.editing = { id: r ? r.id : null, version: r ? r.version : null, steps };
   $("editor-title").textContent = r ? `Edit “${r.name}”` : "New routine";
   $("name").value = r ? r.name : "";
-  $("name").maxLength = state.limits.max_routine_name;
   clearErrors();
+  nameLimit.show();
   renderSteps();
   showView(true);
   $("name").focus();
@@ -107,8 +112,13 @@ function stepCard(step, i, count) {
   const li = el("li", "", "step-card");
   const set = el("fieldset");
   set.append(el("legend", i === 0 ? "Step 1: the settle step (the starting point)" : `Step ${i + 1}`));
-  const [nameField, name] = input(`step-${i}-name`, "Name", step.name, { type: "text", maxLength: L.max_step_name, autocomplete: "off" });
-  const [cueField, cue] = input(`step-${i}-cue`, "Cue: what the voice says", step.cue, { type: "text", maxLength: L.max_cue, autocomplete: "off" });
+  const [nameField, name] = input(`step-${i}-name`, "Name", step.name, { type: "text", autocomplete: "off" });
+  const [cueField, cue] = input(`step-${i}-cue`, "Cue: what the voice says", step.cue, { type: "text", autocomplete: "off" });
+  step.limits = [[`Step ${i + 1}, name`, `step-${i}-name`, lengthLimit(name, L.max_step_name, "a step's name", false)],
+                 [`Step ${i + 1}, cue`, `step-${i}-cue`, lengthLimit(cue, L.max_cue, "a cue", false)]];
+  for (const [field, [, , limit]] of [[nameField, step.limits[0]], [cueField, step.limits[1]]]) {
+    field.insertBefore(limit.note, field.lastChild);
+  }
   const low = i === 0 ? L.min_settle_s : L.min_step_s;
   const [lengthField, length] = input(`step-${i}-duration_s`, `Length in seconds (${low} to ${L.max_step_s})`,
     String(step.duration_s), { type: "number", min: low, max: L.max_step_s, step: 1, inputMode: "numeric" });
@@ -121,8 +131,8 @@ function stepCard(step, i, count) {
   const [kindField, pace] = kindFields(step, i, L);
   length.addEventListener("input", () => { step.duration_s = length.value; showHint(); showTotal(); });
   const tools = el("div", "", "step-tools");
-  const up = button("Move up", () => move(i, -1), `Move step ${i + 1} up`);
-  const down = button("Move down", () => move(i, 1), `Move step ${i + 1} down`);
+  const up = button("Move up", () => move(i, -1), `Move up: step ${i + 1}`);
+  const down = button("Move down", () => move(i, 1), `Move down: step ${i + 1}`);
   const drop = button("Remove", () => removeStep(i), `Remove step ${i + 1}`);
   up.disabled = i === 0;
   down.disabled = i === count - 1;
@@ -155,7 +165,7 @@ function move(i, by) {
   const steps = state.editing.steps;
   [steps[i], steps[i + by]] = [steps[i + by], steps[i]];
   const j = i + by;
-  renderSteps(`Move step ${j + 1} ${by < 0 ? "up" : "down"}`);
+  renderSteps(`Move ${by < 0 ? "up" : "down"}: step ${j + 1}`);
   say(`Moved “${steps[j].name}” to step ${j + 1}.`);
 }
 
@@ -210,6 +220,12 @@ function showErrors(errors) {
 
 function collect() {
   const errors = [];
+  // too long: refused here with the server's words, never cut (the field keeps every letter)
+  for (const [label, target, limit] of [["Name", "name", nameLimit],
+                                        ...state.editing.steps.flatMap((s) => s.limits || [])]) {
+    const message = limit.tooLong();
+    if (message) errors.push({ label, target, message });
+  }
   const steps = state.editing.steps.map((s, i) => {
     const seconds = Number(s.duration_s);
     if (s.duration_s === "" || !Number.isFinite(seconds)) {

@@ -2,14 +2,14 @@
 // does, how often. Only what is drawn is named; the axes fit what there is (a single session
 // sits in the middle of a few days, not at the edge of years).
 import uPlot from "./vendor/uPlot-1.6.32.esm.js";
-import { $, el, fmt, get, instant, localDay, palette, plural, request, showLegend,
+import { $, axisStyle, el, fmt, get, instant, localDay, palette, plural, request, showLegend,
          variationPct } from "./common.js";
 import { showCompare } from "./compare.js";
+import { dateAxis, valueAxis } from "./trend_axes.js";
 
 const DAY_S = 86400;
-const DAY = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" }); // the reader's own
-const dayTicks = (u, ticks) => ticks.map((t) => DAY.format(new Date(t * 1000)));
 const quiet = { show: false };
+const line = (stroke, width) => ({ stroke, width, points: quiet, spanGaps: true }); // across a hollow one
 
 function padded(min, max, least) {
   const pad = Math.max(least, (max - min) * 0.08);
@@ -25,30 +25,32 @@ function chart(box, legend, rows, toShown, unitPad) {
   box.replaceChildren();
   plots.delete(box);
   if (!rows.length) return;
-  const c = palette();
+  const c = { ...palette(), bg: getComputedStyle(document.body).backgroundColor };
   const x = rows.map((r) => instant(r.started_at).getTime() / 1000); // sessions on their dates
   const pick = (k) => rows.map((r) => (r[k] === undefined || r[k] === null ? null : toShown(r[k])));
-  const value = pick("value");
+  const marked = rows.map((r) => r.reliable === false); // drawn apart, counted in nothing
+  const value = pick("value").map((v, i) => (marked[i] ? null : v));
+  const apart = pick("value").map((v, i) => (marked[i] ? v : null));
   const rolling = rows.length >= 3 ? pick("rolling") : rows.map(() => null);
   const [high, low] = [pick("normal_high"), pick("normal_low")];
   const band = high.some((v) => v !== null);
-  showLegend(legend, ["value", rolling.some((v) => v !== null) && "rolling", band && "band"].filter(Boolean), box);
-  const ys = [...value, ...rolling, ...high, ...low].filter((v) => v !== null);
+  showLegend(legend, [value.some((v) => v !== null) && "value", rolling.some((v) => v !== null) && "rolling",
+                      band && "band", marked.some(Boolean) && "unreliable"].filter(Boolean), box);
+  const ys = [...value, ...apart, ...rolling, ...high, ...low].filter((v) => v !== null);
+  const a = axisStyle(c);
   const xRange = padded(Math.min(...x), Math.max(...x), 1.5 * DAY_S);
   const plot = new uPlot({
     width: Math.max(200, box.clientWidth || 600), height: 180,
     legend: { show: false }, cursor: { show: false },
     scales: { x: { time: true, range: () => xRange },
               y: { range: () => padded(Math.min(...ys), Math.max(...ys), unitPad) } },
-    axes: [{ stroke: c.muted, grid: { show: false }, label: "date", labelSize: 18, size: 34,
-             values: dayTicks },
-           { stroke: c.muted, grid: { stroke: c.track }, label: box.dataset.unit, labelSize: 18, size: 40 }],
+    axes: [{ ...dateAxis(a), grid: { show: false }, label: "date" },
+           { ...valueAxis(a), grid: { stroke: c.track }, label: box.dataset.unit }],
     series: [{}, { stroke: c.calm, width: 0, points: { show: true, size: 8, fill: c.calm } },
-             { stroke: c.steady, width: 2, points: quiet },
-             { stroke: c.bandEdge, width: 1, points: quiet },
-             { stroke: c.bandEdge, width: 1, points: quiet }],
+             line(c.steady, 2), line(c.bandEdge, 1), line(c.bandEdge, 1),
+             { stroke: c.calm, width: 0, points: { show: true, size: 9, width: 2, stroke: c.calm, fill: c.bg } }],
     bands: band ? [{ series: [3, 4], fill: c.band }] : [],
-  }, [x, value, rolling, high, low], box);
+  }, [x, value, rolling, high, low, apart], box);
   plots.set(box, plot);
   // what the axis spans, for the tests that read it (the canvas itself cannot be read back)
   const day = (s) => localDay(new Date(s * 1000));
@@ -58,7 +60,11 @@ function chart(box, legend, rows, toShown, unitPad) {
 
 function startText(t) {
   const banded = t.baseline_hr_bpm.some((r) => r.normal_low !== undefined);
-  return `Each dot is one session's settle step. ${banded
+  const n = t.not_reliable || 0;
+  const apart = n === 0 ? "" : ` ${plural(n, "recording")} marked not reliable (too many beats set aside, as a
+    loose strap gives) ${n === 1 ? "is drawn as a hollow ring" : "are drawn as hollow rings"}, left out of
+    the average and the normal range.`.replace(/\s+/g, " ");
+  return `Each dot is one session's settle step.${apart} ${banded
     ? "The shaded band is your normal range, from your earlier sessions."
     : `After ${plural(t.sessions_needed_for_normal_range, "more session")} a shaded band shows your normal range.`}`;
 }
@@ -107,7 +113,9 @@ async function show(profile) {
 }
 
 async function init() {
-  const profiles = await get("/api/profiles");
+  // the axes measure their labels in the page's own face: wait for it (a stand-in's widths differ)
+  const [profiles] = await Promise.all([get("/api/profiles"),
+    document.fonts.load(axisStyle({}).font).catch(() => null)]);
   const select = $("profile");
   select.replaceChildren(...profiles.map((p) => { const o = el("option", p); o.value = p; return o; }));
   select.addEventListener("change", () => show(select.value));
