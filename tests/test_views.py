@@ -282,6 +282,7 @@ def test_review_and_trends_views(seeded: tuple[Any, dict[str, int]], start_serve
     assert page.locator("#saved").text_content() == ""
 
     page.goto(server.url + "/trends")
+    page.wait_for_selector("body[data-loaded='trends']")  # the first profile shown, then choose
     for profile, sessions in (("Sam", 1), ("Robin", 3), ("Kim", 12)):
         page.select_option("#profile", profile)
         page.wait_for_function(f"() => document.getElementById('message').textContent"

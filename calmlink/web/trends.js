@@ -75,8 +75,12 @@ function cell(text, label) {
   return td;
 }
 
+let latest = 0; // a profile chosen while another loads: only the last one chosen is shown
+
 async function show(profile) {
+  const mine = ++latest;
   const t = await get(`/api/trends?profile=${encodeURIComponent(profile)}`);
+  if (mine !== latest) return;
   $("has-sessions").hidden = t.sessions === 0;
   $("message").textContent = t.sessions === 0 ? `${profile} has no session to show yet.`
     : `${plural(t.sessions, "session")} so far. ${t.message[0].toUpperCase()}${t.message.slice(1)}.`;
@@ -109,7 +113,7 @@ async function show(profile) {
   const f = t.frequency;
   $("frequency").textContent = f.sessions ? `${plural(f.sessions, "session")} in all; ${f.last_28_days} in the last four weeks.` : "";
   await showCompare(profile);
-  document.body.dataset.loaded = "trends";
+  if (mine === latest) document.body.dataset.loaded = "trends";
 }
 
 async function init() {
