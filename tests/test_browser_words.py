@@ -96,3 +96,18 @@ def test_the_breath_figures_say_their_band_in_breaths_a_minute(
     assert said == ["62% of the heart rate's rise and fall came at the pace",
                     "– of the heart rate's rise and fall came at the pace", BAND_WORDS]
     assert console_errors == []
+
+
+def test_a_week_of_one_short_session_is_said_in_the_singular(
+        start_server: Any, page: Any, console_errors: list[str], tmp_path: Path) -> None:
+    """The weeks strip's words for a screen reader: "1 session, 1 minute" ("1 minutes" was said)."""
+    from calmlink.testing.seed import seed_store
+
+    db = tmp_path / "short.sqlite3"
+    seed_store(db, profiles=("Kim",), sessions=1, minutes=1.2)
+    server = start_server(source=None, db=db)
+    page.goto(server.url + "/trends")
+    page.wait_for_selector("body[data-loaded='trends']")
+    said = page.locator("#weeks > li[data-sessions='1'] .visually-hidden").all_text_contents()
+    assert len(said) == 1 and said[0].endswith(": 1 session, 1 minute"), said
+    assert console_errors == []

@@ -87,7 +87,7 @@ async function showWeeks(profile) {
     const bar = el("span", "", w.sessions ? "weeks-bar" : "weeks-bar none"); // a slot, nothing more
     if (w.sessions) bar.style.height = `${0.6 * Math.min(w.sessions, 7)}rem`;
     li.append(bar, el("span", `week of ${SHORT.format(start)}: ${plural(w.sessions, "session")}` +
-      `${w.sessions ? `, ${Math.round(w.minutes)} minutes` : ""}`, "visually-hidden"));
+      `${w.sessions ? `, ${plural(Math.round(w.minutes), "minute")}` : ""}`, "visually-hidden"));
     return li;
   }));
   $("weeks-caption").textContent = `Sessions each week, from the week of ` +
