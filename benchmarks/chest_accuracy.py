@@ -31,7 +31,7 @@ FRAME = 36
 MINUTES = 10
 RATES = (4.0, 6.0, 10.0, 14.0, 20.0)
 DEPTHS = (0.5, 1.0, 2.0)
-NOISES = (2.0, 6.0)
+NOISES = (2.0, 8.0)
 
 
 @dataclass
@@ -76,7 +76,8 @@ def person(posture: str, rate: float, depth: float, noise: float, seed: int,
     pattern = pattern_for(
         posture, breaths_per_min=rate, depth=depth, noise_mg=noise,
         heart_mg=float(rng.uniform(1.5, 5.0)), heart_bpm=float(rng.uniform(50.0, 85.0)),
-        tilt_deg=float(rng.uniform(1.0, 2.5)), deep_breaths_s=deep,
+        tilt_deg=float(rng.uniform(0.8, 2.5)), breath_cv=float(rng.uniform(0.05, 0.18)),
+        deep_breaths_s=deep,
         moving=((move_at, move_at + float(rng.uniform(10.0, 40.0))),), seed=seed,
     )
     return SimulatedChest(pattern, RATE_HZ)

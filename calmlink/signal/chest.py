@@ -135,7 +135,9 @@ class ChestStream:
         self._reset_detector()
         self._breaths: deque[ChestBreath] = deque(maxlen=40)
         self._shapes: deque[float] = deque(maxlen=SIGN_BREATHS)
-        self._reference: float | None = None
+        self.reference_mg: float | None = None
+        """The settle minute's median breath depth (mG): set by itself once ``settle_s`` is past,
+        by :meth:`mark_settled`, or carried over by the caller."""
         self._since_moving = BREATHS_AFTER_MOVING
         self._last_p = 0.0
         self._phase: Phase | None = None
@@ -147,6 +149,15 @@ class ChestStream:
         self._ext_v = 0.0
         self._trough: tuple[float, float] | None = None
         self._peak: tuple[float, float] | None = None
+
+    def mark_settled(self) -> bool:
+        """The settle step has ended: its breaths' median depth becomes the reference (False when
+        fewer than three whole still breaths were read; the first three later ones then do)."""
+        depths = [b.depth_mg for b in self._breaths]
+        if len(depths) < 3:
+            return False
+        self.reference_mg = _median(depths[-12:])
+        return True
 
     @property
     def breaths(self) -> tuple[ChestBreath, ...]:
@@ -290,10 +301,10 @@ class ChestStream:
         still = [b.depth_mg for b in list(self._breaths)[-DEEP_NEIGHBOURS:]]
         deep = (len(still) >= 3 and self._since_moving >= BREATHS_AFTER_MOVING
                 and depth_mg >= DEEP_RATIO * _median(still))
-        if (self._reference is None and self._t0 is not None and last[0] - self._t0 >= self.settle_s
+        if (self.reference_mg is None and self._t0 is not None and last[0] - self._t0 >= self.settle_s
                 and len(still) >= 3):
-            self._reference = _median(still)
-        depth = depth_mg / self._reference if self._reference else None
+            self.reference_mg = _median(still)
+        depth = depth_mg / self.reference_mg if self.reference_mg else None
         breath = ChestBreath(first[0], duration, depth_mg, depth, deep)
         self._breaths.append(breath)
         self._since_moving += 1
