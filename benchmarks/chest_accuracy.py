@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from calmlink.sensors.chest_model import POSTURES, SimulatedChest, pattern_for
-from calmlink.signal.chest import ChestBreath, ChestReading, ChestStream
+from calmlink.signal.chest import ChestReading, ChestStream
+from calmlink.signal.chest_breaths import ChestBreath
 
 RATE_HZ = 25.0
 FRAME = 36

@@ -86,6 +86,26 @@ def test_rate_and_phase_whichever_way_the_strap_sits(posture: str) -> None:
     assert agree > 0.75 * total
 
 
+def test_the_trace_follows_the_breath_in_upward() -> None:
+    chest = SimulatedChest(pattern_for("rounder body", breaths_per_min=10.0, seed=12))
+    stream = ChestStream(25.0)
+    trace_t: list[float] = []
+    trace: list[float] = []
+    t = 0.0
+    while t < 180.0:
+        times, xyz = chest.samples(t, t + FRAME_S)
+        t += FRAME_S
+        update = stream.push(times, xyz)
+        trace_t += update.trace_t.tolist()
+        trace += update.trace.tolist()
+    late = np.asarray(trace_t) > 90.0
+    assert np.all(np.diff(trace_t) > 0) and 1.0 / np.median(np.diff(trace_t)) == pytest.approx(5.0)
+    best = max(np.corrcoef(np.asarray(trace)[late],
+                           chest.volume(np.asarray(trace_t)[late] - lag))[0, 1]
+               for lag in np.arange(0.0, 2.01, 0.2))
+    assert best > 0.9  # the same shape, breathing in upward, a little behind
+
+
 def test_moving_withholds_the_rate_within_seconds_then_reads_again() -> None:
     chest = SimulatedChest(pattern_for("rounder body", breaths_per_min=12.0,
                                        moving=((120.0, 140.0),), seed=6))

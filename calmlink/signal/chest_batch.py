@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from calmlink.signal.chest import ChestBreath, ChestReading, ChestStream
+from calmlink.signal.chest import ChestReading, ChestStream
+from calmlink.signal.chest_breaths import ChestBreath
 
 FRAME_SAMPLES = 36
 """An H10 ACC notification at 16-bit xyz with an ATT MTU of 232: (232 - 3 - 10) // 6 samples."""
