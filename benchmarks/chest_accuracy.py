@@ -147,14 +147,18 @@ def population(rates: tuple[float, ...] = RATES, depths: tuple[float, ...] = DEP
 
 def run() -> None:
     table = population()
+    by_posture: dict[str, Tally] = {}
+    by_rate: dict[str, Tally] = {}
     total = Tally()
-    print("   posture        rate/min  still ok  moving ok  deep found  false deep/10 min")
     for (posture, rate), t in table.items():
+        by_posture.setdefault(posture, Tally()).add(t)
+        by_rate.setdefault(f"{rate:.0f} a minute", Tally()).add(t)
         total.add(t)
-        print(f"   {posture:<14} {rate:6.0f}  {t.still_pct:7.0f}%  {t.moving_pct:8.0f}%"
-              f"  {t.deep_pct:9.0f}%  {t.false_per_10:8.2f}")
+    print("   | | still minutes within 1/min | moving said or silent | deep breaths found "
+          "| false deep marks per 10 still minutes |")
+    for name, t in [*by_posture.items(), *by_rate.items(), ("all", total)]:
+        print(f"   | {name} | {t.still_pct:.1f}% of {t.still} | {t.moving_pct:.0f}% of {t.moving} "
+              f"| {t.deep_pct:.1f}% of {t.deep} | {t.false_per_10:.2f} |")
     err = np.abs(np.array(total.errors))
-    print(f"   all: still minutes within 1/min {total.still_pct:.1f}% of {total.still}, moving said "
-          f"{total.moving_pct:.1f}% of {total.moving}, deep breaths found {total.deep_pct:.1f}% of "
-          f"{total.deep}, false deep marks {total.false_per_10:.2f} per 10 still minutes; "
-          f"rate error median {np.median(err):.2f}/min, 95th percentile {np.percentile(err, 95):.2f}")
+    print(f"   rate error where a rate was given: median {np.median(err):.2f}/min, "
+          f"95th percentile {np.percentile(err, 95):.2f}/min, largest {err.max():.1f}/min")
