@@ -146,6 +146,23 @@ def test_a_file_reads_as_the_live_path_did() -> None:
     assert series.readings[-1].breaths_per_min == live.reading().breaths_per_min
 
 
+def test_no_breath_bridges_a_gap_the_live_path_is_told_of() -> None:
+    chest = SimulatedChest(pattern_for("lower ribs", breaths_per_min=12.0, seed=13))
+    stream = ChestStream(25.0)
+    t, lost, readings = 0.0, False, []
+    while t < 200.0:
+        times, xyz = chest.samples(t, t + FRAME_S)
+        t += FRAME_S
+        if 100.0 <= times[0] < 112.0:  # frames lost: a reconnect
+            lost = True
+            continue
+        readings.append(stream.push(times, xyz, gap_before=lost).reading)
+        lost = False
+    assert not any(b.t < 112.0 < b.t + b.duration_s for b in stream.breaths)
+    assert any(b.t > 112.0 for b in stream.breaths) and any(b.t < 100.0 for b in stream.breaths)
+    assert readings[-1].breaths_per_min == pytest.approx(12.0, abs=1.0)
+
+
 def test_a_gap_in_the_samples_starts_afresh() -> None:
     chest = SimulatedChest(pattern_for("upright", breaths_per_min=10.0, seed=10))
     times, xyz = chest.samples(0.0, 240.0)

@@ -93,13 +93,12 @@ class ChestStream:
         a0 = 1 + alpha
         self._b = ((1 - math.cos(w0)) / 2 / a0, (1 - math.cos(w0)) / a0, (1 - math.cos(w0)) / 2 / a0)
         self._a = (-2 * math.cos(w0) / a0, (1 - alpha) / a0)
-        self._lp2 = [[0.0, 0.0, 0.0, 0.0] for _ in range(3)]
         self.finder = BreathFinder(settle_s)
         self._a_rms = 1.0 - math.exp(-self._dt / RMS_TAU_S)
         self._pend_t: list[float] = []
         self._pend_x: list[NDArray[np.float64]] = []
         self._grav: list[float] | None = None
-        self._lp = [[0.0, 0.0, 0.0, 0.0] for _ in range(3)]  # x1, x2, y1, y2 per axis
+        self._reset_filters()
         self._cov = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
         self._axis = [1.0, 0.0, 0.0]
         self._hf = 0.0
@@ -131,9 +130,18 @@ class ChestStream:
         """The last 40 breaths."""
         return tuple(self.finder.breaths)
 
-    def push(self, times_s: NDArray[np.float64], xyz_mg: NDArray[np.generic]) -> ChestUpdate:
+    def push(self, times_s: NDArray[np.float64], xyz_mg: NDArray[np.generic],
+             gap_before: bool = False) -> ChestUpdate:
+        """A frame: sample times (s) and their X, Y, Z (mG, shape (n, 3)). ``gap_before``: samples
+        were lost just before it (a reconnect, a frame dropped): no breath bridges the gap, the
+        filters start again from these samples, breaths read before it still count."""
         times = np.asarray(times_s, dtype=np.float64)
         xyz = np.asarray(xyz_mg, dtype=np.float64).reshape(-1, 3)
+        if gap_before:
+            self._pend_t, self._pend_x = [], []
+            self._grav = None
+            self._reset_filters()
+            self.finder.reset()
         self._pend_t.extend(times.tolist())
         self._pend_x.append(xyz)
         n_blocks = len(self._pend_t) // self.block
@@ -216,6 +224,10 @@ class ChestStream:
                 done.append(breath)
         return p
 
+    def _reset_filters(self) -> None:
+        self._lp = [[0.0, 0.0, 0.0, 0.0] for _ in range(3)]  # x1, x2, y1, y2 per axis
+        self._lp2 = [[0.0, 0.0, 0.0, 0.0] for _ in range(3)]
+
     def _check_moving(self, t: float) -> None:
         still = self._still_hf or self._hf
         shaking = self._hf > max(HF_FLOOR_MG ** 2, HF_TIMES_STILL ** 2 * still)
@@ -229,8 +241,7 @@ class ChestStream:
         elif self._moving and t >= self._moving_until:
             self._moving = False
             self.finder.moved(t)
-            self._lp = [[0.0, 0.0, 0.0, 0.0] for _ in range(3)]
-            self._lp2 = [[0.0, 0.0, 0.0, 0.0] for _ in range(3)]
+            self._reset_filters()
             for row in self._cov:  # the posture may have changed: let new breaths lead the axis
                 for j in range(3):
                     row[j] *= 0.05
