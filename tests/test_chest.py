@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarks.chest_accuracy import Tally, person, population, run_person, score
+from benchmarks.chest_accuracy import Tally, person, population, run_person, score, timings
 from calmlink.sensors.chest_model import POSTURES, ChestPattern, SimulatedChest, pattern_for
 from calmlink.sensors.models import PacedBreathing
 from calmlink.signal.chest import ChestReading, ChestStream
@@ -194,3 +194,12 @@ def test_the_score_counts_a_silent_path_as_wrong_on_still_minutes() -> None:
     silent = [ChestReading(r.t, None, None, False, None) for r in readings]
     assert score(chest, readings, breaths, 5).still_pct >= 90.0
     assert score(chest, silent, breaths, 5).still_pct == 0.0
+
+
+def test_within_seconds_of_happening() -> None:
+    """The trace a second behind the breath at most, moving said within 3 s, a deep breath marked
+    within 5 s of its end (18 seeded people: six postures, 5, 10 and 16 a minute)."""
+    lags, moving, deep = timings(minutes=7)
+    assert max(lags) <= 1.0
+    assert len(moving) == 18 and max(moving) <= 3.0
+    assert len(deep) >= 30 and max(deep) <= 5.0
