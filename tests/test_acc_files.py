@@ -120,3 +120,34 @@ def test_analyze_window_and_bad_acc_file_exit_2(tmp_path: Path) -> None:
     bad.write_text(HEADER + "\n2022-01-01T00:00:00.000;1000;1;2\n")
     done = _analyze(bad, "--json")
     assert done.returncode == 2 and "line 2" in done.stderr and not done.stdout
+
+
+def test_damaged_files_only_ever_raise_the_files_error() -> None:
+    """Seeded damage to a good file (bytes dropped, swapped, doubled, cut): each either reads or
+    is refused with AccFileError, never another exception."""
+    chest = SimulatedChest(pattern_for("upright", seed=2))
+    times, xyz = chest.samples(0.0, 4.0)
+    good = format_acc(acc_recording(times, xyz, START))
+    rng = np.random.default_rng(5)
+    alphabet = list(";.,-:T\n\r 0123456789eE+naif\ufeff")
+    refused = 0
+    for _ in range(300):
+        text = list(good)
+        for _ in range(int(rng.integers(1, 6))):
+            k = int(rng.integers(0, len(text)))
+            kind = int(rng.integers(0, 4))
+            if kind == 0:
+                del text[k]
+            elif kind == 1:
+                text[k] = alphabet[int(rng.integers(0, len(alphabet)))]
+            elif kind == 2:
+                text.insert(k, text[k])
+            else:
+                text = text[:k]
+        try:
+            rec = parse_acc("".join(text), "damaged_ACC.txt")
+        except AccFileError:
+            refused += 1
+        else:
+            assert rec.xyz_mg.shape == (rec.t_s.size, 3) and np.all(np.diff(rec.t_s) > 0)
+    assert 0 < refused < 300
