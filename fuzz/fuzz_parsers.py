@@ -1,4 +1,5 @@
-"""atheris targets for the payload parsers (heart rate, PMD) and the RR file readers (`make fuzz`).
+"""atheris targets for the payload parsers (heart rate, PMD) and the RR file readers
+(`make fuzz`, never in CI).
 
 Each target asserts the contract: any input yields a result or the module's own error, nothing
 else. Run one with `python fuzz/fuzz_parsers.py hrs -max_total_time=60`.
