@@ -14,6 +14,12 @@ name. The reliability rules come from bleak's and Home Assistant's experience:
 
 The notification callback only enqueues ``(arrival time, bytes)``; parsing and beat timing happen in
 the consumer, with the same pure code every other source uses.
+
+On a strap that offers Polar's measurement service (PMD, :mod:`calmlink.sensors.ble_pmd`), the chest
+accelerometer is started in a task of its own once heart rate flows, and restarted after every
+reconnect; its frames are enqueued the same way and leave as :class:`ChestMotion` on the beats'
+clock. Whether there is chest movement is said once per change as a :class:`ChestStatus`. Stop is
+sent before every disconnect calmlink makes, since a strap left streaming keeps streaming.
 """
 
 from __future__ import annotations
@@ -23,9 +29,12 @@ import contextlib
 import logging
 import random
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from calmlink.sensors.beats import PacketDecoder
+from calmlink.sensors.ble_pmd import NOT_AVAILABLE, PmdLink, why
+from calmlink.sensors.chest_stream import ChestDecoder
 from calmlink.sensors.discovery import FoundDevice, discover, matches
 from calmlink.sensors.errors import BluetoothUnavailable, Unavailable, from_exception
 from calmlink.sensors.hrs import (
@@ -38,9 +47,25 @@ from calmlink.sensors.hrs import (
     parse_device_information_string,
 )
 from calmlink.sensors.memory import DeviceMemory, KnownDevice
-from calmlink.sensors.models import ConnectionCause, ConnectionEvent, ConnectionState, SourceEvent
+from calmlink.sensors.models import (
+    ChestStatus,
+    ConnectionCause,
+    ConnectionEvent,
+    ConnectionState,
+    SourceEvent,
+)
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _ChestFrame:
+    arrival: float
+    payload: bytes
+
+
+_Item = tuple[float, bytes] | _ChestFrame | ChestStatus | None
+"""What the callbacks enqueue: a heart-rate payload, a PMD frame, news of the chest, a link loss."""
 
 
 def backoff_delay(attempt: int, rng: random.Random, base_s: float = 1.0, cap_s: float = 30.0) -> float:
@@ -74,8 +99,14 @@ class BleHeartRateSource:
         self._clock = clock
         """Arrival clock for beat timing (default: the event loop's); tests run it faster."""
         self._closed = asyncio.Event()
-        self._queue: asyncio.Queue[tuple[float, bytes] | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Item] = asyncio.Queue()
         self._client: Any = None
+        self._pmd: PmdLink | None = None
+        self._chest_task: asyncio.Task[None] | None = None
+        self._chest_said: ChestStatus | None = None
+        self.chest = ChestDecoder(25.0, on_packet=self._log_chest)
+        self.chest_enabled = True
+        """False: never ask a strap for chest movement."""
         self._name = target or "heart-rate strap"
         self.malformed = 0
         self.packets = 0
@@ -83,6 +114,8 @@ class BleHeartRateSource:
         """The arrival clock's reading when events() started: sample times count from it."""
         self.on_packet: Callable[[float, bytes | None], None] | None = None
         """Sees every notification as received, with its arrival time (for raw logs)."""
+        self.on_chest_packet: Callable[[float, bytes | None], None] | None = None
+        """Sees every PMD data notification as received (for raw logs)."""
 
     @property
     def name(self) -> str:
@@ -91,10 +124,7 @@ class BleHeartRateSource:
     async def close(self) -> None:
         self._closed.set()
         self._queue.put_nowait(None)
-        client, self._client = self._client, None
-        if client is not None:
-            with contextlib.suppress(Exception):
-                await client.disconnect()
+        await self._drop_client()
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -157,6 +187,9 @@ class BleHeartRateSource:
                 continue
             yield ConnectionEvent(ConnectionState.CONNECTED, ConnectionCause.RECEIVING,
                                   "receiving heart rate", **info)
+            if self.chest_enabled:
+                self._chest_task = asyncio.create_task(self._start_chest(clock, origin),
+                                                       name="calmlink-chest-start")
             delivered = False
             async for item in self._receive(origin, decoder):
                 if isinstance(item, tuple):
@@ -165,6 +198,7 @@ class BleHeartRateSource:
                 delivered = True
                 yield item
             decoder.decode(clock() - origin, None)  # the link is down: a gap
+            self.chest.decode(clock() - origin, None)
             await self._drop_client()
             if self._closed.is_set():
                 break
@@ -228,11 +262,38 @@ class BleHeartRateSource:
                 out[key] = parse_device_information_string(await client.read_gatt_char(uuid))
         return out
 
+    def _log_chest(self, arrival: float, payload: bytes | None) -> None:
+        if self.on_chest_packet is not None:
+            self.on_chest_packet(arrival, payload)
+
+    async def _start_chest(self, clock: Callable[[], float], origin: float) -> None:
+        """Start the chest accelerometer beside heart rate; say how it went (once per change)."""
+        client = self._client
+        if client is None:
+            return
+
+        def on_frame(data: bytes) -> None:
+            self._queue.put_nowait(_ChestFrame(clock() - origin, data))
+
+        link = self._pmd = PmdLink(client, on_frame)
+        try:
+            started = await link.start(on_rate=lambda rate: self.chest.restart(float(rate)))
+        except Exception as exc:  # any failure: no chest movement, heart rate goes on
+            log.info("chest accelerometer not started on %s: %r", self._name, exc)
+            self._queue.put_nowait(ChestStatus(False, f"{NOT_AVAILABLE}: {why(exc)}"))
+            return
+        self.chest.factor = started.factor
+        self._queue.put_nowait(ChestStatus(True, f"chest movement from the strap at {started.rate_hz} Hz",
+                                           float(started.rate_hz)))
+
     async def _receive(self, origin: float, decoder: PacketDecoder) -> AsyncIterator[Any]:
-        """Samples while the link lives; ends with a (cause, sentence) saying why it stopped."""
+        """Samples while the link lives; ends with a (cause, sentence) saying why it stopped. The
+        watchdog listens to heart rate only: chest frames do not keep a silent heart alive."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._watchdog_s
         while True:
             try:
-                item = await asyncio.wait_for(self._queue.get(), self._watchdog_s)
+                item = await asyncio.wait_for(self._queue.get(), max(deadline - loop.time(), 0.0))
             except TimeoutError:
                 yield ConnectionCause.STALLED, f"no data for {self._watchdog_s:g} s: reconnecting"
                 return
@@ -240,6 +301,17 @@ class BleHeartRateSource:
                 yield ((ConnectionCause.USER_DISCONNECT, "stopped by the user") if self._closed.is_set()
                        else (ConnectionCause.OUT_OF_RANGE, "connection lost: out of range?"))
                 return
+            if isinstance(item, _ChestFrame):
+                motion = self.chest.decode(item.arrival, item.payload)
+                if motion is not None:
+                    yield motion
+                continue
+            if isinstance(item, ChestStatus):
+                if item != self._chest_said:
+                    self._chest_said = item
+                    yield item
+                continue
+            deadline = loop.time() + self._watchdog_s
             arrival, payload = item
             self.packets += 1
             for sample in decoder.decode(arrival - origin, payload):
@@ -247,7 +319,15 @@ class BleHeartRateSource:
             self.malformed = decoder.malformed
 
     async def _drop_client(self) -> None:
+        """Stop the chest accelerometer (when the link still carries a write), then disconnect."""
+        task, self._chest_task = self._chest_task, None
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait({task})
+        link, self._pmd = self._pmd, None
         client, self._client = self._client, None
+        if link is not None and client is not None and getattr(client, "is_connected", True):
+            await link.stop()
         if client is not None:
             with contextlib.suppress(Exception):
                 await client.disconnect()
