@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 ANSWER_TIMEOUT_S = 3.0
 STOP_TIMEOUT_S = 1.0
 _ALREADY_IN_STATE = 6
+_PAIRING_CODES = {0x05, 0x08, 0x0C, 0x0F}
+"""ATT errors that mean "pair first": insufficient authentication, authorization, key size, encryption."""
 NOT_AVAILABLE = "chest movement not available from this strap"
 
 
@@ -55,12 +57,15 @@ def why(exc: BaseException) -> str:
     """A plain reason for what bleak or the strap said."""
     if isinstance(exc, ChestUnavailable):
         return str(exc)
-    text = str(exc) or type(exc).__name__
-    lowered = text.lower()
-    if "authenticat" in lowered or "notauthorized" in lowered or "not authorized" in lowered:
-        return "the strap asks to be paired first (insufficient authentication)"
     if isinstance(exc, TimeoutError):
         return "the strap did not answer"
+    code = getattr(exc, "code", None)  # bleak's GATT protocol error code, when it is one
+    if code in _PAIRING_CODES:
+        return "the strap asks to be paired first (insufficient authentication)"
+    args = [a for a in getattr(exc, "args", ()) if isinstance(a, str)]
+    text = args[-1] if args else (str(exc) or type(exc).__name__)
+    if "authenticat" in text.lower() or "not paired" in text.lower():
+        return "the strap asks to be paired first (insufficient authentication)"
     return f"the strap said: {text}"
 
 

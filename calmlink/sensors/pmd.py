@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -245,8 +246,7 @@ def parse_pmd_frame(data: bytes | bytearray | memoryview, *, channels: int = 3) 
     return PmdFrame(measurement, timestamp, frame_type, compressed, samples)
 
 
-def encode_acc_frame(timestamp_ns: int, samples: list[tuple[int, int, int]] | tuple[tuple[int, ...], ...],
-                     frame_type: int = 1) -> bytes:
+def encode_acc_frame(timestamp_ns: int, samples: Sequence[Sequence[int]], frame_type: int = 1) -> bytes:
     """A raw ACC notification as an H10 sends it (frame type 1: int16 mG); the simulator speaks it."""
     size = _RAW_ACC_BYTES[frame_type]
     body = b"".join(v.to_bytes(size, "little", signed=True) for s in samples for v in s)
