@@ -1,4 +1,5 @@
-"""atheris targets for the payload parser and the RR file readers (`make fuzz`, never in CI).
+"""atheris targets for the payload parsers (heart rate, PMD) and the RR file readers
+(`make fuzz`, never in CI).
 
 Each target asserts the contract: any input yields a result or the module's own error, nothing
 else. Run one with `python fuzz/fuzz_parsers.py hrs -max_total_time=60`.
@@ -6,6 +7,7 @@ else. Run one with `python fuzz/fuzz_parsers.py hrs -max_total_time=60`.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 import atheris
@@ -13,6 +15,12 @@ import atheris
 with atheris.instrument_imports():
     from calmlink.recordings import RRFileError, parse_rr_text
     from calmlink.sensors.hrs import MalformedMeasurement, parse_heart_rate_measurement
+    from calmlink.sensors.pmd import (
+        MalformedPmdFrame,
+        parse_control_point_answer,
+        parse_pmd_frame,
+        parse_settings,
+    )
 
 
 def fuzz_hrs(data: bytes) -> None:
@@ -35,7 +43,19 @@ def fuzz_rr_text(data: bytes) -> None:
     assert series.t_s.size == series.rr_ms.size == series.gap_before.size
 
 
-TARGETS = {"hrs": fuzz_hrs, "rr": fuzz_rr_text}
+def fuzz_pmd(data: bytes) -> None:
+    try:
+        frame = parse_pmd_frame(data)
+    except MalformedPmdFrame:
+        pass
+    else:
+        assert frame.samples and all(len(s) == 3 for s in frame.samples)
+    for parse in (parse_control_point_answer, parse_settings):
+        with contextlib.suppress(MalformedPmdFrame):
+            parse(data)
+
+
+TARGETS = {"hrs": fuzz_hrs, "rr": fuzz_rr_text, "pmd": fuzz_pmd}
 
 if __name__ == "__main__":
     name = sys.argv.pop(1) if len(sys.argv) > 1 and sys.argv[1] in TARGETS else "hrs"

@@ -15,6 +15,8 @@ from dataclasses import replace
 
 from calmlink.live.events import NO_STRAP, Connection, Message, StatusMessage
 from calmlink.sensors.models import (
+    ChestMotion,
+    ChestStatus,
     ConnectionCause,
     ConnectionEvent,
     ConnectionState,
@@ -30,9 +32,13 @@ DETACH_WAIT_S = 5.0
 
 class Straps:
     def __init__(self, publish: Callable[[Message], object],
-                 on_sample: Callable[[Role, HeartRateSample], Awaitable[None]]) -> None:
+                 on_sample: Callable[[Role, HeartRateSample], Awaitable[None]],
+                 on_chest: Callable[[Role, ChestMotion | ChestStatus], Awaitable[None]] | None = None,
+                 ) -> None:
         self._publish = publish
         self._on_sample = on_sample
+        self._on_chest = on_chest
+        """Where chest movement (and whether there is any) goes; None: nowhere yet."""
         self.connections: dict[Role, Connection] = {Role.RECEIVER: NO_STRAP}
         self._tasks: dict[Role, tuple[HeartRateSource, asyncio.Task[None]]] = {}
         self._role_of: dict[int, Role] = {}  # source id -> the role it serves now (swappable)
@@ -109,8 +115,10 @@ class Straps:
             async for event in source.events():
                 if isinstance(event, ConnectionEvent):
                     self.set(role(), Connection.from_event(event, self.connections.get(role())))
-                else:
+                elif isinstance(event, HeartRateSample):
                     await self._on_sample(role(), event)
+                elif self._on_chest is not None:
+                    await self._on_chest(role(), event)
         except Exception as exc:
             log.exception("heart-rate source stopped")
             self.set_down(role(), ConnectionCause.SOURCE_FAILED, f"source failed: {exc}")

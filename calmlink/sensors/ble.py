@@ -14,6 +14,12 @@ name. The reliability rules come from bleak's and Home Assistant's experience:
 
 The notification callback only enqueues ``(arrival time, bytes)``; parsing and beat timing happen in
 the consumer, with the same pure code every other source uses.
+
+On a strap that offers Polar's measurement service (PMD, :mod:`calmlink.sensors.ble_pmd`), the chest
+accelerometer is started in a task of its own once heart rate flows, and restarted after every
+reconnect; its frames are enqueued the same way and leave as :class:`ChestMotion` on the beats'
+clock. Whether there is chest movement is said once per change as a :class:`ChestStatus`. Stop is
+sent before every disconnect calmlink makes, since a strap left streaming keeps streaming.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from calmlink.sensors.beats import PacketDecoder
+from calmlink.sensors.ble_pmd import ANSWER_TIMEOUT_S, ChestFrame, ChestSide
 from calmlink.sensors.discovery import FoundDevice, discover, matches
 from calmlink.sensors.errors import BluetoothUnavailable, Unavailable, from_exception
 from calmlink.sensors.hrs import (
@@ -38,9 +45,19 @@ from calmlink.sensors.hrs import (
     parse_device_information_string,
 )
 from calmlink.sensors.memory import DeviceMemory, KnownDevice
-from calmlink.sensors.models import ConnectionCause, ConnectionEvent, ConnectionState, SourceEvent
+from calmlink.sensors.models import (
+    ChestStatus,
+    ConnectionCause,
+    ConnectionEvent,
+    ConnectionState,
+    SourceEvent,
+)
 
 log = logging.getLogger(__name__)
+
+
+_Item = tuple[float, bytes] | ChestFrame | ChestStatus | None
+"""What the callbacks enqueue: a heart-rate payload, a PMD frame, news of the chest, a link loss."""
 
 
 def backoff_delay(attempt: int, rng: random.Random, base_s: float = 1.0, cap_s: float = 30.0) -> float:
@@ -63,6 +80,7 @@ class BleHeartRateSource:
         backoff: Callable[[int, random.Random], float] = backoff_delay,
         client_class: Any = None,
         clock: Callable[[], float] | None = None,
+        chest_timeout_s: float = ANSWER_TIMEOUT_S,
     ) -> None:
         self._target = target
         self._scan_timeout = scan_timeout
@@ -74,8 +92,10 @@ class BleHeartRateSource:
         self._clock = clock
         """Arrival clock for beat timing (default: the event loop's); tests run it faster."""
         self._closed = asyncio.Event()
-        self._queue: asyncio.Queue[tuple[float, bytes] | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Item] = asyncio.Queue()
         self._client: Any = None
+        self.chest = ChestSide(self._queue.put_nowait, chest_timeout_s)
+        """The chest accelerometer, on a strap that has Polar's measurement service."""
         self._name = target or "heart-rate strap"
         self.malformed = 0
         self.packets = 0
@@ -88,13 +108,19 @@ class BleHeartRateSource:
     def name(self) -> str:
         return self._name
 
+    @property
+    def on_chest_packet(self) -> Callable[[float, bytes | None], None] | None:
+        """Sees every PMD data notification as received (for raw logs), like ``on_packet``."""
+        return self.chest.on_packet
+
+    @on_chest_packet.setter
+    def on_chest_packet(self, hook: Callable[[float, bytes | None], None] | None) -> None:
+        self.chest.on_packet = hook
+
     async def close(self) -> None:
         self._closed.set()
         self._queue.put_nowait(None)
-        client, self._client = self._client, None
-        if client is not None:
-            with contextlib.suppress(Exception):
-                await client.disconnect()
+        await self._drop_client()
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -157,6 +183,8 @@ class BleHeartRateSource:
                 continue
             yield ConnectionEvent(ConnectionState.CONNECTED, ConnectionCause.RECEIVING,
                                   "receiving heart rate", **info)
+            if self._client is not None:
+                self.chest.begin(self._client, lambda: clock() - origin, self._name)
             delivered = False
             async for item in self._receive(origin, decoder):
                 if isinstance(item, tuple):
@@ -165,6 +193,7 @@ class BleHeartRateSource:
                 delivered = True
                 yield item
             decoder.decode(clock() - origin, None)  # the link is down: a gap
+            self.chest.link_lost(clock() - origin)
             await self._drop_client()
             if self._closed.is_set():
                 break
@@ -229,10 +258,13 @@ class BleHeartRateSource:
         return out
 
     async def _receive(self, origin: float, decoder: PacketDecoder) -> AsyncIterator[Any]:
-        """Samples while the link lives; ends with a (cause, sentence) saying why it stopped."""
+        """Samples while the link lives; ends with a (cause, sentence) saying why it stopped. The
+        watchdog listens to heart rate only: chest frames do not keep a silent heart alive."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._watchdog_s
         while True:
             try:
-                item = await asyncio.wait_for(self._queue.get(), self._watchdog_s)
+                item = await asyncio.wait_for(self._queue.get(), max(deadline - loop.time(), 0.0))
             except TimeoutError:
                 yield ConnectionCause.STALLED, f"no data for {self._watchdog_s:g} s: reconnecting"
                 return
@@ -240,6 +272,15 @@ class BleHeartRateSource:
                 yield ((ConnectionCause.USER_DISCONNECT, "stopped by the user") if self._closed.is_set()
                        else (ConnectionCause.OUT_OF_RANGE, "connection lost: out of range?"))
                 return
+            if isinstance(item, ChestFrame):
+                if (motion := self.chest.frame(item)) is not None:
+                    yield motion
+                continue
+            if isinstance(item, ChestStatus):
+                if self.chest.news(item):
+                    yield item
+                continue
+            deadline = loop.time() + self._watchdog_s
             arrival, payload = item
             self.packets += 1
             for sample in decoder.decode(arrival - origin, payload):
@@ -247,7 +288,9 @@ class BleHeartRateSource:
             self.malformed = decoder.malformed
 
     async def _drop_client(self) -> None:
+        """Stop the chest accelerometer (when the link still carries a write), then disconnect."""
         client, self._client = self._client, None
+        await self.chest.end(client)
         if client is not None:
             with contextlib.suppress(Exception):
                 await client.disconnect()

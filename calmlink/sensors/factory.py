@@ -33,12 +33,13 @@ class SourceFactory:
     """False: scanning finds only the demo strap (the demo, and tests without a radio)."""
 
     def demo(self, for_giver: bool = False) -> HeartRateSource:
-        """The demo strap; the giver's is another simulated person, named so."""
+        """The demo strap (a chest strap: heart rate and chest movement); the giver's is another
+        simulated person, named so."""
         from calmlink.sensors.simulator import SimulatedStrap
 
         if for_giver:
-            return SimulatedStrap(seed=self.seed + 1, speed=self.speed, name=GIVER_DEMO_NAME)
-        return SimulatedStrap(seed=self.seed, speed=self.speed, name=DEMO_NAME)
+            return SimulatedStrap(seed=self.seed + 1, speed=self.speed, name=GIVER_DEMO_NAME, chest=True)
+        return SimulatedStrap(seed=self.seed, speed=self.speed, name=DEMO_NAME, chest=True)
 
     def replay(self, path: Path) -> HeartRateSource:
         from calmlink.sensors.file_replay import ReplaySource
@@ -79,9 +80,10 @@ class SourceFactory:
         if not 0.0 <= coupling <= 1.0:
             raise ValueError("coupling must be between 0 and 1")
         receiver, giver = pair_physiologies(self.seed, coupling, lag_s)
-        return (SimulatedStrap(seed=self.seed, speed=self.speed, name=DEMO_NAME, physiology=receiver),
+        return (SimulatedStrap(seed=self.seed, speed=self.speed, name=DEMO_NAME, physiology=receiver,
+                               chest=True),
                 SimulatedStrap(seed=self.seed + 1, speed=self.speed, name=GIVER_DEMO_NAME,
-                               physiology=giver))
+                               physiology=giver, chest=True))
 
     def make(self, *, device: str | None = None, simulate: bool = False,
              replay: Path | None = None) -> HeartRateSource:
@@ -91,7 +93,7 @@ class SourceFactory:
         if simulate:
             from calmlink.sensors.simulator import SimulatedStrap
 
-            return SimulatedStrap(seed=self.seed, speed=self.speed)
+            return SimulatedStrap(seed=self.seed, speed=self.speed, chest=True)
         if replay is not None:
             return self.replay(replay)
         return self.strap(device)

@@ -75,7 +75,39 @@ class HeartRateSample:
     """Arrival time of the packet that carried this sample, on the same clock as ``t``."""
 
 
-SourceEvent = HeartRateSample | ConnectionEvent
+@dataclass(frozen=True, slots=True)
+class ChestMotion:
+    """A run of chest accelerometer samples (one PMD frame of a Polar H10, or the simulator's).
+
+    ``t`` holds each sample's time in seconds on the source's clock, the same clock as
+    :attr:`HeartRateSample.t`; ``x_mg``, ``y_mg`` and ``z_mg`` the acceleration along the strap's
+    three axes in milli-g (gravity included), as many as ``t``. ``rate_hz`` is the rate the strap
+    was asked for. ``gap_before`` marks that samples were lost (a reconnect, a frame dropped) just
+    before this run, so no breath may bridge it.
+    """
+
+    t: tuple[float, ...]
+    x_mg: tuple[float, ...]
+    y_mg: tuple[float, ...]
+    z_mg: tuple[float, ...]
+    rate_hz: float
+    gap_before: bool = False
+    arrival: float = 0.0
+    """Arrival time of the frame that carried these samples, on the same clock as ``t``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChestStatus:
+    """Whether the source streams chest movement, said once per change in plain words: ``available``
+    with the rate, or not, with ``reason`` ("chest movement not available from this strap: ...").
+    Only sources that can have chest movement yield it."""
+
+    available: bool
+    reason: str
+    rate_hz: float | None = None
+
+
+SourceEvent = HeartRateSample | ConnectionEvent | ChestMotion | ChestStatus
 
 
 class HeartRateSource(Protocol):

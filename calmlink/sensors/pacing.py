@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterable
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 
 class Timed(Protocol):
@@ -16,10 +16,19 @@ class Timed(Protocol):
     def payload(self) -> bytes | None: ...
 
 
+P = TypeVar("P", bound=Timed)
+
+
 async def paced(packets: Iterable[Timed], speed: float, closed: asyncio.Event
                 ) -> AsyncIterator[tuple[float, bytes | None]]:
     """Yield ``(arrival, payload)`` when each packet is due, ``speed`` times faster than its own
     clock, counted from the first packet; stop as soon as ``closed`` is set."""
+    async for packet in paced_packets(packets, speed, closed):
+        yield packet.arrival, packet.payload
+
+
+async def paced_packets(packets: Iterable[P], speed: float, closed: asyncio.Event) -> AsyncIterator[P]:
+    """:func:`paced`, yielding each packet itself (for sources that send more than one kind)."""
     loop = asyncio.get_running_loop()
     started = loop.time()
     origin: float | None = None
@@ -32,4 +41,4 @@ async def paced(packets: Iterable[Timed], speed: float, closed: asyncio.Event
                 await asyncio.wait_for(closed.wait(), delay)
         if closed.is_set():
             return
-        yield packet.arrival, packet.payload
+        yield packet

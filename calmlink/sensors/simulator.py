@@ -13,7 +13,9 @@ The physiology (pure, deterministic for a seed):
   to it: heart rate rises while breathing in and falls while breathing out, a second behind the
   breath, with a swing that is largest at their own ``resonance_per_min`` (``paced_gain`` times
   the settled swing there, less on a bell ``resonance_width`` breaths a minute wide), and the
-  0.1-Hz wave taken over by the breath (a quarter of it left).
+  0.1-Hz wave taken over by the breath (a quarter of it left);
+- with a chest (``chest=True``, the demo's), the heart swings with the very breath the simulated
+  chest breathes, whose accelerometer the strap streams as an H10's PMD frames (:mod:`.chest_sim`).
 
 The bytes go through :func:`parse_heart_rate_measurement` exactly as a real strap's would.
 """
@@ -21,21 +23,26 @@ The bytes go through :func:`parse_heart_rate_measurement` exactly as a real stra
 from __future__ import annotations
 
 import asyncio
+import heapq
 import math
 import random
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 
 from calmlink.sensors.beats import PacketDecoder
+from calmlink.sensors.chest_model import SimulatedChest
+from calmlink.sensors.chest_sim import CHEST_RATE_HZ, chest_frames, chest_pattern
+from calmlink.sensors.chest_stream import ChestDecoder
 from calmlink.sensors.hrs import encode_heart_rate_measurement, ms_to_rr_units
 from calmlink.sensors.models import (
+    ChestStatus,
     ConnectionCause,
     ConnectionEvent,
     ConnectionState,
     PacedBreathing,
     SourceEvent,
 )
-from calmlink.sensors.pacing import paced
+from calmlink.sensors.pacing import paced_packets
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,24 +133,28 @@ def _slow_offset(p: Physiology, t: float) -> float:
 class Packet:
     arrival: float
     payload: bytes
+    chest: bool = False
+    """A PMD data notification (the chest's accelerometer), not a heart-rate one."""
 
 
 Guide = Callable[[], PacedBreathing | None]
 """The pacer the person follows now (on the strap's own clock), asked at each beat."""
 LAG_S = 1.0
 """Heart rate follows the breath about a second behind."""
+Breath = Callable[[float], float]
+"""The breath at a time: lung volume over an ordinary breath's depth (0 out, about 1 in)."""
 
 
 def simulate_packets(
     seed: int = 7, physiology: Physiology | None = None, packet_interval_s: float = 1.0,
-    guide: Guide | None = None,
+    guide: Guide | None = None, breath: Breath | None = None,
 ) -> Iterator[Packet]:
     """Endless stream of notification packets on a virtual clock starting at 0."""
     p = physiology or Physiology()
     rng = random.Random(seed)
     next_packet = packet_interval_s
     pending: list[tuple[float, int]] = []  # (beat end time, RR in 1/1024 s)
-    for t, rr, mean_rr in _beats(p, rng, guide):
+    for t, rr, mean_rr in _beats(p, rng, guide, breath):
         pending.append((t, ms_to_rr_units(rr)))
         while t >= next_packet:
             in_loss = (p.contact_loss_at_s is not None
@@ -181,7 +192,7 @@ def _paced(t: float, g: PacedBreathing) -> float:
     return 0.5 + 0.5 * math.cos(math.pi * (within - g.in_share) / (1.0 - g.in_share))
 
 
-def _beats(p: Physiology, rng: random.Random, guide: Guide | None = None
+def _beats(p: Physiology, rng: random.Random, guide: Guide | None = None, breath: Breath | None = None
            ) -> Iterator[tuple[float, float, float]]:
     """Endless beats: (end time, RR in ms, the mean RR they vary around)."""
     t = 0.0  # end of the last generated beat
@@ -200,6 +211,9 @@ def _beats(p: Physiology, rng: random.Random, guide: Guide | None = None
         if paced is not None and t >= paced.origin:  # heart rate up breathing in: RR shorter
             rr = (mean_rr - p.paced_rsa_ms(paced.breaths_per_min) * (2.0 * _paced(t, paced) - 1.0)
                   + 0.25 * p.lf_ms * math.sin(lf_phase) + rng.gauss(0.0, p.noise_ms))
+        elif breath is not None:  # the chest's own breath: heart rate up breathing in
+            swing = min(2.0 * breath(t) - 1.0, 3.0)
+            rr = mean_rr - rsa * swing + p.lf_ms * math.sin(lf_phase) + rng.gauss(0.0, p.noise_ms)
         else:
             rr = (mean_rr + rsa * math.sin(breath_phase) + p.lf_ms * math.sin(lf_phase)
                   + rng.gauss(0.0, p.noise_ms))
@@ -224,6 +238,7 @@ class SimulatedStrap:
         speed: float = 1.0,
         name: str = "calmlink demo strap",
         physiology: Physiology | None = None,
+        chest: bool = False,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
@@ -234,10 +249,17 @@ class SimulatedStrap:
         self._closed = asyncio.Event()
         self.on_packet: Callable[[float, bytes | None], None] | None = None
         self._breathing: PacedBreathing | None = None
+        self.chest: SimulatedChest | None = None
+        """The simulated chest (the known truth of what was breathed), when the strap has one."""
+        if chest:
+            self.chest = SimulatedChest(chest_pattern(physiology or Physiology(), seed), CHEST_RATE_HZ)
+        self.on_chest_packet: Callable[[float, bytes | None], None] | None = None
 
     def follow(self, breathing: PacedBreathing | None) -> None:
         """Breathe to this pacer from the next beat on (None: as before)."""
         self._breathing = breathing
+        if self.chest is not None:
+            self.chest.follow(breathing)
 
     @property
     def name(self) -> str:
@@ -252,12 +274,27 @@ class SimulatedStrap:
             sensor_location="chest",
         )
         decoder = PacketDecoder(self.on_packet)
-        packets = simulate_packets(self._seed, self._physiology, guide=lambda: self._breathing)
-        async for arrival, payload in paced(packets, self._speed, self._closed):
-            for sample in decoder.decode(arrival, payload):
-                yield sample
+        chest = self.chest
+        breath = None if chest is None else (lambda t: float(chest.volume(t)[0]) / chest.pattern.depth)
+        packets: Iterator[Packet] = simulate_packets(self._seed, self._physiology,
+                                                     guide=lambda: self._breathing, breath=breath)
+        chest_decoder = ChestDecoder(CHEST_RATE_HZ, on_packet=self._log_chest)
+        if chest is not None:
+            yield ChestStatus(True, f"chest movement from the demo strap at {CHEST_RATE_HZ} Hz",
+                              float(CHEST_RATE_HZ))
+            packets = heapq.merge(packets, chest_frames(chest), key=lambda p: p.arrival)
+        async for packet in paced_packets(packets, self._speed, self._closed):
+            if not packet.chest:
+                for sample in decoder.decode(packet.arrival, packet.payload):
+                    yield sample
+            elif (motion := chest_decoder.decode(packet.arrival, packet.payload)) is not None:
+                yield motion
         yield ConnectionEvent(ConnectionState.DISCONNECTED, ConnectionCause.USER_DISCONNECT,
                               "stopped by the user", device_name=self._name)
+
+    def _log_chest(self, arrival: float, payload: bytes | None) -> None:
+        if self.on_chest_packet is not None:
+            self.on_chest_packet(arrival, payload)
 
     async def close(self) -> None:
         self._closed.set()

@@ -44,6 +44,7 @@ from calmlink.testing.bluez_objects import (
     GattDescriptor,
     GattService,
 )
+from calmlink.testing.bluez_pmd import FakePmd
 
 _CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -96,7 +97,9 @@ def private_system_bus() -> Iterator[str]:
 
 @dataclass
 class FakeStrap:
-    """One advertising device. ``heart_rate=False`` makes a non-heart-rate device (a speaker)."""
+    """One advertising device. ``heart_rate=False`` makes a non-heart-rate device (a speaker);
+    ``pmd`` gives it Polar's measurement service streaming a simulated chest (see
+    :mod:`calmlink.testing.bluez_pmd`; None: a strap without it, like every other make)."""
 
     address: str
     advertised_name: str
@@ -111,6 +114,7 @@ class FakeStrap:
     _device: Device | None = None
     _gatt: list[tuple[str, ServiceInterface]] = field(default_factory=list)
     hrm: GattCharacteristic | None = None
+    pmd: FakePmd | None = None
 
     @property
     def path(self) -> str:
@@ -164,6 +168,9 @@ class FakeStrap:
         objs += [(bat, GattService(BAS, base)),
                  (f"{bat}/char0013", GattCharacteristic(BATTERY_LEVEL, bat, ["read", "notify"],
                                                      bytes([self.battery_pct])))]
+        if self.pmd is not None:
+            self.pmd.heart_rate_on = lambda: self.notifying
+            objs += self.pmd.export(base)
         dis = f"{base}/service0016"
         objs += [(dis, GattService(DIS, base)),
                  (f"{dis}/char0017", GattCharacteristic(MANUFACTURER, dis, ["read"], b"Calm Labs\x00")),
@@ -186,6 +193,8 @@ class FakeStrap:
             bus.unexport(path, iface)
         self._gatt = []
         self.hrm = None
+        if self.pmd is not None:
+            self.pmd.link_down()
 
     def go_out_of_range(self) -> None:
         self.in_range = False

@@ -5,6 +5,7 @@ No ``from __future__ import annotations`` here: dbus-fast reads the D-Bus signat
 or ``"a{sv}"``, from the annotations at run time.
 """
 
+from collections.abc import Callable
 from typing import Protocol
 
 from dbus_fast import DBusError, PropertyAccess, Variant
@@ -216,11 +217,16 @@ class GattService(ServiceInterface):
 
 
 class GattCharacteristic(ServiceInterface):
-    def __init__(self, uuid: str, service_path: str, flags: list[str], value: bytes = b"") -> None:
+    def __init__(self, uuid: str, service_path: str, flags: list[str], value: bytes = b"",
+                 on_write: Callable[[bytes], None] | None = None, mtu: int = 23) -> None:
         super().__init__("org.bluez.GattCharacteristic1")
         self._uuid, self._service, self._flags = uuid, service_path, flags
         self.value = value
         self.notifying = False
+        self.on_write = on_write
+        """What a write does; it may raise a DBusError, as BlueZ relays a strap's refusal."""
+        self.mtu = mtu
+        self.writes: list[bytes] = []
 
     @dbus_property(access=PropertyAccess.READ)
     def UUID(self) -> "s":
@@ -244,11 +250,18 @@ class GattCharacteristic(ServiceInterface):
 
     @dbus_property(access=PropertyAccess.READ)
     def MTU(self) -> "q":
-        return 23
+        return self.mtu
 
     @method()
     def ReadValue(self, options: "a{sv}") -> "ay":
         return self.value
+
+    @method()
+    def WriteValue(self, value: "ay", options: "a{sv}") -> None:
+        if self.on_write is None:
+            raise DBusError("org.bluez.Error.NotPermitted", "Write not permitted")
+        self.writes.append(bytes(value))
+        self.on_write(bytes(value))
 
     @method()
     def StartNotify(self) -> None:
