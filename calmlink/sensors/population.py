@@ -155,8 +155,8 @@ def _per_sample(phases: list[Phase], n: int, values: list[float | None], default
     return out
 
 
-def beats(person: Person, phases: list[Phase], sigh_at_s: float | None = None
-          ) -> tuple[Floats, Floats]:
+def beats(person: Person, phases: list[Phase], sigh_at_s: float | None = None,
+          sigh_depth: float = SIGH_DEPTH) -> tuple[Floats, Floats]:
     """Beat times (s, from the first beat of the scenario) and RR intervals (ms) of one person
     through ``phases``; ``sigh_at_s``: one sigh, in place of the two breaths after that time."""
     rng = np.random.default_rng(person.seed)
@@ -179,7 +179,7 @@ def beats(person: Person, phases: list[Phase], sigh_at_s: float | None = None
         sigh = (index == first) | (index == first + 1)
         within[sigh] = (cycles[sigh] - first) / 2.0
         depths = np.delete(depths, first + 1)
-        depths[first] *= SIGH_DEPTH
+        depths[first] *= sigh_depth
         centres = np.delete(centres, first + 1)
         centres[first] = first + 1.0
     # depth changes smoothly from the middle of one breath to the middle of the next

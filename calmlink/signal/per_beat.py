@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from calmlink.signal.baseline import Baseline
+from calmlink.signal.deep_breath import DeepBreaths
 from calmlink.signal.gauge import GaugeConfig, RelaxationGauge
 from calmlink.signal.rolling import RollingTimeDomain
 from calmlink.signal.spectral import spectrum
@@ -46,6 +47,9 @@ class BeatResult(NamedTuple):
     """The breathing pace over the last two minutes, only when the rhythm shows it clearly."""
     swing_bpm: float | None = None
     """The heart-rate swing with each breath: the median breath's over the last 45 s (bpm)."""
+    deep_breath: bool = False
+    """A deep breath (a sigh) became known at this beat: the breath before the one just closed
+    (signal.deep_breath)."""
 
 
 def _finite_or_none(x: float) -> float | None:
@@ -61,6 +65,7 @@ class LiveProcessor:
         self.window = RollingTimeDomain(max_seconds=self.config.rmssd_window_s)
         self.swing = SwingTracker(self.config.swing_window_s, self.config.swing_hysteresis_bpm)
         self.gauge = RelaxationGauge(self.config, baseline)
+        self.deep = DeepBreaths()
         self._last_clean: float | None = None
         self._last_raw: float | None = None
         self._spectral: deque[tuple[float, float]] = deque()
@@ -88,7 +93,9 @@ class LiveProcessor:
             self._last_clean = self._last_raw = None
             self._spectral.clear()
             self.swing.new_run()
+            self.deep.new_run()
         artifact = False
+        closed: float | None = None  # the swing of the breath this beat closed
         diff: float | None = None
         clean_hr: float | None = hr_bpm if rr_ms is None else None
         if rr_ms is not None:
@@ -101,6 +108,7 @@ class LiveProcessor:
             self._last_raw = rr_ms
             self.gauge.gate.note_beat(artifact, jump)
             if artifact:
+                self.deep.spoil()  # a beat set aside: no deep breath is read across it
                 self._last_clean = None  # the next clean beat starts a new difference run
                 fill = self._spectral[-1][1] if self._spectral else None
                 if fill is not None:
@@ -112,6 +120,7 @@ class LiveProcessor:
                 self._last_clean = rr_ms
                 clean_hr = 60000.0 / rr_ms
                 self.swing.push(t, clean_hr)
+                closed = self.swing.completed
                 self._spectral.append((t, rr_ms))
             while self._spectral and self._spectral[0][0] < t - SPECTRAL_WINDOW_S:
                 self._spectral.popleft()
@@ -126,7 +135,14 @@ class LiveProcessor:
         return BeatResult(
             t, hr_bpm, rr_ms, artifact, _finite_or_none(rmssd), state.gauge, state.trend,
             state.quality, state.reason, self.resp_rate_bpm, self.lf_hf, self.breathing_bpm,
-            None if swing != swing or rr_ms is None else swing)
+            None if swing != swing or rr_ms is None else swing, self._deep_breath(state.quality, closed))
+
+    def _deep_breath(self, quality: str, closed: float | None) -> bool:
+        """Whether a deep breath became known at this beat: the one place that says so (the heart's
+        reading, signal.deep_breath; a chest's reading would decide here where there is one)."""
+        if quality != "good":  # an irregular rhythm, many beats set aside, no contact
+            self.deep.spoil()
+        return closed is not None and self.deep.push(closed)
 
     def _refresh_spectrum(self, t: float) -> None:
         self._next_spectral = t + SPECTRAL_EVERY_S
