@@ -55,6 +55,8 @@ class GaugeConfig:
     hr_from_floor: bool = True
     """Heart rate taken from the breath's floor (:func:`floor_weight`) where breaths are read;
     False: the window's mean heart rate alone (the gauge of issues 19-27, to compare with)."""
+    floor_share: float = 1.0
+    """How much of heart rate is the floor's where the breaths are read fully."""
     hr_from_intervals: bool = True
     """Window heart rate as 60000 / mean interval (False: the mean of each beat's rate, as before
     issue 19, only to compare with)."""
@@ -265,7 +267,8 @@ class RelaxationGauge:
                 weight = ln_swing_reliability(swing.n, swing.spread_ln, c, q_bpm, swing.median_bpm)
                 if c.shrink_swing:
                     self._swing_delta *= weight
-                self._floor_w = weight if c.hr_from_floor and base.floor_bpm is not None else 0.0
+                floor = c.hr_from_floor and base.floor_bpm is not None
+                self._floor_w = c.floor_share * weight if floor else 0.0
                 self._floor_delta = swing.floor_bpm - (base.floor_bpm or 0.0)
             delta_sw = self._swing_delta
             if self._floor_w:  # the breath's floor as far as the breaths are read, else the mean
