@@ -12,9 +12,10 @@ its closing trough), it is weighed against the breaths of the same run before it
   change of breathing (ordinary breathing turning slow and deep, each breath larger than the last)
   is not taken for a sigh; the mark is therefore known one breath later, at the beat that closes the
   breath after the sigh;
-- **on clean beats only**: never across a gap or a beat the artifact check set aside, never while
-  the rhythm is irregular (the caller says so: :meth:`DeepBreaths.spoil`), and not before
-  ``REFERENCE`` breaths of the run have been seen.
+- **on clean beats only**: never a breath with a beat the artifact check set aside in it or in the
+  breath after (:meth:`DeepBreaths.spoil`), never across a gap, and never while the rhythm is
+  irregular: then the usual swing starts afresh (:meth:`DeepBreaths.new_run`), and nothing is
+  marked before ``REFERENCE`` breaths of good rhythm have been seen again.
 
 The evidence (simulated sighs found, false marks per 10 minutes of steady breathing, the rate of
 marks on the shared recordings) is `python -m benchmarks deep_breaths` (docs/relaxation.md).

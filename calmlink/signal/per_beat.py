@@ -148,15 +148,18 @@ class LiveProcessor:
         """The breath line from the breaths when the spectrum is not sure (signal.breath_rate), and
         whether a deep breath became known at this beat: the one place that says so (the heart's
         reading, signal.deep_breath; a chest's reading would decide here where there is one)."""
-        if quality != "good":  # an irregular rhythm, many beats set aside, no contact
-            self.deep.spoil()
+        if quality != "good":  # an irregular rhythm, many beats set aside, no contact: afresh
+            self.deep.new_run()
             self.breath_rate.reset()
         if closed is None:
             return False
         self.breath_rate.push(t, self.swing.breath_s)
         if self._spectral_pace is None:  # the spectrum not sure: the breaths, if they agree with it
             self.breathing_bpm = self.breath_rate.rate(t, self._band_peak)
-        return self.deep.push(closed)
+        if not self.deep.push(closed):
+            return False
+        self.swing.forget_previous()  # the sigh leaves the swing and the floor as they were
+        return True
 
     def _refresh_spectrum(self, t: float) -> None:
         self._next_spectral = t + SPECTRAL_EVERY_S

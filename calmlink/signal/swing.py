@@ -294,6 +294,18 @@ class SwingTracker:
             self._trough_t = t
         self._last = value
 
+    def forget_previous(self) -> None:
+        """Leave the breath before the latest out of the window (a deep breath, known one breath
+        later: one sigh should not move the reading of ordinary breathing)."""
+        if len(self._times) < 2:
+            return
+        for queue, ordered in ((self._values, self._sorted), (self._floors, self._floors_sorted)):
+            value = queue[-2]
+            del queue[-2]
+            del ordered[bisect_left(ordered, value)]
+        del self._times[-2]
+        self._refresh()
+
     def _refresh(self) -> None:
         self.n = len(self._sorted)
         self.median_bpm, self.spread_ln = _summary(self._sorted)
