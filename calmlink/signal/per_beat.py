@@ -26,6 +26,8 @@ from calmlink.signal.spectral import spectrum
 from calmlink.signal.stream_artifacts import CausalArtifactDetector
 from calmlink.signal.swing import SwingTracker
 
+USABLE = ("good", "fair")
+"""The breath line is said only where the gauge could be: an uneven rhythm keeps it silent."""
 SPECTRAL_EVERY_S = 5.0
 SPECTRAL_WINDOW_S = 120.0
 
@@ -141,7 +143,8 @@ class LiveProcessor:
         deep = self._breath(t, state.quality, closed)
         return BeatResult(
             t, hr_bpm, rr_ms, artifact, _finite_or_none(rmssd), state.gauge, state.trend,
-            state.quality, state.reason, self.resp_rate_bpm, self.lf_hf, self.breathing_bpm,
+            state.quality, state.reason, self.resp_rate_bpm, self.lf_hf,
+            self.breathing_bpm if state.quality in USABLE else None,
             None if swing != swing or rr_ms is None else swing, deep)
 
     def _breath(self, t: float, quality: str, closed: float | None) -> bool:
@@ -155,7 +158,7 @@ class LiveProcessor:
             return False
         self.breath_rate.push(t, self.swing.breath_s)
         if self._spectral_pace is None:  # the spectrum not sure: the breaths, if they agree with it
-            self.breathing_bpm = self.breath_rate.rate(t, self._band_peak)
+            self.breathing_bpm = self.breath_rate.rate(t, self._band_peak, self.swing.median_bpm)
         if not self.deep.push(closed):
             return False
         self.swing.forget_previous()  # the sigh leaves the swing and the floor as they were
@@ -174,4 +177,4 @@ class LiveProcessor:
         self._spectral_pace = _finite_or_none(round(sp.breathing_bpm, 1))
         self._band_peak = _finite_or_none(sp.breathing_peak_bpm)
         self.breathing_bpm = self._spectral_pace if self._spectral_pace is not None else \
-            self.breath_rate.rate(t, self._band_peak)
+            self.breath_rate.rate(t, self._band_peak, self.swing.median_bpm)
