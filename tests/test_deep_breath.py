@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -86,3 +87,19 @@ def test_analyze_gauge_json_says_deep_breath_at_the_beat_it_becomes_known(tmp_pa
     assert marked and all(isinstance(p["deep_breath"], bool) for p in series)
     assert any(150.0 <= x < 150.0 + db.FOUND_WITHIN_S for x in marked)
     assert np.allclose(db.marks(t, rr), marked, atol=0.01)
+
+
+@pytest.mark.browser
+def test_the_live_view_marks_a_deep_breath_quietly(start_server: Any, page: Any, tmp_path: Path,
+                                                     console_errors: list[str]) -> None:
+    from calmlink.sensors.file_replay import ReplaySource
+
+    person = pop.draw_people(3)[2]
+    _, rr = pop.beats(person, [pop.Phase(240.0, 14.0)], sigh_at_s=150.0, sigh_depth=3.0)
+    path = tmp_path / "sigh.txt"
+    path.write_text("\n".join(f"{x:.3f}" for x in rr))
+    server = start_server(ReplaySource(path, speed=30.0), speed=30.0, autostart=True)
+    page.goto(server.url + "/")
+    page.wait_for_selector("#deep-breath:not([hidden])", timeout=30_000)
+    assert page.locator("#deep-breath").text_content() == "a deep breath: keep going"
+    assert console_errors == []
