@@ -44,7 +44,7 @@ NEVER = re.compile(
     r"\b(diagnos\w*|treatment|therap\w*|cure[sd]?|heal(s|ing)?|anxiety|stress|health score|"
     r"clinically|cortisol|oxytocin|vagal|bond\w*|empath\w*|connection score|in sync)\b", re.I)
 """Words calmlink never says (../shared/DESIGN.md, "Words we use"), on any path."""
-UNIT = re.compile(r"\b(bpm|min|minutes?|seconds?|ms|breaths|beats|sessions?)\b|%|\d:\d\d")
+UNIT = re.compile(r"\b(bpm|min|minutes?|seconds?|ms|breaths?|beats|sessions?)\b|%|\d:\d\d")
 """A table cell with a number says what it counts (outside <details>)."""
 
 TEXT_SPACING = """

@@ -172,7 +172,7 @@ const FOLLOWED = { mostly: "followed mostly", partly: "followed partly", "not-ye
 function breathingWords(s) {
   const deep = s.deep_breaths ? ` · ${plural(s.deep_breaths, "deep breath")}` : "";
   const p = s.paced;
-  if (p) return `${p.breaths_per_min} a minute with the pacer${p.following ? `, ${FOLLOWED[p.following]}` : ""}${deep}`;
+  if (p) return `${p.breaths_per_min} breaths a minute with the pacer${p.following ? `, ${FOLLOWED[p.following]}` : ""}${deep}`;
   if (s.breathing_bpm !== null && s.breathing_bpm !== undefined) {
     return `about ${Math.round(s.breathing_bpm)} breaths a minute${deep}`;
   }
