@@ -33,7 +33,7 @@ RATIO = 1.8
 """How many times the usual swing a deep breath's is at least (simulated sighs of twice and three
 times a breath's depth read at 1.8-2.6 times the usual swing)."""
 MIN_EXCESS_BPM = 2.0
-BACK_FALL = 1.5
+BACK_FALL = 1.4
 """The breath after a sigh is back toward the usual ones: the sigh's swing is at least this many
 times its swing."""
 REFERENCE = 6
