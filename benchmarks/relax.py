@@ -15,7 +15,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.relax_peers import BEFORE, SCORERS, Scorer, calmlink_gauge, heart_rate_alone
+from benchmarks.relax_peers import BEFORE, MEAN_HR, SCORERS, Scorer, calmlink_gauge, heart_rate_alone
 from calmlink.recordings import read_rr_file
 from calmlink.signal.gauge import GaugeConfig
 from calmlink.signal.gauge_run import run_gauge
@@ -146,8 +146,9 @@ def table() -> str:
     for i, contrast in enumerate(results[names[0]]):
         lines.append(f"| {contrast.name} | " + " | ".join(results[n][i].text for n in names) + " |")
     lines.append(f"| Polar H10 trigeminy: withheld after the first minute | "
-                 f"{100 * polar_withheld():.0f}% of beats | {100 * polar_withheld(BEFORE):.0f}% of beats"
-                 + " | shown" * (len(names) - 2) + " |")
+                 f"{100 * polar_withheld():.0f}% of beats | {100 * polar_withheld(MEAN_HR):.0f}% of beats"
+                 f" | {100 * polar_withheld(BEFORE):.0f}% of beats" + " | shown" * (len(names) - 3)
+                 + " |")
     return "\n".join(lines)
 
 
@@ -155,7 +156,10 @@ DATASETS = {"GUDB": (0,), "P37": (1, 2), "sprint recovery": (3,)}
 """Which contrasts of :func:`all_contrasts` belong to which dataset (the INT-CON pairs, a
 between-people comparison, are reported but not chosen on)."""
 CANDIDATES: dict[str, GaugeConfig] = {
-    "the swing weighed by its reliability (the default)": GaugeConfig(),
+    "the swing weighed by its reliability, heart rate half from the floor (the default)":
+        GaugeConfig(),
+    "heart rate from the breath's floor in full": GaugeConfig(floor_share=1.0),
+    "mean heart rate, no floor (the gauge of issues 19-27)": GaugeConfig(hr_from_floor=False),
     "the swing unweighed": GaugeConfig(shrink_swing=False),
     "half the swing weight": GaugeConfig(w_swing=0.5),
     "one and a half times the swing weight": GaugeConfig(w_swing=1.5),
@@ -191,7 +195,9 @@ def run() -> None:
     print(table())
     print()
     print(f"P37, slow breathing against sitting: gauge {p37_margin():+.1f} points "
-          f"(the gauge before: {p37_margin(BEFORE):+.1f})")
+          f"(the floor in full: {p37_margin(GaugeConfig(floor_share=1.0)):+.1f}; mean heart rate, "
+          f"no floor: {p37_margin(GaugeConfig(hr_from_floor=False)):+.1f}; "
+          f"the gauge before issue 19: {p37_margin(BEFORE):+.1f})")
     print()
     print(relax_population.table())
     print()

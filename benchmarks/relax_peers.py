@@ -13,6 +13,8 @@ recording and a configuration. The peers:
   a value above 600 ms is replaced by the running average (rounded up, at most 600); the running
   average is an EWMA weighing each new value by 0.1. Here the first extreme only starts the chain
   (OpenHRV measures it from 0, then discards it as an outlier), and a gap starts afresh.
+- **the gauge with mean heart rate**: calmlink's own of issues 19-27, the window's mean heart
+  rate where the gauge now reads heart rate halfway to the breath's floor (:data:`MEAN_HR`);
 - **the gauge before issue 19**: calmlink's own, heart rate and ln RMSSD (:data:`BEFORE`);
 - **the swing alone**: the gauge's second term by itself, ln of the windowed heart-rate swing with
   each breath (calmlink.signal.swing) over the beats the live path's artifact check keeps.
@@ -38,8 +40,10 @@ Points = list[tuple[float, float | None]]
 # a scorer: (series, baseline start, carried baseline, config) -> per-beat values, carried baseline
 Scorer = Callable[[RRSeries, float | None, Baseline | None, GaugeConfig | None],
                   tuple[Points, Baseline | None]]
-BEFORE = GaugeConfig(w_hrv=1.0, w_swing=0.0, hr_from_intervals=False)
+BEFORE = GaugeConfig(w_hrv=1.0, w_swing=0.0, hr_from_intervals=False, hr_from_floor=False)
 """The gauge as it was before issue 19: heart rate (the mean of each beat's rate) and ln RMSSD."""
+MEAN_HR = GaugeConfig(hr_from_floor=False)
+"""The gauge of issues 19-27: the window's mean heart rate, not the breath's floor, and the swing."""
 
 
 def calmlink_gauge(series: RRSeries, start: float | None, carried: Baseline | None,
@@ -47,6 +51,11 @@ def calmlink_gauge(series: RRSeries, start: float | None, carried: Baseline | No
     run = run_gauge(series.t_s, series.rr_ms, series.gap_before, baseline_start_s=start,
                     baseline=carried, config=config)
     return [(r.t, r.gauge) for r in run.results], run.baseline
+
+
+def gauge_mean_hr(series: RRSeries, start: float | None, carried: Baseline | None,
+                  _: GaugeConfig | None) -> tuple[Points, Baseline | None]:
+    return calmlink_gauge(series, start, carried, MEAN_HR)
 
 
 def gauge_before(series: RRSeries, start: float | None, carried: Baseline | None,
@@ -122,6 +131,7 @@ def swing_alone(series: RRSeries, *_: object) -> tuple[Points, Baseline | None]:
 
 SCORERS: dict[str, Scorer] = {
     "calmlink gauge": calmlink_gauge,
+    "gauge with mean heart rate (issues 19-27)": gauge_mean_hr,
     "gauge before (HR + ln RMSSD)": gauge_before,
     "heart rate alone": heart_rate_alone,
     "ln RMSSD 15 s (Elite-HRV-style)": elite_style,

@@ -176,7 +176,8 @@ def test_cli_gauge_with_conditions_and_text_chart() -> None:
     data = json.loads(out.stdout)
     assert data["baseline"]["start"] == 20.42 and data["baseline"]["duration"] == 60
     assert len(data["series"]) > 2000
-    assert set(data["series"][0]) == {"t", "gauge", "trend", "quality", "breathing_bpm", "swing_bpm"}
+    assert set(data["series"][0]) == {"t", "gauge", "trend", "quality", "breathing_bpm", "swing_bpm",
+                                      "deep_breath"}
     assert data["baseline"]["ln_swing"] is not None
     means = {c["label"]: c["mean_gauge"] for c in data["conditions"]}
     assert means["standing"] < means["sitting"] < means["breathing"]

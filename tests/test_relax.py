@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks import relax
-from benchmarks.relax_peers import BEFORE, SCORERS
+from benchmarks.relax_peers import BEFORE, MEAN_HR, SCORERS
 
 # six gauges replayed beat by beat over four real data sets: 25 s alone on 2 cores, which a
 # loaded machine can stretch past the 60-s default meant for a hung socket
@@ -77,3 +77,13 @@ def test_the_swing_sees_paced_breathing_after_sprints_where_rmssd_cannot(
 
 def test_polar_h10_trigeminy_is_withheld_not_wrong() -> None:
     assert relax.polar_withheld() >= 0.9
+
+
+def test_the_breaths_floor_is_as_right_as_mean_heart_rate_and_reads_slow_breathing_calmer(
+        ours: list[relax.Contrast], peers: dict[str, list[relax.Contrast]]) -> None:
+    """Issue 28: heart rate read halfway to the breath's floor, against the window's mean."""
+    mean = peers["gauge with mean heart rate (issues 19-27)"]
+    for i in range(len(ours)):
+        if i in PERSON_CONTRASTS:
+            assert ours[i].wins >= mean[i].wins, (ours[i].name, ours[i].wins, mean[i].wins)
+    assert relax.p37_margin() > relax.p37_margin(MEAN_HR) + 3.0

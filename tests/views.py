@@ -69,7 +69,7 @@ NEVER = re.compile(
 """Words calmlink never says (../shared/DESIGN.md, "Words we use"), on any path."""
 HYPHEN_FOR_MINUS = re.compile(r"(?<![\w.\-])-\d")
 """A negative number written with a hyphen: every page writes the minus sign, U+2212."""
-UNIT = re.compile(r"\b(bpm|min|minutes?|seconds?|ms|breaths|beats|sessions?)\b|%|\d:\d\d")
+UNIT = re.compile(r"\b(bpm|min|minutes?|seconds?|ms|breaths?|beats|sessions?)\b|%|\d:\d\d")
 """A table cell with a number says what it counts (outside <details>)."""
 
 TEXT_SPACING = """

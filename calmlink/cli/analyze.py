@@ -165,8 +165,11 @@ def _text(path: Path, out: dict[str, Any]) -> str:
         f"  mean RR {_fmt(out['mean_rr_ms'], ' ms')}   mean HR {_fmt(out['mean_hr_bpm'], ' bpm')}",
     ]
     if not out["reliable"]:
-        lines.append("  HRV figures: not reliable for this recording (correction changed "
-                     f"{out['corrected_pct']:.0f}% of the beats; see the warning); as computed:")
+        why = (f"correction changed {out['corrected_pct']:.0f}% of the beats"
+               if out["corrected_pct"] > out["set_aside_pct"] else
+               f"{out['set_aside_pct']:.0f}% of the beats set aside as artifacts")
+        lines.append(f"  HRV figures: not reliable for this recording ({why}; see the warning); "
+                     "as computed:")
     lines.append(f"  SDNN {_fmt(out['sdnn_ms'], ' ms')}   RMSSD {_fmt(out['rmssd_ms'], ' ms')}"
                  f"   ln RMSSD {_fmt(out['ln_rmssd'], '', 2)}   pNN50 {_fmt(out['pnn50_pct'], ' %')}")
     from calmlink.signal.analysis import NOTE_SHARE

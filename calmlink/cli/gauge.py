@@ -67,12 +67,18 @@ def run_gauge_cmd(path: Path, *, json_out: bool, baseline: tuple[float, float] |
                     baseline_duration_s=duration, flagged=series.flagged)
     last = float(series.t_s[-1]) if series.t_s.size else 0.0
     short = last < run.baseline_start_s + run.baseline_duration_s
-    warnings = [*series.warnings] + ([
+    from calmlink.signal.verdict import unreliable_reason
+
+    artifacts = [r.artifact for r in run.results]
+    reason = unreliable_reason(sum(artifacts) / len(artifacts) if artifacts else None,
+                               len(artifacts))
+    warnings = [*series.warnings] + ([reason] if reason else []) + ([
         f"this recording is shorter than its baseline: it ends {last - run.baseline_start_s:.0f} s "
         f"into the {run.baseline_duration_s:.0f}-s baseline the gauge is measured against, so the "
         "gauge is never shown; give a recording of at least two minutes"] if short else [])
     out: dict[str, Any] = {
         "file": str(path), "format": series.format, "warnings": warnings,
+        "reliable": reason is None,
         "baseline": {"start": run.baseline_start_s, "duration": run.baseline_duration_s,
                      "hr_bpm": None if run.baseline is None else round(run.baseline.hr_bpm, 2),
                      "ln_rmssd": None if run.baseline is None or run.baseline.ln_rmssd is None
@@ -81,7 +87,8 @@ def run_gauge_cmd(path: Path, *, json_out: bool, baseline: tuple[float, float] |
                      else round(run.baseline.ln_swing, 4)},
         "series": [{"t": round(r.t, 3), "gauge": r.gauge, "trend": r.trend, "quality": r.quality,
                     "breathing_bpm": r.breathing_bpm,
-                    "swing_bpm": None if r.swing_bpm is None else round(r.swing_bpm, 2)}
+                    "swing_bpm": None if r.swing_bpm is None else round(r.swing_bpm, 2),
+                    "deep_breath": r.deep_breath}
                    for r in run.results],
     }
     if conds:

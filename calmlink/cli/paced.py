@@ -27,7 +27,12 @@ def run_paced(path: Path, pace: float, *, json_out: bool,
         print(f"calmlink analyze: {exc}", file=sys.stderr)
         return 2
     from calmlink.signal.paced import clean_beats, following_word, paced_report
+    from calmlink.signal.verdict import set_aside, unreliable_reason
 
+    aside = set_aside(series.rr_ms, series.gap_before, series.flagged)
+    reason = unreliable_reason(float(aside.mean()) if aside.size else None, int(aside.size))
+    if reason is not None:  # the one verdict (signal.verdict): no swing or pace from such beats
+        return _unreliable(path, series.format, pace, reason, json_out)
     t, hr, run = clean_beats(series.t_s, series.rr_ms, series.gap_before, series.flagged)
     if t.size < 10:
         print(f"calmlink analyze: {path}: too few clean beats for paced breathing",
@@ -38,7 +43,8 @@ def run_paced(path: Path, pace: float, *, json_out: bool,
     share = report.share
     out: dict[str, Any] = {
         "file": str(path), "format": series.format, "warnings": list(series.warnings),
-        "breaths_per_min": pace, "start_s": round(first, 3), "end_s": round(float(series.t_s[-1]), 3),
+        "breaths_per_min": pace, "reliable": True, "start_s": round(first, 3),
+        "end_s": round(float(series.t_s[-1]), 3),
         "n_breaths": len(report.starts_s), "swing_bpm": report.swing_bpm,
         "following_share": share, "following": following_word(share if share is not None
                                                               else float("nan")),
@@ -51,6 +57,21 @@ def run_paced(path: Path, pace: float, *, json_out: bool,
         print(json.dumps(out))
         return 0
     print(_text(path, out))
+    return 0
+
+
+def _unreliable(path: Path, fmt: str, pace: float, reason: str, json_out: bool) -> int:
+    """The recording is not reliable: say so, and give no swing and no following."""
+    print(f"calmlink analyze: warning: {reason}", file=sys.stderr)
+    if json_out:
+        print(json.dumps({"file": str(path), "format": fmt, "warnings": [reason],
+                          "breaths_per_min": pace, "reliable": False, "n_breaths": 0,
+                          "swing_bpm": None, "following_share": None, "following": None,
+                          "breaths": []}))
+    else:
+        print(f"{path.name} ({fmt}): paced at {pace:g} breaths a minute\n"
+              "  heart-rate swing with each breath: – (not reliable for this recording)\n"
+              "  A relaxation proxy from heart rhythm; calmlink is not a medical device.")
     return 0
 
 

@@ -152,7 +152,8 @@ class Controller(StepCommands):
             self.publish(BeatMessage(s.id, beat, r.resp_rate_bpm,
                                      round(s.clock.remaining(self.now()), 1), s.clock.paused,
                                      r.breathing_bpm,
-                                     None if r.swing_bpm is None else round(r.swing_bpm, 1)))
+                                     None if r.swing_bpm is None else round(r.swing_bpm, 1),
+                                     r.deep_breath))
             if s.breathing.due(role, t):  # once a breath: the breath just ended, read
                 s.breathing.read(role, t, s.beats, s.id, self.publish)
 

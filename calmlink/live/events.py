@@ -152,6 +152,8 @@ class BeatMessage:
     swing_bpm: float | None = None
     """The heart-rate swing with each breath, the median breath's over the last 45 s (bpm); None
     without RR or before a breath was seen."""
+    deep_breath: bool = False
+    """A deep breath (a sigh) became known at this beat (signal.deep_breath)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +244,7 @@ def payload(message: Message) -> dict[str, Any]:
         out["paused"] = message.paused
         out["breathing_bpm"] = message.breathing_bpm
         out["swing_bpm"] = message.swing_bpm
+        out["deep_breath"] = message.deep_breath
         if any(isinstance(v, float) and not math.isfinite(v) for v in out.values()):
             return {k: _clean(v) for k, v in out.items()}
         return out

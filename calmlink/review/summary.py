@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from calmlink.review.breath_line import replay, step_breaths
 from calmlink.review.breathe import Breath, PacedStep, pace_finding, paced_step
 from calmlink.review.pace_words import pace_sentence
 from calmlink.review.synchrony_report import SynchronyReport
@@ -19,7 +20,6 @@ from calmlink.review.words import observations, outcome_word, unreliable_reason
 from calmlink.signal.gauge import ln_swing_change_weight, settling_score
 from calmlink.signal.metrics import time_domain
 from calmlink.signal.pace_finder import PaceFinding
-from calmlink.signal.spectral import MIN_WINDOW_S, spectrum
 from calmlink.signal.swing import typical_swing
 from calmlink.store.beat import Beat, Role
 
@@ -44,7 +44,11 @@ class StepSummary:
     """What happened during the step: the settling score of its second half against its first,
     per minute between them (positive: heart rate fell and variation rose while it lasted)."""
     breathing_bpm: float | None = None
-    """The breathing pace during the step, only when the rhythm showed one clearly."""
+    """The breathing pace the live line showed during the step (review.breath_line), or None."""
+    breathing_reason: str | None = None
+    """Why the step shows no pace, in plain words (None when it shows one)."""
+    deep_breaths: int = 0
+    """Deep breaths the live screen marked during the step."""
     step_id: str | None = None
     """The step's stable identity (its routine's ``id``): trends keep its history under it."""
     swing_bpm: float | None = None
@@ -199,6 +203,8 @@ def step_summaries(rows: Sequence[Beat], step_names: list[str],
         if r.step is not None:
             by_step.setdefault(r.step, []).append(r)
     base = _metrics(by_step[0]) if 0 in by_step else None
+    timed = [r for r in rows if r.step is not None]
+    lines = step_breaths(timed, replay(timed))
     steps = []
     for index, name in enumerate(step_names):
         if index not in by_step:
@@ -211,20 +217,12 @@ def step_summaries(rows: Sequence[Beat], step_names: list[str],
             delta_hr_bpm=_delta(m.mean_hr_bpm, base.mean_hr_bpm if base else None, 2),
             delta_ln_rmssd=_delta(m.ln_rmssd, base.ln_rmssd if base else None, 3),
             start_s=round(by_step[index][0].t, 1), within_score_per_min=_within(by_step[index]),
-            breathing_bpm=_breathing(by_step[index]), swing_bpm=m.swing_bpm, swing_breaths=m.swing_breaths,
+            breathing_bpm=lines[index].breathing_bpm, breathing_reason=lines[index].reason,
+            deep_breaths=lines[index].deep_breaths, swing_bpm=m.swing_bpm, swing_breaths=m.swing_breaths,
             delta_ln_swing=_delta(m.ln_swing, base.ln_swing if base else None, 3),
             step_id=step_ids[index] if step_ids is not None and index < len(step_ids) else None,
             paced=paced_step(rows, [b for b in breaths if b.step == index])))
     return tuple(steps)
-
-
-def _breathing(rows: Sequence[Beat]) -> float | None:
-    """The step's breathing pace from its clean RR runs, when the spectrum shows it clearly."""
-    runs = [run for run in _segments(rows) if run.size >= 40]
-    if not runs:
-        return None
-    pace = spectrum(runs, window_s=max(MIN_WINDOW_S, rows[-1].t - rows[0].t)).breathing_bpm
-    return None if not math.isfinite(pace) else round(pace, 1)
 
 
 def _within(rows: Sequence[Beat]) -> float | None:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from calmlink.review.score import weighed_swing
-from calmlink.signal.analysis import UNRELIABLE_SHARE
 from calmlink.signal.gauge import settling_score
+from calmlink.signal.verdict import unreliable_reason as verdict_reason
 
 if TYPE_CHECKING:
     from calmlink.review.summary import StepSummary
@@ -227,9 +227,7 @@ def signed(x: float, digits: int = 1) -> str:
 
 
 def unreliable_reason(clean_share: float | None, n: int) -> str | None:
-    """The reason a session's figures are not one clean number, or None when they are."""
-    if clean_share is None or 1.0 - clean_share <= UNRELIABLE_SHARE:
-        return None
-    return (f"not reliable for this recording: {100 * (1 - clean_share):.0f}% of its {n} beats "
-            "were set aside as artifacts (a loose strap, movement, or a rhythm with many extra "
-            "beats), so its figures are not one clean number")
+    """The reason a session's figures are not one clean number, or None when they are
+    (signal.verdict: the same verdict and words as ``calmlink analyze``)."""
+    return verdict_reason(None if clean_share is None else 1.0 - clean_share, n)
+

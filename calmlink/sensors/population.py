@@ -83,6 +83,13 @@ class Person:
     """The swing at the resonance pace over the broad curve there (1: no peak)."""
     resonance_width: float = 0.8
     """The peak's width, breaths a minute (the standard deviation of its bell)."""
+    crest_lift_bpm: float = 0.0
+    """How much slow, deep breathing lifts mean heart rate, bpm, through a larger crest (each
+    breath's floor stays where it was): all of it at 6 a minute and below, none at 14."""
+    slow_pace: float = 6.0
+    """The pace they breathe at when asked to breathe at 6 a minute (some do not follow)."""
+    ectopic_share: float = 0.0
+    """Share of beats that come early (a premature beat, then a compensatory pause)."""
 
     def swing_at(self, breaths_per_min: Floats) -> Floats:
         """The peak-to-trough swing at a breathing rate: log-linear between 14 a minute and
@@ -124,6 +131,27 @@ def draw_people(n: int, seed: int = 19) -> list[Person]:
             for _ in range(n)]
 
 
+def draw_population(n: int, seed: int = 19) -> list[Person]:
+    """:func:`draw_people` made more like the people a couple is: the same ``n`` people, then,
+    each drawn on its own: slow breathing lifts mean heart rate 0-6 bpm through a larger crest
+    (everyone; Song & Lehrer 2003 saw mean heart rate rise a little at 6 a minute in many); one in
+    five does not follow a pace of 6, breathing at 8-10 instead; one in six has a small swing
+    (2-3 bpm at 14 a minute, as many older people); one in twenty has an irregular rhythm (1-3% of
+    beats premature)."""
+    rng = np.random.default_rng(seed + 1000)
+    out = []
+    for person in draw_people(n, seed):
+        lift, follows, small, irregular = (rng.uniform(0.0, 6.0), rng.random() >= 0.2,
+                                           rng.random() < 1 / 6, rng.random() < 0.05)
+        slow_pace, swing, ectopic = rng.uniform(8.0, 10.0), rng.uniform(2.0, 3.0), \
+            rng.uniform(0.01, 0.03)
+        out.append(replace(person, crest_lift_bpm=float(lift),
+                           slow_pace=6.0 if follows else float(slow_pace),
+                           swing_14=float(swing) if small else person.swing_14,
+                           ectopic_share=float(ectopic) if irregular else 0.0))
+    return out
+
+
 def with_resonance(person: Person, breaths_per_min: float, peak: float = 1.4,
                    width: float = 0.8) -> Person:
     """The same person with a resonance peak at ``breaths_per_min``: ``peak`` times the swing the
@@ -155,8 +183,8 @@ def _per_sample(phases: list[Phase], n: int, values: list[float | None], default
     return out
 
 
-def beats(person: Person, phases: list[Phase], sigh_at_s: float | None = None
-          ) -> tuple[Floats, Floats]:
+def beats(person: Person, phases: list[Phase], sigh_at_s: float | None = None,
+          sigh_depth: float = SIGH_DEPTH) -> tuple[Floats, Floats]:
     """Beat times (s, from the first beat of the scenario) and RR intervals (ms) of one person
     through ``phases``; ``sigh_at_s``: one sigh, in place of the two breaths after that time."""
     rng = np.random.default_rng(person.seed)
@@ -179,7 +207,7 @@ def beats(person: Person, phases: list[Phase], sigh_at_s: float | None = None
         sigh = (index == first) | (index == first + 1)
         within[sigh] = (cycles[sigh] - first) / 2.0
         depths = np.delete(depths, first + 1)
-        depths[first] *= SIGH_DEPTH
+        depths[first] *= sigh_depth
         centres = np.delete(centres, first + 1)
         centres[first] = first + 1.0
     # depth changes smoothly from the middle of one breath to the middle of the next
@@ -189,6 +217,9 @@ def beats(person: Person, phases: list[Phase], sigh_at_s: float | None = None
     wander = sum(math.sqrt(2.0 / 3.0) * np.sin(2 * math.pi * f * t + rng.uniform(0, 2 * math.pi))
                  for f in rng.uniform(0.003, 0.02, 3))
     breathing = -0.5 * swing * np.cos(2.0 * math.pi * within)
+    if person.crest_lift_bpm:  # mean lifted by the crest alone: 0 at the trough, 2 lifts at the crest
+        slow = np.clip((14.0 - rate) / (14.0 - 6.0), 0.0, 1.0)
+        breathing = breathing + person.crest_lift_bpm * slow * (1.0 - np.cos(2.0 * math.pi * within))
     hr = (person.resting_hr + _per_sample(phases, n, [p.hr_offset_bpm for p in phases], 0.0)
           + BREATH_RANGE_BPM * np.tanh(breathing / BREATH_RANGE_BPM)
           + 0.5 * person.lf_bpm * _per_sample(phases, n, [p.lf_factor for p in phases], 1.0)
@@ -197,12 +228,22 @@ def beats(person: Person, phases: list[Phase], sigh_at_s: float | None = None
     count = np.cumsum(hr / 60.0) * DT_S
     times = np.interp(np.arange(1.0, math.floor(count[-1]) + 1.0), count, t)
     rr = np.diff(times, prepend=0.0) * 1000.0 + rng.normal(0.0, person.noise_ms, times.size)
+    if person.ectopic_share:  # a premature beat, then as much longer (the pause makes it up)
+        early = np.flatnonzero(rng.random(rr.size - 2) < person.ectopic_share) + 1
+        early = early[np.diff(early, prepend=-2) > 2]
+        shift = 0.3 * rr[early]
+        rr[early] -= shift
+        rr[early + 1] += shift
     rr = np.round(rr[1:] * 1.024) / 1.024  # a chest strap's 1/1024-s steps
     return np.cumsum(rr) / 1000.0, rr
 
 
-def slow_breathing(seconds_at_14: float = 180.0, seconds_at_6: float = 150.0) -> list[Phase]:
-    """Ordinary breathing at 14 a minute, then paced breathing at 6, mean heart rate unchanged."""
+def slow_breathing(seconds_at_14: float = 180.0, seconds_at_6: float = 150.0,
+                   person: Person | None = None) -> list[Phase]:
+    """Ordinary breathing at 14 a minute, then paced breathing at 6 (at the ``person``'s own
+    ``slow_pace`` and with their own variation when they do not follow it)."""
+    if person is not None and person.slow_pace != 6.0:
+        return [Phase(seconds_at_14, 14.0), Phase(seconds_at_6, person.slow_pace)]
     return [Phase(seconds_at_14, 14.0), Phase(seconds_at_6, 6.0, breath_cv=PACED_CV)]
 
 

@@ -18,6 +18,8 @@ from calmlink.signal.artifacts import (
 )
 from calmlink.signal.metrics import time_domain
 from calmlink.signal.spectral import spectrum
+from calmlink.signal.verdict import UNRELIABLE_SHARE as VERDICT_SHARE
+from calmlink.signal.verdict import set_aside, unreliable_reason
 
 Floats = NDArray[np.float64]
 
@@ -49,8 +51,12 @@ class HrvSummary:
     corrected_pct: float = 0.0
     """Share of the intervals correction changed, in percent."""
     reliable: bool = True
-    """False when correction changed more than :data:`UNRELIABLE_SHARE` of the intervals: no
-    figure of this recording is one clean number."""
+    """False when correction changed more than :data:`UNRELIABLE_SHARE` of the intervals, or the
+    live path sets aside more than that share of the beats (signal.verdict: the verdict
+    ``calmlink import`` and the live session give): no figure of this recording is one clean
+    number."""
+    set_aside_pct: float = 0.0
+    """Share of the beats the live path sets aside as artifacts, in percent (signal.verdict)."""
     withheld: dict[str, str] = field(default_factory=dict)
     """Figures left out (null) because the recording is too short for them, with what each needs."""
     notes: tuple[str, ...] = ()
@@ -68,7 +74,7 @@ class HrvSummary:
 
 NOTE_SHARE = 0.05
 """Correction changing more than this share of the intervals is said, with RMSSD both ways."""
-UNRELIABLE_SHARE = 0.20
+UNRELIABLE_SHARE = VERDICT_SHARE
 """Beyond this share the recording has no clean figure: "not reliable for this recording"."""
 
 MIN_SECONDS = {"time domain": 30.0, "HF": 60.0, "LF": 120.0, "VLF": 240.0}
@@ -114,9 +120,10 @@ def analyze_rr(rr_ms: Floats, gap_before: NDArray[np.bool_] | None = None, *, co
         sd1_ms=td.sd1_ms, sd2_ms=td.sd2_ms, vlf_ms2=sp.vlf_ms2, lf_ms2=sp.lf_ms2, hf_ms2=sp.hf_ms2,
         lf_hf=sp.lf_hf, resp_rate_bpm=sp.resp_rate_bpm, artifacts=counts,
         corrected_pct=100.0 * n_corrected / max(sum(s.stop - s.start for s in slices), 1),
+        set_aside_pct=100.0 * float(np.mean(set_aside(rr, gap_before, flagged))) if rr.size else 0.0,
     )
     longest = max((float(seg.sum()) / 1000.0 for seg in segments), default=0.0)
-    return _with_correction_notes(_withheld_when_short(summary, longest, td.n_beats))
+    return _with_correction_notes(_withheld_when_short(summary, longest, td.n_beats), rr.size)
 
 
 FIGURES = {
@@ -150,10 +157,13 @@ def _withheld_when_short(s: HrvSummary, longest_s: float, n: int) -> HrvSummary:
     return replace(s, withheld=withheld, notes=notes, **undefined)
 
 
-def _with_correction_notes(s: HrvSummary) -> HrvSummary:
+def _with_correction_notes(s: HrvSummary, n_intervals: int) -> HrvSummary:
     """Say when correction changed much of the recording, with RMSSD both ways; past
     :data:`UNRELIABLE_SHARE`, no figure is one clean number."""
     share = s.corrected_pct / 100.0
+    aside = unreliable_reason(s.set_aside_pct / 100.0, n_intervals)
+    if aside is not None and share <= UNRELIABLE_SHARE:  # the live path's verdict, as import's
+        return replace(s, reliable=False, notes=(*s.notes, aside))
     if share <= NOTE_SHARE:
         return s
     both = (f"RMSSD {s.rmssd_ms:.1f} ms corrected, {s.rmssd_uncorrected_ms:.1f} ms as recorded"

@@ -146,6 +146,10 @@ class Spectrum:
     n_windows: int
     breathing_bpm: float = math.nan
     """The breathing pace when the rhythm shows one clearly (every window agreeing), else nan."""
+    breathing_peak_bpm: float = math.nan
+    """The highest peak of the breathing band (4.2 to 30 a minute), clear or not: the median over
+    the windows (nan without one). Only a witness for another reading of the pace, never shown
+    alone."""
 
 
 NAN_SPECTRUM = Spectrum(math.nan, math.nan, math.nan, math.nan, math.nan, 0)
@@ -196,6 +200,7 @@ def spectrum(segments: list[Floats], window_s: float = WINDOW_S) -> Spectrum:
     hf: list[Floats] = []
     peaks: list[Floats] = []
     clear: list[Floats] = []
+    band_peaks: list[Floats] = []
     for rows in by_length.values():
         block = detrend_linear(np.vstack(rows))
         freqs, psd = welch_psd(block)
@@ -204,6 +209,7 @@ def spectrum(segments: list[Floats], window_s: float = WINDOW_S) -> Spectrum:
         hf.append(band_power(freqs, psd, HF))
         peaks.append(peak_frequency(freqs, psd))
         clear.append(clear_breathing_hz(freqs, psd))
+        band_peaks.append(peak_frequency(freqs, psd, BREATHING))
     v_ms2, low, high = (float(np.mean(np.concatenate(x))) for x in (vlf, lf, hf))
     every_peak = np.concatenate(peaks)
     finite = every_peak[~np.isnan(every_peak)]
@@ -211,5 +217,7 @@ def spectrum(segments: list[Floats], window_s: float = WINDOW_S) -> Spectrum:
     every_clear = np.concatenate(clear)
     breathing = median(every_clear) * 60.0 if not np.isnan(every_clear).any() \
         else math.nan
+    every_band = np.concatenate(band_peaks)
+    band = every_band[~np.isnan(every_band)]
     return Spectrum(v_ms2, low, high, low / high if high > 0 else math.nan, resp, len(xs),
-                    breathing)
+                    breathing, median(band) * 60.0 if band.size else math.nan)

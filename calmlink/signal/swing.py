@@ -159,6 +159,18 @@ def _summary(ordered: list[float]) -> tuple[float, float]:
     return median, math.log(ordered[n - 1 - n // 4] / lower) / IQR_PER_SD
 
 
+def _middle_mean(ordered: list[float]) -> float:
+    """The mean of the middle half of sorted values (the n // 4 lowest and highest left out; nan
+    when empty): as robust as the median to one deep breath, steadier when one breath more or less
+    is in the window."""
+    n = len(ordered)
+    if n == 0:
+        return math.nan
+    q = n // 4
+    middle = ordered[q:n - q]
+    return sum(middle) / len(middle)
+
+
 def windowed_swing(times: Floats, bpm: Floats, at: Floats, window_s: float = WINDOW_S) -> Floats:
     """The windowed swing at each time in ``at``, from the breath swings (``times``, ``bpm``) of
     :func:`breath_swings`; nan where there is none."""
@@ -177,8 +189,9 @@ class SwingTracker:
     :attr:`spread_ln`, plain attributes that change only when a breath closes (or when the window
     has gone a whole window without one), and :attr:`version`, which counts those changes."""
 
-    __slots__ = ("_dir", "_hi", "_last", "_lo", "_newest", "_prev_trough", "_sorted", "_times",
-                 "_values", "breath_bpm", "completed", "hysteresis", "median_bpm", "n", "spread_ln",
+    __slots__ = ("_dir", "_floors", "_floors_sorted", "_hi", "_last", "_lo", "_newest",
+                 "_prev_trough", "_sorted", "_times", "_trough_t", "_values", "breath_bpm", "breath_floor",
+                 "breath_s", "completed", "floor_bpm", "hysteresis", "median_bpm", "n", "spread_ln",
                  "version", "window_s")
 
     def __init__(self, window_s: float = WINDOW_S, hysteresis_bpm: float = HYSTERESIS_BPM) -> None:
@@ -187,6 +200,8 @@ class SwingTracker:
         self._times: deque[float] = deque()  # when each breath in the window was known
         self._values: deque[float] = deque()  # and its swing (bpm), in the same order
         self._sorted: list[float] = []  # the same swings, sorted
+        self._floors: deque[float] = deque()  # each breath's floor, in the same order
+        self._floors_sorted: list[float] = []
         self._newest = math.inf  # when the latest breath in the window was known
         self.median_bpm = math.nan
         """The windowed swing (nan when the window holds none)."""
@@ -200,6 +215,15 @@ class SwingTracker:
         """The swing of the breath the latest beat closed, or None."""
         self.breath_bpm: float | None = None
         """The last whole breath's swing (peak minus the mean of its troughs), or None."""
+        self.breath_floor: float | None = None
+        """The last whole breath's floor: the mean of its two troughs (bpm), or None."""
+        self.breath_s = math.nan
+        """How long the last whole breath lasted, from one trough's confirmation to the next's."""
+        self.floor_bpm = math.nan
+        """The breath's floor over the window: the median of the window's breaths' floors, the
+        lowest heart rate of each breath (the end of breathing out; nan when the window holds
+        none)."""
+        self._trough_t = math.nan
         self.new_run()
 
     def new_run(self) -> None:
@@ -208,6 +232,7 @@ class SwingTracker:
         self._hi = self._lo = math.nan
         self._last = math.nan  # the previous turn of this run (a peak, when a trough follows)
         self._prev_trough = math.nan
+        self._trough_t = math.nan
 
     def push(self, t: float, hr_bpm: float) -> None:
         """One clean beat's heart rate at its time ``t`` (s)."""
@@ -239,6 +264,8 @@ class SwingTracker:
             self._times.clear()
             self._values.clear()
             self._sorted.clear()
+            self._floors.clear()
+            self._floors_sorted.clear()
             self._newest = math.inf
             self._refresh()
 
@@ -248,19 +275,39 @@ class SwingTracker:
             prev = self._prev_trough
             if last == last and prev == prev:  # a trough, a peak, a trough: one more breath
                 swing = self.completed = self.breath_bpm = last - (prev + value) / 2.0
+                floor = self.breath_floor = value
+                self.breath_s = t - self._trough_t
                 times, values, ordered = self._times, self._values, self._sorted
+                floors, floors_sorted = self._floors, self._floors_sorted
                 times.append(t)
                 values.append(swing)
+                floors.append(floor)
                 insort(ordered, swing)
+                insort(floors_sorted, floor)
                 while times[0] <= t - self.window_s:
                     times.popleft()
                     del ordered[bisect_left(ordered, values.popleft())]
+                    del floors_sorted[bisect_left(floors_sorted, floors.popleft())]
                 self._newest = t
                 self._refresh()
             self._prev_trough = value
+            self._trough_t = t
         self._last = value
+
+    def forget_previous(self) -> None:
+        """Leave the breath before the latest out of the window (a deep breath, known one breath
+        later: one sigh should not move the reading of ordinary breathing)."""
+        if len(self._times) < 2:
+            return
+        for queue, ordered in ((self._values, self._sorted), (self._floors, self._floors_sorted)):
+            value = queue[-2]
+            del queue[-2]
+            del ordered[bisect_left(ordered, value)]
+        del self._times[-2]
+        self._refresh()
 
     def _refresh(self) -> None:
         self.n = len(self._sorted)
         self.median_bpm, self.spread_ln = _summary(self._sorted)
+        self.floor_bpm = _middle_mean(self._floors_sorted)
         self.version += 1

@@ -12,8 +12,25 @@ const SERIES = ["hr", "gauge", "giver"];
 const HR_TICKS = [40, 60, 80, 100, 120];
 const GAUGE_TICKS = [0, 25, 50, 75, 100];
 
+// A deep breath: a soft dot at the top of the chart, at the beat it became known.
+function drawMarks(u, marks, colour) {
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.fillStyle = colour;
+  ctx.globalAlpha = 0.5;
+  for (const t of marks) {
+    const x = u.valToPos(t, "x", true);
+    if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+    ctx.beginPath();
+    ctx.arc(x, u.bbox.top + 6 * devicePixelRatio, 4 * devicePixelRatio, 0, 2 * Math.PI);
+    ctx.fill();
+  }
+  ctx.restore();
+}
+
 export function createChart(el, legend) {
   const data = [[], [], [], []]; // t, receiver HR, gauge, giver HR
+  const marks = []; // times of deep breaths
   const seen = new Set();
   const figure = el.closest("figure");
   let plot = null;
@@ -29,6 +46,7 @@ export function createChart(el, legend) {
     plot = new uPlot({
       ...size(),
       legend: { show: false },
+      hooks: { draw: [(u) => drawMarks(u, marks, c.calm)] },
       cursor: { show: false },
       scales: { x: { time: false }, hr: { range: [40, 120] }, g: { range: [0, 100] } },
       axes: [
@@ -55,6 +73,7 @@ export function createChart(el, legend) {
       }
     });
     while (data[0].length && data[0][0] < data[0][data[0].length - 1] - WINDOW_S) data.forEach((d) => d.shift());
+    while (marks.length && marks[0] < data[0][0]) marks.shift();
     ensure();
     if (plot) plot.setData(data);
   }
@@ -63,8 +82,10 @@ export function createChart(el, legend) {
   return {
     push(t, hr, gauge) { add(t, [hr, gauge, null]); },
     pushGiver(t, hr) { add(t, [null, null, hr]); },
+    mark(t) { marks.push(t); if (plot) plot.redraw(false); },
     reset() {
       data.forEach((d) => d.splice(0));
+      marks.splice(0);
       seen.clear();
       showLegend(legend, [], el);
       figure.hidden = true;

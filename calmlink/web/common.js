@@ -186,6 +186,19 @@ export function cell(text, label) {
 // A heart rate as the tables show it: whole bpm (review/words.py's as_read).
 const asRead = (x) => (x === null || x === undefined ? null : Math.round(x));
 
+// A step's breathing as the live line showed it: a paced step the pace followed and how well, else
+// the pace it showed, else "–" with why; then the deep breaths marked ("2 deep breaths").
+const FOLLOWED = { mostly: "followed mostly", partly: "followed partly", "not-yet": "not followed yet" };
+function breathingWords(s) {
+  const deep = s.deep_breaths ? ` · ${plural(s.deep_breaths, "deep breath")}` : "";
+  const p = s.paced;
+  if (p) return `${p.breaths_per_min} breaths a minute with the pacer${p.following ? `, ${FOLLOWED[p.following]}` : ""}${deep}`;
+  if (s.breathing_bpm !== null && s.breathing_bpm !== undefined) {
+    return `about ${Math.round(s.breathing_bpm)} breaths a minute${deep}`;
+  }
+  return `–${s.breathing_reason ? ` (${s.breathing_reason})` : ""}${deep}`;
+}
+
 // The per-step table of a summary in plain words: heart rate, its change against settling (the
 // difference of the two heart rates as shown, so the numbers in a row always agree), the change
 // of beat-to-beat variation in percent and the breathing pace ("–" when not clear). ``details``
@@ -204,8 +217,7 @@ export function fillStepsTable(tbody, steps, details = null, note = null) {
     tr.append(name, cell(fmt(hr, 0, " bpm"), "Heart rate"),
       cell(first ? "starting point" : fmt(change, 0, " bpm", true), "Against settling"),
       cell(first ? "starting point" : fmt(variationPct(s.delta_ln_rmssd), 0, "%", true), "Beat-to-beat variation"),
-      cell(s.breathing_bpm === null || s.breathing_bpm === undefined ? "–"
-        : `${Math.round(s.breathing_bpm)} breaths a minute`, "Breathing"));
+      cell(breathingWords(s), "Breathing"));
     return tr;
   }));
   if (note) note.textContent = TECHNICAL_NAMES;

@@ -100,6 +100,17 @@ function showBreathing(t, pace) {
   $("breathing").hidden = false;
 }
 
+// A deep breath: a soft mark on the trace and one quiet line for the giver, for a few seconds.
+const DEEP_BREATH_S = 8;
+let deepBreathTimer = null;
+function showDeepBreath(b) {
+  if (!b.deep_breath) return;
+  chart.mark(b.t);
+  $("deep-breath").hidden = false;
+  clearTimeout(deepBreathTimer);
+  deepBreathTimer = setTimeout(() => { $("deep-breath").hidden = true; }, DEEP_BREATH_S * 1000);
+}
+
 // While the baseline is taken: what is happening (the step's own timer, beside it, says how long).
 function withheldWords(b) {
   const reason = b.reason || "calibrating";
@@ -137,6 +148,7 @@ export function showBeat(state, b) {
     state.stepDeadline = performance.now() + (b.step_remaining_s / state.clockRate) * 1000;
   }
   chart.push(b.t, b.artifact ? null : b.hr_bpm, b.gauge);
+  showDeepBreath(b);
   if (paints) requestAnimationFrame(() => paints.push([b.beat_seq, performance.timeOrigin + performance.now()]));
 }
 
