@@ -8,7 +8,7 @@ import time
 
 MODULES = ["bench_live", "bench_ble", "bench_web", "bench_store", "bench_fanout", "bench_signal",
            "bench_synchrony",
-           "relax", "tried", "pace_finder"]
+           "bench_chest", "relax", "tried", "pace_finder", "chest_accuracy"]
 
 
 def main(argv: list[str]) -> int:

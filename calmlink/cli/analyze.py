@@ -17,7 +17,9 @@ def analyze(
     file: Annotated[Path, typer.Argument(help="A recording: RR text or CSV, HRV Logger, Elite HRV, "
                                          "Welltory, Polar (HRM, Sensor Logger RR/PPI), Garmin FIT, "
                                          "Movesense, Apple Health export.xml, Kubios or calmlink's "
-                                         "export (detected; docs/analyze.md).")],
+                                         "export (detected; docs/analyze.md); a Polar Sensor "
+                                         "Logger ACC file gives breathing from the chest "
+                                         "(docs/chest.md).")],
     json_out: Annotated[bool, typer.Option(
         "--json", help="Print one JSON object (an array for a file of several measurements).")] = False,
     no_correction: Annotated[bool, typer.Option(
@@ -110,6 +112,12 @@ UNCORRECTED_NOTE = 0.10
 
 def run_analyze(path: Path, *, json_out: bool, correct: bool,
                 window: tuple[float, float] | None) -> int:
+    from calmlink.cli.chest_file import is_acc_file
+
+    if is_acc_file(path):  # a chest accelerometer: breathing over time (docs/chest.md)
+        from calmlink.cli.chest_file import run_chest
+
+        return run_chest(path, json_out=json_out, window=window)
     from calmlink.recordings.series import RRFileError
 
     try:

@@ -73,6 +73,10 @@ def _polar_logger(first: str, path: str) -> str:
         return "polar"
     if "pp-interval" in first:
         return "polar-ppi"
+    if "x [mg]" in first:
+        raise _refuse(path, "a Polar Sensor Logger ACC stream (the chest's movement)",
+                      "calmlink analyze FILE reads breathing from it (docs/chest.md); for heart "
+                      "rhythm record the RR stream and give calmlink that file")
     stream = "heart-rate" if "hr [bpm]" in first else next(
         (s for s in ("ecg", "acc", "ppg", "gyro", "magn") if s in first), "other")
     raise _refuse(path, f"a Polar Sensor Logger {stream.upper() if len(stream) < 5 else stream} "

@@ -201,13 +201,14 @@ class SimulatedChest:
                 continue
             rate, depth = self._rate_at(t)
             duration = 60.0 / rate * float(np.clip(self._rng.normal(1.0, p.breath_cv), 0.7, 1.3))
-            depth *= float(np.clip(self._rng.normal(1.0, 1.5 * p.breath_cv), 0.6, 1.4))
+            jitter = float(np.clip(self._rng.normal(1.0, 1.5 * p.breath_cv), 0.6, 1.4))
             share = float(np.clip(p.inhale_fraction + self._rng.normal(0.0, 0.03), 0.25, 0.6))
             deep = bool(self._deep_left and self._deep_left[0] <= t + duration)
-            if deep:
+            if deep:  # deep_factor times an ordinary breath, give or take a little
                 self._deep_left.pop(0)
                 duration *= p.deep_length
-                depth *= p.deep_factor
+                jitter = p.deep_factor * float(np.clip(jitter, 0.85, 1.15))
+            depth *= jitter
             self._add(Breath(t, duration, depth, share, deep))
             t += duration
 
