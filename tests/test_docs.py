@@ -61,6 +61,7 @@ def _expected() -> dict[str, set[str]]:
     out["partner object"] = _names(PartnerSummary)
     out["synchrony object"] = _names(SynchronyReport)
     out["pacer object"] = _names(PacerView)
+    out["chest breath object"] = _names(events.ChestBreathView)
     out["paced object"] = _names(PacedStep)
     out["pace finding object"] = _names(PaceFinding)
     return out

@@ -16,10 +16,12 @@ import math
 from collections.abc import Callable
 
 from calmlink.live.acks import CommitAcks
+from calmlink.live.chest import keep
 from calmlink.live.commands import SessionError, StepCommands
 from calmlink.live.events import (
     NO_STRAP,
     BeatMessage,
+    ChestStatusMessage,
     Connection,
     Message,
     SessionEndMessage,
@@ -34,7 +36,13 @@ from calmlink.live.routine import DEFAULT_ROUTINE
 from calmlink.live.routine_library import RoutineLibrary
 from calmlink.live.straps import Straps
 from calmlink.review.summary import SessionSummary
-from calmlink.sensors.models import ConnectionCause, HeartRateSample, HeartRateSource
+from calmlink.sensors.models import (
+    ChestMotion,
+    ChestStatus,
+    ConnectionCause,
+    HeartRateSample,
+    HeartRateSource,
+)
 from calmlink.store.beat import Beat, Role
 from calmlink.store.store import Store
 from calmlink.store.tried import Tried
@@ -49,7 +57,8 @@ NO_STRAP_TO_START = ("no strap is connected: connect one first, or start the rou
 class Controller(StepCommands):
     def __init__(self, store: Store, publish: Publish, *, routines: RoutineLibrary | None = None,
                  clock: Callable[[], float] | None = None, default_profile: str = "Receiver",
-                 source_kind: str = "live", clock_rate: float = 1.0) -> None:
+                 source_kind: str = "live", clock_rate: float = 1.0,
+                 keep_chest_raw: bool = False) -> None:
         self.store = store
         self.publish = publish
         self.routines = routines or RoutineLibrary(None)
@@ -62,7 +71,10 @@ class Controller(StepCommands):
         self.session: LiveSession | None = None
         self.last_summary: SessionSummary | None = None
         self.latest_hr: dict[Role, float] = {}
-        self.straps = Straps(publish, self._on_sample)
+        self.straps = Straps(publish, self._on_sample, self._on_chest)
+        self.keep_chest_raw = keep_chest_raw
+        """Keep each chest frame's raw samples with the session (the keep_chest_raw setting)."""
+        self.chest_status: dict[Role, ChestStatusMessage] = {}
         self._ticker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._changing_strap = asyncio.Lock()
@@ -148,7 +160,27 @@ class Controller(StepCommands):
                                      r.breathing_bpm,
                                      None if r.swing_bpm is None else round(r.swing_bpm, 1)))
             if s.breathing.due(role, t):  # once a breath: the breath just ended, read
-                s.breathing.read(role, t, s.beats, s.id, self.publish)
+                s.breathing.read(role, t, s.beats, s.id, self.publish,
+                                 s.chest.follower(role, t, s.breathing.pacer, s.anchor))
+
+    async def _on_chest(self, role: Role, event: ChestMotion | ChestStatus) -> None:
+        """Chest movement: read in the session (live.chest), said as a ``chest`` message; whether a
+        strap streams any is said once per change."""
+        if isinstance(event, ChestStatus):
+            status = ChestStatusMessage(str(role), event.available, event.reason, event.rate_hz)
+            if self.chest_status.get(role) != status:
+                self.chest_status[role] = status
+                self.publish(status)
+            return
+        async with self._lock:
+            s = self.session
+            stream = None if s is None else s.streams.get(role)
+            if s is None or stream is None or stream.offset is None:
+                return  # on the session's clock only once this strap's first beat placed it
+            message, breaths = s.chest.push(role, event, stream.offset, s.id)
+            self.publish(message)
+            keep(self.store.chest, s.id, role, event, stream.offset, breaths,
+                 raw=self.keep_chest_raw)
 
     # -- the routine ----------------------------------------------------------------------------
 

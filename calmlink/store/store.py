@@ -18,6 +18,7 @@ from typing import Any
 
 from calmlink.store import rows
 from calmlink.store.beat import Beat
+from calmlink.store.chest import ChestStore
 from calmlink.store.db import Database, now_iso
 from calmlink.store.paces import PaceStore
 from calmlink.store.schema import NEW_UID
@@ -90,6 +91,8 @@ class Store:
         """What each session tried, and a receiver's tags by use."""
         self.paces = PaceStore(self.db)
         """Breathing paces found, per person."""
+        self.chest = ChestStore(self.db)
+        """The chest strap's breaths (and raw samples, when kept), per session."""
 
     @property
     def path(self) -> Path:
