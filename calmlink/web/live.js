@@ -123,7 +123,7 @@ export function showBeat(state, b) {
   setGaugeLabel(b.gauge === null ? `relaxation proxy: ${withheld}`
     : `relaxation proxy ${Math.round(b.gauge)} (50 is as at the start)${word ? `, ${word}` : ""}`);
   setText("quality", b.quality === "good" || b.quality === "fair" ? "" : (b.reason || b.quality));
-  showBreathing(b.t, b.breathing_bpm);
+  if (!state.chestLeads || !state.chestLeads()) showBreathing(b.t, b.breathing_bpm); // else web/chest.js
   $("quality").dataset.quality = b.quality;
   if (b.trend === "slowing" && state.lastTrend !== "slowing" && $("chime").checked) audio.chime();
   state.lastTrend = b.trend;

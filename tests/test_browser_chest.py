@@ -1,0 +1,63 @@
+"""The breath from the chest on the live page, end to end and emulated: the demo's simulated strap
+streams its chest as H10 PMD frames through the same decoder a real strap's go through, the server
+reads them and the page in a real Chromium draws the trace and says the rate. The page's rate
+matches what the simulated chest breathed within 1 a minute, and the trace's phase turns at the
+simulated breathing rate."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+import pytest
+
+from calmlink.sensors.simulator import SimulatedStrap
+from calmlink.store.beat import Role
+
+pytestmark = pytest.mark.browser
+SPEED = 10.0
+
+WATCH = """() => {
+  window.chestSeen = [];
+  const fig = document.getElementById('chest-figure');
+  new MutationObserver(() => window.chestSeen.push([Number(fig.dataset.t), fig.dataset.phase,
+      fig.dataset.rate, document.getElementById('breathing').textContent,
+      document.getElementById('chest-line').getAttribute('points').split(' ').length]))
+    .observe(fig, { attributes: true, attributeFilter: ['data-t'] });
+}"""
+
+
+def test_the_breath_trace_follows_the_simulated_chest(start_server: Any, page: Any,
+                                                      console_errors: list[str]) -> None:
+    strap = SimulatedStrap(seed=31, speed=SPEED, chest=True)
+    server = start_server(strap, autostart=True, speed=SPEED)
+    page.goto(server.url + "/")
+    page.wait_for_selector("body[data-view='live']")
+    page.evaluate(WATCH)
+    page.wait_for_selector("#chest-figure:not([hidden])", timeout=20_000)
+    # 20 s of page time: 200 s of the session at 10x
+    page.wait_for_function("() => window.chestSeen.length && window.chestSeen.at(-1)[0] > 170",
+                           timeout=40_000)
+    seen: list[list[Any]] = page.evaluate("window.chestSeen")
+    controller = server.app.state.controller
+    offset = controller.session.streams[Role.RECEIVER].offset  # the strap's clock minus the session's
+    assert strap.chest is not None
+    truth = strap.chest.breaths(0.0, offset + 400.0)
+
+    def simulated_rate(t: float) -> float:  # the whole breaths of the last minute, as the page's
+        recent = [b for b in truth if t - 60.0 <= b.end_s - offset <= t]
+        return 60.0 * len(recent) / sum(b.duration_s for b in recent)
+
+    rated = [(t, float(rate), words) for t, _phase, rate, words, _n in seen if rate and t > 60.0]
+    assert len(rated) > 40, seen[-5:]
+    for t, rate, words in rated:
+        assert abs(rate - simulated_rate(t)) < 1.0, (t, rate, simulated_rate(t))
+        assert words == f"breathing about {math.floor(rate + 0.5)} a minute, from the chest"  # as JS rounds
+    # the trace's phase: one turn to "in" a breath, at the simulated rate
+    window = [(t, phase) for t, phase, *_ in seen if 80.0 <= t <= 170.0]
+    onsets = sum(1 for (_, a), (_, b) in itertools.pairwise(window) if a == "out" and b == "in")
+    breathed = sum(1 for b in truth if 80.0 <= b.start_s - offset <= 170.0)
+    assert abs(onsets - breathed) <= 2, (onsets, breathed)
+    assert max(n for *_, n in seen) >= 100  # the half minute drawn: five points a second
+    assert console_errors == []
