@@ -197,3 +197,46 @@ def test_following_from_the_chest_tells_who_breathes_with_the_pacer(follows: boo
     words = [side.following(Role.RECEIVER, start, start + 10.0, lambda t: (t / 10.0) % 1.0 < 0.4)[1]
              for start in np.arange(120.0, 230.0, 10.0)]
     assert words.count("mostly" if follows else "not-yet") >= 0.9 * len(words)
+
+
+async def test_kept_samples_export_as_polar_acc_and_analyze_reads_the_same_breaths(
+        store: Store, tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from calmlink.store import export
+
+    strap = SimulatedStrap(seed=23, speed=SPEED, chest=True)
+    _, sid = await run(store, strap, keep_raw=True)
+    session = await store.session(sid)
+    assert session is not None
+    kept = session["chest_breaths"]  # the session's JSON (API and export) lists its breaths
+    assert kept and set(kept[0]) == {"role", "t", "duration_s", "depth_mg", "depth", "deep"}
+    assert json.loads(export.to_json(session, await store.beats(sid)))["chest_breaths"] == kept
+    raw = await store.chest.samples(sid, "receiver")
+    assert raw is not None
+    acc = tmp_path / "session_ACC.txt"
+    acc.write_text(export.to_acc(session["started_at"], raw[0], raw[1]))
+    assert acc.read_text().splitlines()[0] == "Phone timestamp;sensor timestamp [ns];X [mg];Y [mg];Z [mg]"
+    out = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "calmlink.cli", "analyze",
+                                                   str(acc), "--json"],
+                                  capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    read = json.loads(out.stdout)
+    first = float(raw[0][0])
+    live = [b["duration_s"] for b in kept]
+    again = [b["duration_s"] for b in read["breaths"]]
+    # the same samples read again in file order: the same breaths, give or take the first ones
+    assert abs(len(again) - len(live)) <= 2
+    assert abs(float(np.median(again)) - float(np.median(live))) < 0.3
+    assert min(abs(b["t"] + first - kept[-1]["t"]) for b in read["breaths"]) < 0.5
+    by_cli = await asyncio.to_thread(subprocess.run, [
+        sys.executable, "-m", "calmlink.cli", "export", str(sid), "--format", "acc",
+        "--db", str(store.path)], capture_output=True, text=True, timeout=120)
+    assert by_cli.returncode == 0, by_cli.stderr
+    assert by_cli.stdout.strip() == acc.read_text().strip()
+    giver = await asyncio.to_thread(subprocess.run, [
+        sys.executable, "-m", "calmlink.cli", "export", str(sid), "--format", "acc", "--role",
+        "giver", "--db", str(store.path)], capture_output=True, text=True, timeout=120)
+    assert giver.returncode == 2 and "no chest samples were kept for the giver" in giver.stderr

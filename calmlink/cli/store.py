@@ -87,7 +87,11 @@ def _write(out: Path | None, data: str | bytes) -> None:
 def export(
     session_id: Annotated[int | None, typer.Argument(help="Session id (see calmlink sessions).")] = None,
     format: Annotated[str, typer.Option(help="csv (beats with steps), json (summary, steps, "
-                                        "metrics) or rr (Kubios-readable RR text).")] = "csv",
+                                        "metrics, chest breaths), rr (Kubios-readable RR text) or "
+                                        "acc (the raw chest samples kept with keep_chest_raw, in "
+                                        "Polar Sensor Logger's ACC format).")] = "csv",
+    role: Annotated[str, typer.Option(help="Whose chest, with --format acc: receiver or giver.")]
+    = "receiver",
     all_sessions: Annotated[bool, typer.Option("--all", help="Every session as one zip archive.")]
     = False,
     out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
@@ -100,8 +104,9 @@ def export(
     if out is not None and out.exists() and not force:
         print(f"calmlink export: {out} exists; give --force to overwrite it", file=sys.stderr)
         raise typer.Exit(2)
-    if format not in ("csv", "json", "rr"):
-        print(f"calmlink export: --format must be csv, json or rr, not {format!r}", file=sys.stderr)
+    if format not in ("csv", "json", "rr", "acc"):
+        print(f"calmlink export: --format must be csv, json, rr or acc, not {format!r}",
+              file=sys.stderr)
         raise typer.Exit(2)
     if session_id is None and not all_sessions:
         print("calmlink export: give a session id (calmlink sessions lists them) or --all",
@@ -120,6 +125,13 @@ def export(
         session = await store.session(session_id)
         if session is None:
             return None
+        if format == "acc":
+            raw = await store.chest.samples(session_id, role)
+            if raw is None:
+                print(f"calmlink export: no chest samples were kept for the {role} in session "
+                      f"{session_id} (CALMLINK_KEEP_CHEST_RAW=1 keeps them)", file=sys.stderr)
+                raise typer.Exit(2)
+            return formats.to_acc(session["started_at"], raw[0], raw[1])
         beats = await store.beats(session_id)
         if format == "csv":
             return formats.to_csv(beats, await store.step_names(session_id))

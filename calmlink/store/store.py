@@ -18,7 +18,7 @@ from typing import Any
 
 from calmlink.store import rows
 from calmlink.store.beat import Beat
-from calmlink.store.chest import ChestStore
+from calmlink.store.chest import ChestStore, chest_breaths
 from calmlink.store.db import Database, now_iso
 from calmlink.store.paces import PaceStore
 from calmlink.store.schema import NEW_UID
@@ -256,6 +256,7 @@ class Store:
             out["routine_snapshot"] = (json.loads(extra["routine_snapshot"])
                                        if extra["routine_snapshot"] else None)
             out["tried"] = as_dict(read_tried(c, [session_id])[session_id])
+            out["chest_breaths"] = chest_breaths(c, session_id)
             return out
         return await self.db.read(fn)
 
