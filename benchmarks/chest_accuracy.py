@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from calmlink.sensors.chest_model import POSTURES, SimulatedChest, pattern_for
-from calmlink.signal.chest import ChestBreath, ChestReading, ChestStream
+from calmlink.signal.chest import ChestReading, ChestStream
+from calmlink.signal.chest_breaths import ChestBreath
 
 RATE_HZ = 25.0
 FRAME = 36
@@ -144,16 +145,60 @@ def population(rates: tuple[float, ...] = RATES, depths: tuple[float, ...] = DEP
     return out
 
 
+def timings(minutes: int = 8) -> tuple[list[float], list[float], list[float]]:
+    """How far behind: the breathing trace against the true lung volume (the lag that fits best),
+    the first "moving" after moving starts, and a deep breath's mark after the breath ends (s)."""
+    lags: list[float] = []
+    moving: list[float] = []
+    deep: list[float] = []
+    for i, (posture, rate) in enumerate(itertools.product(POSTURES, (5.0, 10.0, 16.0))):
+        chest = person(posture, rate, 1.0, 4.0, 1000 + i, minutes)
+        stream = ChestStream(RATE_HZ)
+        trace_t: list[float] = []
+        trace: list[float] = []
+        t, step = 0.0, FRAME / RATE_HZ
+        start, _ = chest.pattern.moving[0]
+        said: float | None = None
+        while t < minutes * 60.0:
+            times, xyz = chest.samples(t, t + step)
+            t += step
+            update = stream.push(times, xyz)
+            trace_t += update.trace_t.tolist()
+            trace += update.trace.tolist()
+            if said is None and update.reading.moving and update.reading.t >= start:
+                said = update.reading.t - start
+            for b in update.breaths:
+                true = [d for d in chest.breaths(b.t - 10.0, b.t + 10.0) if d.deep]
+                if b.deep and true:
+                    deep.append(update.reading.t - true[0].end_s)
+        if said is not None:
+            moving.append(said)
+        tt, vv = np.asarray(trace_t), np.asarray(trace)
+        still = (tt > 90.0) & (tt < start)
+        candidates = np.arange(0.0, 3.01, 0.1)
+        fits = [np.corrcoef(vv[still], chest.volume(tt[still] - lag))[0, 1] for lag in candidates]
+        lags.append(float(candidates[int(np.argmax(fits))]))
+    return lags, moving, deep
+
+
 def run() -> None:
     table = population()
+    by_posture: dict[str, Tally] = {}
+    by_rate: dict[str, Tally] = {}
     total = Tally()
-    print("   posture        rate/min  still ok  moving ok  deep found  false deep/10 min")
     for (posture, rate), t in table.items():
+        by_posture.setdefault(posture, Tally()).add(t)
+        by_rate.setdefault(f"{rate:.0f} a minute", Tally()).add(t)
         total.add(t)
-        print(f"   {posture:<14} {rate:6.0f}  {t.still_pct:7.0f}%  {t.moving_pct:8.0f}%"
-              f"  {t.deep_pct:9.0f}%  {t.false_per_10:8.2f}")
+    print("   | | still minutes within 1/min | moving said or silent | deep breaths found "
+          "| false deep marks per 10 still minutes |")
+    for name, t in [*by_posture.items(), *by_rate.items(), ("all", total)]:
+        print(f"   | {name} | {t.still_pct:.1f}% of {t.still} | {t.moving_pct:.0f}% of {t.moving} "
+              f"| {t.deep_pct:.1f}% of {t.deep} | {t.false_per_10:.2f} |")
     err = np.abs(np.array(total.errors))
-    print(f"   all: still minutes within 1/min {total.still_pct:.1f}% of {total.still}, moving said "
-          f"{total.moving_pct:.1f}% of {total.moving}, deep breaths found {total.deep_pct:.1f}% of "
-          f"{total.deep}, false deep marks {total.false_per_10:.2f} per 10 still minutes; "
-          f"rate error median {np.median(err):.2f}/min, 95th percentile {np.percentile(err, 95):.2f}")
+    lags, moving, deep = timings()
+    print(f"   behind: the breathing trace {np.median(lags):.1f} s (at most {max(lags):.1f}); "
+          f"moving said {np.median(moving):.1f} s after it starts (at most {max(moving):.1f}); "
+          f"a deep breath marked {np.median(deep):.1f} s after it ends (at most {max(deep):.1f})")
+    print(f"   rate error where a rate was given: median {np.median(err):.2f}/min, "
+          f"95th percentile {np.percentile(err, 95):.2f}/min, largest {err.max():.1f}/min")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarks.chest_accuracy import Tally, person, population, run_person, score
+from benchmarks.chest_accuracy import Tally, person, population, run_person, score, timings
 from calmlink.sensors.chest_model import POSTURES, ChestPattern, SimulatedChest, pattern_for
 from calmlink.sensors.models import PacedBreathing
 from calmlink.signal.chest import ChestReading, ChestStream
@@ -86,6 +86,26 @@ def test_rate_and_phase_whichever_way_the_strap_sits(posture: str) -> None:
     assert agree > 0.75 * total
 
 
+def test_the_trace_follows_the_breath_in_upward() -> None:
+    chest = SimulatedChest(pattern_for("rounder body", breaths_per_min=10.0, seed=12))
+    stream = ChestStream(25.0)
+    trace_t: list[float] = []
+    trace: list[float] = []
+    t = 0.0
+    while t < 180.0:
+        times, xyz = chest.samples(t, t + FRAME_S)
+        t += FRAME_S
+        update = stream.push(times, xyz)
+        trace_t += update.trace_t.tolist()
+        trace += update.trace.tolist()
+    late = np.asarray(trace_t) > 90.0
+    assert np.all(np.diff(trace_t) > 0) and 1.0 / np.median(np.diff(trace_t)) == pytest.approx(5.0)
+    best = max(np.corrcoef(np.asarray(trace)[late],
+                           chest.volume(np.asarray(trace_t)[late] - lag))[0, 1]
+               for lag in np.arange(0.0, 2.01, 0.2))
+    assert best > 0.9  # the same shape, breathing in upward, a little behind
+
+
 def test_moving_withholds_the_rate_within_seconds_then_reads_again() -> None:
     chest = SimulatedChest(pattern_for("rounder body", breaths_per_min=12.0,
                                        moving=((120.0, 140.0),), seed=6))
@@ -126,6 +146,23 @@ def test_a_file_reads_as_the_live_path_did() -> None:
     assert series.readings[-1].breaths_per_min == live.reading().breaths_per_min
 
 
+def test_no_breath_bridges_a_gap_the_live_path_is_told_of() -> None:
+    chest = SimulatedChest(pattern_for("lower ribs", breaths_per_min=12.0, seed=13))
+    stream = ChestStream(25.0)
+    t, lost, readings = 0.0, False, []
+    while t < 200.0:
+        times, xyz = chest.samples(t, t + FRAME_S)
+        t += FRAME_S
+        if 100.0 <= times[0] < 112.0:  # frames lost: a reconnect
+            lost = True
+            continue
+        readings.append(stream.push(times, xyz, gap_before=lost).reading)
+        lost = False
+    assert not any(b.t < 112.0 < b.t + b.duration_s for b in stream.breaths)
+    assert any(b.t > 112.0 for b in stream.breaths) and any(b.t < 100.0 for b in stream.breaths)
+    assert readings[-1].breaths_per_min == pytest.approx(12.0, abs=1.0)
+
+
 def test_a_gap_in_the_samples_starts_afresh() -> None:
     chest = SimulatedChest(pattern_for("upright", breaths_per_min=10.0, seed=10))
     times, xyz = chest.samples(0.0, 240.0)
@@ -157,3 +194,12 @@ def test_the_score_counts_a_silent_path_as_wrong_on_still_minutes() -> None:
     silent = [ChestReading(r.t, None, None, False, None) for r in readings]
     assert score(chest, readings, breaths, 5).still_pct >= 90.0
     assert score(chest, silent, breaths, 5).still_pct == 0.0
+
+
+def test_within_seconds_of_happening() -> None:
+    """The trace a second behind the breath at most, moving said within 3 s, a deep breath marked
+    within 5 s of its end (18 seeded people: six postures, 5, 10 and 16 a minute)."""
+    lags, moving, deep = timings(minutes=7)
+    assert max(lags) <= 1.0
+    assert len(moving) == 18 and max(moving) <= 3.0
+    assert len(deep) >= 30 and max(deep) <= 5.0

@@ -30,6 +30,7 @@ def chest_json(path: Path, window: tuple[float, float] | None = None) -> dict[st
 
     from calmlink.recordings.acc import AccFileError, read_acc
     from calmlink.signal.chest_batch import read_chest
+    from calmlink.signal.chest_breaths import ChestBreath
 
     rec = read_acc(path)
     t, xyz = rec.t_s, rec.xyz_mg
@@ -49,8 +50,10 @@ def chest_json(path: Path, window: tuple[float, float] | None = None) -> dict[st
 
     breathing = [{"t": r(x.t, 1), "breaths_per_min": r(x.breaths_per_min, 1), "depth": r(x.depth),
                   "moving": x.moving} for x in series.readings]
-    breaths = [{"t": r(b.t, 2), "duration_s": r(b.duration_s), "depth": r(b.depth),
-                "depth_mg": r(b.depth_mg, 1), "deep": b.deep} for b in series.breaths]
+    def breath(b: ChestBreath) -> dict[str, Any]:
+        return {"t": r(b.t, 2), "duration_s": r(b.duration_s), "depth": r(b.depth),
+                "depth_mg": r(b.depth_mg, 1), "deep": b.deep}
+
     rates = [x.breaths_per_min for x in series.readings if x.breaths_per_min is not None]
     return {
         "file": str(path), "format": "polar-acc", "source": "chest",
@@ -59,8 +62,8 @@ def chest_json(path: Path, window: tuple[float, float] | None = None) -> dict[st
         "breaths_per_min": r(float(np.median(rates)), 1) if rates else None,
         "moving_s": r(EVERY_S * sum(x.moving for x in series.readings), 0),
         "breathing": breathing,
-        "deep_breaths": [b for b in breaths if b["deep"]],
-        "breaths": breaths,
+        "deep_breaths": [breath(b) for b in series.deep_breaths],
+        "breaths": [breath(b) for b in series.breaths],
     }
 
 

@@ -7,29 +7,33 @@ accelerometer reads moves with it by tens of mG. The path, per frame of samples 
    rest runs at about 5 Hz whatever the strap's rate, and cheaply. Within-block spread is kept: it is
    the fast shaking that movement makes and breathing never does.
 2. **Band-pass** each axis: the slow level (gravity, a one-pole average of ``GRAVITY_TAU_S``) taken
-   away, then a second-order low-pass at ``LOW_PASS_HZ``: about 0.03-0.7 Hz, 2-40 breaths a minute.
+   away, then a fourth-order low-pass at ``LOW_PASS_HZ`` (two second-order sections, so the
+   heart's knock at 50-90 a minute stays out): about 0.02-0.6 Hz, 1-36 breaths a minute.
 3. **The breathing axis**, found, not assumed: the principal direction of the band-passed 3-axis
    signal (a running covariance over about ``AXIS_TAU_S``, one power-iteration step a block), its
    sign kept from block to block. Which way is "in" is learnt from the breath's shape: breathing in
-   is shorter than breathing out (``SIGN_RATIO``, over the last few breaths); until then no phase.
-4. **Breaths** trough to trough, with hysteresis at a third of the signal's running RMS: each with
-   its start, duration, depth (peak over the troughs, in mG, and against the settle minute's median)
-   and whether it is a **deep breath**: at least ``DEEP_RATIO`` times the median depth of the
-   breaths before it.
-5. **Moving**: shaking above breathing's band far beyond the still level, or swings far larger than
-   any breath. Then the path says moving, withholds the rate, follows the new posture quickly and
-   reads the rate again only from ``BREATHS_AFTER_MOVING`` whole breaths after it.
+   is shorter than breathing out (over the last few breaths); until then no phase.
+4. **Breaths** (:mod:`calmlink.signal.chest_breaths`) trough to trough: a trough counts once the
+   signal has risen from it by a hysteresis step (0.7 of the signal's RMS, at most 0.3 of the
+   typical breath, at least 4 mG), a crest once it has fallen as far. Each breath has its start,
+   duration, depth (crest over troughs, in mG, and against the settle minute's median) and whether
+   it is a **deep breath**: at least twice the median depth of the six breaths before it.
+5. **Moving**: shaking above breathing's band far beyond the still level (``HF_TIMES_STILL``), or
+   swings far larger than any breath (``SWING_TIMES_DEPTH``). Then the path says moving, withholds
+   the rate, follows the new posture quickly and reads the rate again only from two whole breaths
+   after it.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
+
+from calmlink.signal.chest_breaths import BreathFinder, ChestBreath
 
 BLOCK_HZ = 5.0
 GRAVITY_TAU_S = 10.0
@@ -37,43 +41,24 @@ MOVING_GRAVITY_TAU_S = 0.6
 LOW_PASS_HZ = 0.6
 AXIS_TAU_S = 30.0
 HF_TAU_S = 0.8
+RMS_TAU_S = 16.0
 STILL_TAU_S = 60.0
 HF_FLOOR_MG = 18.0
 HF_TIMES_STILL = 3.0
 SWING_TIMES_DEPTH = 3.0
 SWING_FLOOR_MG = 150.0
 HOLD_S = 3.0
-BREATHS_AFTER_MOVING = 2
-HYSTERESIS_OF_RMS = 0.7
-HYSTERESIS_FLOOR_MG = 4.0
-HYSTERESIS_OF_DEPTH = 0.3
-MIN_BREATH_S = 1.8
-DEEP_RATIO = 2.0
-DEEP_NEIGHBOURS = 6
-SIGN_BREATHS = 6
-SIGN_RATIO = 1.1
-RATE_WINDOW_S = 60.0
 
 Phase = Literal["in", "out"]
-
-
-@dataclass(frozen=True, slots=True)
-class ChestBreath:
-    t: float
-    """When the breath began (its trough), s on the samples' clock."""
-    duration_s: float
-    depth_mg: float
-    depth: float | None
-    """Against the settle minute's median breath (1.0 = as deep); None before it is known."""
-    deep: bool
 
 
 @dataclass(frozen=True, slots=True)
 class ChestReading:
     t: float
     breaths_per_min: float | None
-    """Over the last 30-60 s; None while moving, after moving, or when no breath is clear."""
+    """Over the last minute; None while moving, after moving, or when no breath is clear."""
     phase: Phase | None
+    """Breathing in or out now; None while moving or until which way is "in" is learnt."""
     moving: bool
     depth: float | None
     """The last whole breath's depth against the settle minute."""
@@ -87,12 +72,6 @@ class ChestUpdate:
     trace_t: NDArray[np.float64]
     trace: NDArray[np.float64]
     """The breathing signal (mG, breathing in upward once the sign is known), one value a block."""
-
-
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    n = len(ordered)
-    return ordered[n // 2] if n % 2 else 0.5 * (ordered[n // 2 - 1] + ordered[n // 2])
 
 
 class ChestStream:
@@ -114,59 +93,55 @@ class ChestStream:
         a0 = 1 + alpha
         self._b = ((1 - math.cos(w0)) / 2 / a0, (1 - math.cos(w0)) / a0, (1 - math.cos(w0)) / 2 / a0)
         self._a = (-2 * math.cos(w0) / a0, (1 - alpha) / a0)
-        self._lp2 = [[0.0, 0.0, 0.0, 0.0] for _ in range(3)]
-        self.settle_s = settle_s
+        self.finder = BreathFinder(settle_s)
+        self._a_rms = 1.0 - math.exp(-self._dt / RMS_TAU_S)
         self._pend_t: list[float] = []
         self._pend_x: list[NDArray[np.float64]] = []
         self._grav: list[float] | None = None
-        self._lp = [[0.0, 0.0, 0.0, 0.0] for _ in range(3)]  # x1, x2, y1, y2 per axis
+        self._reset_filters()
         self._cov = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
         self._axis = [1.0, 0.0, 0.0]
         self._hf = 0.0
         self._still_hf = 0.0
         self._swing = 0.0
-        self._p2 = 0.0
-        self._sign = 1.0
-        self._sign_known = False
         self._moving_until = -math.inf
         self._moving = False
-        self._moved_at = -math.inf
         self._t0: float | None = None
-        self._reset_detector()
-        self._breaths: deque[ChestBreath] = deque(maxlen=40)
-        self._shapes: deque[float] = deque(maxlen=SIGN_BREATHS)
-        self.reference_mg: float | None = None
-        """The settle minute's median breath depth (mG): set by itself once ``settle_s`` is past,
-        by :meth:`mark_settled`, or carried over by the caller."""
-        self._since_moving = BREATHS_AFTER_MOVING
         self._last_p = 0.0
         self._phase: Phase | None = None
         self._t = 0.0
 
-    def _reset_detector(self) -> None:
-        self._state = 0  # 0 unknown, -1 below -h (in a trough), +1 above +h (on a crest)
-        self._ext_t = 0.0
-        self._ext_v = 0.0
-        self._trough: tuple[float, float] | None = None
-        self._peak: tuple[float, float] | None = None
+    @property
+    def reference_mg(self) -> float | None:
+        """The settle minute's median breath depth in mG (None until known)."""
+        return self.finder.reference_mg
+
+    @reference_mg.setter
+    def reference_mg(self, value: float | None) -> None:
+        self.finder.reference_mg = value
 
     def mark_settled(self) -> bool:
-        """The settle step has ended: its breaths' median depth becomes the reference (False when
-        fewer than three whole still breaths were read; the first three later ones then do)."""
-        depths = [b.depth_mg for b in self._breaths]
-        if len(depths) < 3:
-            return False
-        self.reference_mg = _median(depths[-12:])
-        return True
+        """The settle step has ended now: its breaths' median depth becomes the reference that
+        ``depth`` is measured against (False when fewer than three breaths were read yet)."""
+        return self.finder.mark_settled()
 
     @property
     def breaths(self) -> tuple[ChestBreath, ...]:
         """The last 40 breaths."""
-        return tuple(self._breaths)
+        return tuple(self.finder.breaths)
 
-    def push(self, times_s: NDArray[np.float64], xyz_mg: NDArray[np.generic]) -> ChestUpdate:
+    def push(self, times_s: NDArray[np.float64], xyz_mg: NDArray[np.generic],
+             gap_before: bool = False) -> ChestUpdate:
+        """A frame: sample times (s) and their X, Y, Z (mG, shape (n, 3)). ``gap_before``: samples
+        were lost just before it (a reconnect, a frame dropped): no breath bridges the gap, the
+        filters start again from these samples, breaths read before it still count."""
         times = np.asarray(times_s, dtype=np.float64)
         xyz = np.asarray(xyz_mg, dtype=np.float64).reshape(-1, 3)
+        if gap_before:
+            self._pend_t, self._pend_x = [], []
+            self._grav = None
+            self._reset_filters()
+            self.finder.reset()
         self._pend_t.extend(times.tolist())
         self._pend_x.append(xyz)
         n_blocks = len(self._pend_t) // self.block
@@ -190,9 +165,9 @@ class ChestStream:
 
     def reading(self) -> ChestReading:
         moving = self._moving
-        phase = self._phase if (self._sign_known and not moving) else None
-        last = self._breaths[-1] if self._breaths else None
-        return ChestReading(self._t, None if moving else self._rate(), phase, moving,
+        phase = self._phase if (self.finder.sign_known and not moving) else None
+        last = self.finder.breaths[-1] if self.finder.breaths else None
+        return ChestReading(self._t, None if moving else self.finder.rate(self._t), phase, moving,
                             None if moving or last is None else last.depth)
 
     # --- one block ---------------------------------------------------------------------------
@@ -236,22 +211,28 @@ class ChestStream:
             if v[0] * self._axis[0] + v[1] * self._axis[1] + v[2] * self._axis[2] < 0:
                 norm = -norm  # keep the axis's sign from block to block
             self._axis = [v[0] / norm, v[1] / norm, v[2] / norm]
-        p = self._sign * (bp[0] * self._axis[0] + bp[1] * self._axis[1] + bp[2] * self._axis[2])
-        self._p2 += self._a_hf / 20 * (p * p - self._p2)
+        p = self.finder.sign * (bp[0] * self._axis[0] + bp[1] * self._axis[1]
+                                + bp[2] * self._axis[2])
         if p > self._last_p + 1e-9:
             self._phase = "in"
         elif p < self._last_p - 1e-9:
             self._phase = "out"
         self._last_p = p
         if warm:
-            self._detect(t, p, done)
+            breath = self.finder.push(t, p, self._a_rms)
+            if breath is not None:
+                done.append(breath)
         return p
+
+    def _reset_filters(self) -> None:
+        self._lp = [[0.0, 0.0, 0.0, 0.0] for _ in range(3)]  # x1, x2, y1, y2 per axis
+        self._lp2 = [[0.0, 0.0, 0.0, 0.0] for _ in range(3)]
 
     def _check_moving(self, t: float) -> None:
         still = self._still_hf or self._hf
         shaking = self._hf > max(HF_FLOOR_MG ** 2, HF_TIMES_STILL ** 2 * still)
-        depths = [b.depth_mg for b in list(self._breaths)[-8:]]
-        limit = max(SWING_TIMES_DEPTH * _median(depths), 15.0) if len(depths) >= 3 else SWING_FLOOR_MG
+        typical = self.finder.typical_depth()
+        limit = SWING_FLOOR_MG if typical is None else max(SWING_TIMES_DEPTH * typical, 15.0)
         swinging = self._swing > limit ** 2
         if shaking or swinging:
             if not self._moving:
@@ -259,82 +240,8 @@ class ChestStream:
             self._moving_until = t + HOLD_S
         elif self._moving and t >= self._moving_until:
             self._moving = False
-            self._moved_at = t
-            self._since_moving = 0
-            self._reset_detector()
-            self._lp = [[0.0, 0.0, 0.0, 0.0] for _ in range(3)]
-            self._lp2 = [[0.0, 0.0, 0.0, 0.0] for _ in range(3)]
+            self.finder.moved(t)
+            self._reset_filters()
             for row in self._cov:  # the posture may have changed: let new breaths lead the axis
                 for j in range(3):
                     row[j] *= 0.05
-
-    def _detect(self, t: float, p: float, done: list[ChestBreath]) -> None:
-        h = max(HYSTERESIS_FLOOR_MG, HYSTERESIS_OF_RMS * math.sqrt(self._p2))
-        if len(self._breaths) >= 3:  # a deep breath lifts the RMS: never above the typical breath
-            h = max(HYSTERESIS_FLOOR_MG, min(h, HYSTERESIS_OF_DEPTH * self._typical_depth()))
-        if self._state <= 0:  # on the way down: follow the trough until the signal turns up by h
-            if self._state == 0 or p < self._ext_v:
-                self._state, self._ext_t, self._ext_v = -1, t, p
-            elif p > self._ext_v + h:
-                trough = (self._ext_t, self._ext_v)
-                if self._trough is not None and self._peak is not None:
-                    self._close(self._trough, self._peak, trough, done)
-                self._trough, self._peak = trough, None
-                self._state, self._ext_t, self._ext_v = 1, t, p
-        else:  # on the way up: follow the crest until the signal turns down by h
-            if p > self._ext_v:
-                self._ext_t, self._ext_v = t, p
-            elif p < self._ext_v - h:
-                self._peak = (self._ext_t, self._ext_v)
-                self._state, self._ext_t, self._ext_v = -1, t, p
-
-    def _close(self, first: tuple[float, float], peak: tuple[float, float],
-               last: tuple[float, float], done: list[ChestBreath]) -> None:
-        duration = last[0] - first[0]
-        if duration < MIN_BREATH_S:
-            return
-        depth_mg = peak[1] - 0.5 * (first[1] + last[1])
-        rise, fall = peak[0] - first[0], last[0] - peak[0]
-        if rise > 0 and fall > 0:
-            self._shapes.append(rise / fall)
-            self._fix_sign()
-        still = [b.depth_mg for b in list(self._breaths)[-DEEP_NEIGHBOURS:]]
-        deep = (len(still) >= 3 and self._since_moving >= BREATHS_AFTER_MOVING
-                and depth_mg >= DEEP_RATIO * _median(still))
-        if (self.reference_mg is None and self._t0 is not None and last[0] - self._t0 >= self.settle_s
-                and len(still) >= 3):
-            self.reference_mg = _median(still)
-        depth = depth_mg / self.reference_mg if self.reference_mg else None
-        breath = ChestBreath(first[0], duration, depth_mg, depth, deep)
-        self._breaths.append(breath)
-        self._since_moving += 1
-        done.append(breath)
-
-    def _typical_depth(self) -> float:
-        return _median([b.depth_mg for b in list(self._breaths)[-8:]])
-
-    def _fix_sign(self) -> None:
-        if len(self._shapes) < 4:
-            return
-        ratio = _median(list(self._shapes))
-        if ratio > SIGN_RATIO:  # what looked like breathing in is the longer half: it is out
-            self._sign = -self._sign
-            self._shapes.clear()
-            self._reset_detector()
-            self._sign_known = False
-        elif ratio < 1.0 / SIGN_RATIO:
-            self._sign_known = True
-
-    def _rate(self) -> float | None:
-        if self._since_moving < BREATHS_AFTER_MOVING or len(self._breaths) < 2:
-            return None
-        recent = [b for b in self._breaths if b.t >= self._moved_at]
-        typical = _median([b.duration_s for b in recent[-6:]]) if recent else 0.0
-        window = RATE_WINDOW_S
-        last = recent[-1] if recent else None
-        if last is None or self._t - (last.t + last.duration_s) > 2.5 * typical + 4.0:
-            return None
-        inside = [b for b in recent if b.t + b.duration_s >= self._t - window]
-        if len(inside) < 2:
-            return None
-        return 60.0 * len(inside) / sum(b.duration_s for b in inside)
