@@ -50,6 +50,7 @@ fuzz: $(STAMP)
 	@$(BIN)/python -c "import atheris" 2>/dev/null || $(BIN)/uv pip install --python $(BIN)/python --quiet atheris
 	$(BIN)/python fuzz/fuzz_parsers.py hrs -max_total_time=$(FUZZ_SECONDS)
 	$(BIN)/python fuzz/fuzz_parsers.py rr -max_total_time=$(FUZZ_SECONDS)
+	$(BIN)/python fuzz/fuzz_parsers.py pmd -max_total_time=$(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -6,7 +6,7 @@ import importlib
 import sys
 import time
 
-MODULES = ["bench_live", "bench_ble", "bench_web", "bench_store", "bench_fanout", "bench_signal",
+MODULES = ["bench_live", "bench_ble", "bench_pmd", "bench_web", "bench_store", "bench_fanout", "bench_signal",
            "bench_synchrony",
            "bench_chest", "relax", "tried", "pace_finder", "chest_accuracy"]
 

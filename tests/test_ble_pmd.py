@@ -33,7 +33,10 @@ async def test_chest_starts_after_heart_rate_and_streams_in_time(bluez: FakeBlue
     pmd = FakePmd(seed=3, speed=SPEED)
     strap = bluez.add_strap("C0:FF:EE:00:00:01", "Polar H10 A1B2C3D4", pmd=pmd)
     background(feed(strap, sim_payloads()))
-    events = await collect(source(), lambda ev: len(chest(ev)) >= 5 and len(samples(ev)) >= 5)
+    src = source()
+    logged: list[bytes | None] = []
+    src.on_chest_packet = lambda _t, payload: logged.append(payload)  # for raw logs
+    events = await collect(src, lambda ev: len(chest(ev)) >= 5 and len(samples(ev)) >= 5)
     assert pmd.commands[:2] == [get_settings_command(), start_command(25)]
     assert pmd.subscribed_at_writes[0] == (True, True, True)  # heart rate, indications, data: all on
     assert news(events) == [ChestStatus(True, "chest movement from the strap at 25 Hz", 25.0)]
@@ -53,7 +56,8 @@ async def test_chest_starts_after_heart_rate_and_streams_in_time(bluez: FakeBlue
     start = next(i for i in range(len(truth)) if (truth[i: i + len(got)] == got).all())
     assert start % pmd.frame_samples == 0
     # stop is written when the source closes, so the strap does not stream on
-    assert pmd.commands[-1] == stop_command() and pmd.rate_hz is None
+    assert pmd.commands[-1] == stop_command() and pmd.rate_hz is None and pmd.stops == 1
+    assert len(logged) >= len(runs) and all(p is None or p[0] == 2 for p in logged)
 
 
 async def test_restarts_after_a_reconnect_on_a_strap_left_streaming(bluez: FakeBlueZ,
@@ -102,13 +106,14 @@ async def test_stop_is_written_before_a_watchdog_reconnect(bluez: FakeBlueZ, bac
     (None, "it has no Polar measurement service"),
     (FakePmd("refuse"), "the strap refused to start its accelerometer (invalid MTU)"),
     (FakePmd("auth"), "the strap asks to be paired first (insufficient authentication)"),
+    (FakePmd("silent"), "the strap did not answer"),
 ])
 async def test_no_chest_costs_no_beat_and_is_said_once(bluez: FakeBlueZ, background: Any,
                                                        pmd: FakePmd | None, reason: str) -> None:
     strap = bluez.add_strap("C0:FF:EE:00:00:01", "Some strap", pmd=pmd)
     rr = [900 + 7 * i for i in range(12)]
     background(feed(strap, iter([encode_heart_rate_measurement(60, [u]) for u in rr])))
-    events = await collect(source(), lambda ev: len(samples(ev)) >= len(rr))
+    events = await collect(source(chest_timeout_s=0.3), lambda ev: len(samples(ev)) >= len(rr))
     assert [s.rr_ms for s in samples(events)] == [u * 1000 / 1024 for u in rr]
     said = news(events)
     assert len(said) == 1 and not said[0].available

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from calmlink.sensors.chest_stream import AccTimeline, ChestDecoder
 from calmlink.sensors.pmd import (
+    POLAR_EPOCH_UNIX_S,
     MalformedPmdFrame,
     Op,
     choose_rate,
@@ -78,6 +80,15 @@ def test_every_frame_vector_decodes_to_what_its_source_expects() -> None:
 def test_the_h10_raw_frame_is_in_mg_as_sent() -> None:
     frame = parse_pmd_frame(_hex(_by_id("frames", "spec2019_h10_acc_raw")["frame"]))
     assert frame.acc_mg() == ((-187, -28, 949), (-187, -28, 952))
+    assert frame.acc_mg(0.5) == frame.samples  # a factor scales compressed frames only
+    when = datetime.fromtimestamp(POLAR_EPOCH_UNIX_S + frame.timestamp_ns / 1e9, UTC)
+    assert when.date() == date(2019, 1, 1)  # the spec's example was taken on New Year's Day 2019
+
+
+def test_compressed_type_1_scales_by_a_factor_other_than_1() -> None:
+    frame = parse_pmd_frame(encode_delta_frame(0, [(10, -20, 1000), (12, -21, 998)]))
+    assert frame.acc_mg() == frame.samples == frame.acc_mg(1.0)
+    assert frame.acc_mg(0.5) == ((5, -10, 500), (6, -10, 499))
 
 
 def test_every_delta_payload_vector_decodes() -> None:

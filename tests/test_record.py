@@ -6,7 +6,9 @@ import json
 import sqlite3
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -44,3 +46,48 @@ def test_record_rejects_two_sources(tmp_path: Path) -> None:
     out = cli("record", "--simulate", "--replay", "x.txt", "--db", str(tmp_path / "d.sqlite3"))
     assert out.returncode == 2
     assert "either --simulate or --replay" in out.stderr
+
+
+async def test_a_raw_log_keeps_the_chests_frames_and_replays_them(tmp_path: Path) -> None:
+    """The simulated chest strap's PMD frames go into the raw log beside heart rate (``"ch": "pmd"``)
+    and replay to the same chest movement, while heart rate replays as before."""
+    import asyncio
+
+    from calmlink.recordings.packet_log import PacketLogWriter
+    from calmlink.sensors.file_replay import ReplaySource
+    from calmlink.sensors.models import ChestMotion, HeartRateSample
+    from calmlink.sensors.simulator import SimulatedStrap
+
+    raw = tmp_path / "raw.jsonl"
+    strap = SimulatedStrap(seed=3, speed=300.0, chest=True)
+    with raw.open("w") as fh:
+        strap.on_packet = PacketLogWriter(fh)
+        strap.on_chest_packet = PacketLogWriter(fh, channel="pmd")
+        live = [e async for e in _until(strap, 60.0)]
+    lines = [json.loads(x) for x in raw.read_text().splitlines()]
+    assert {x.get("ch") for x in lines} == {None, "pmd"}
+    replayed = [e async for e in _until(ReplaySource(raw, speed=300.0), 55.0)]
+    for kind in (ChestMotion, HeartRateSample):
+        a = [e for e in live if isinstance(e, kind)]
+        b = [e for e in replayed if isinstance(e, kind)]
+        assert len(b) > 10
+        for x, y in zip(a, b, strict=False):  # the same frames and beats, on the same clock (the log
+            assert _rounded(x) == _rounded(y)  # keeps arrival to the microsecond)
+    await asyncio.sleep(0)
+
+
+def _rounded(event: Any) -> object:
+    from dataclasses import astuple
+
+    return tuple(tuple(round(v, 4) for v in f) if isinstance(f, tuple)
+                 else round(f, 4) if isinstance(f, float) else f for f in astuple(event))
+
+
+async def _until(source: Any, seconds: float) -> AsyncIterator[Any]:
+    from calmlink.sensors.models import ChestMotion, HeartRateSample
+
+    async for event in source.events():
+        yield event
+        t = event.t[-1] if isinstance(event, ChestMotion) else getattr(event, "t", 0.0)
+        if isinstance(event, ChestMotion | HeartRateSample) and t >= seconds:
+            await source.close()

@@ -8,9 +8,10 @@ from typing import Any
 
 import numpy as np
 
+from calmlink.sensors.chest_sim import CHEST_FRAME_SAMPLES
 from calmlink.sensors.factory import SourceFactory
 from calmlink.sensors.models import ChestMotion, ChestStatus, HeartRateSample, PacedBreathing
-from calmlink.sensors.simulator import CHEST_FRAME_SAMPLES, SimulatedStrap
+from calmlink.sensors.simulator import SimulatedStrap
 
 SPEED = 400.0
 

@@ -16,7 +16,7 @@ from calmlink.live.events import (
     StatusMessage,
     StepMessage,
 )
-from calmlink.recordings.packet_log import PacketLogWriter
+from calmlink.recordings.packet_log import PMD, PacketLogWriter
 from calmlink.sensors.models import ConnectionState, HeartRateSource
 from calmlink.store.beat import Role
 from calmlink.store.store import Store
@@ -37,6 +37,8 @@ async def record(source: HeartRateSource, store: Store, *, profile: str, minutes
     fh = out.open("w") if out is not None else None
     if fh is not None and hasattr(source, "on_packet"):
         source.on_packet = PacketLogWriter(fh)
+    if fh is not None and hasattr(source, "on_chest_packet"):  # the chest's PMD frames, beside
+        source.on_chest_packet = PacketLogWriter(fh, channel=PMD)
     done = asyncio.Event()
     reached = asyncio.Event()  # the minutes asked for were recorded
     loop = asyncio.get_running_loop()

@@ -29,12 +29,10 @@ import contextlib
 import logging
 import random
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from calmlink.sensors.beats import PacketDecoder
-from calmlink.sensors.ble_pmd import NOT_AVAILABLE, PmdLink, why
-from calmlink.sensors.chest_stream import ChestDecoder
+from calmlink.sensors.ble_pmd import ANSWER_TIMEOUT_S, ChestFrame, ChestSide
 from calmlink.sensors.discovery import FoundDevice, discover, matches
 from calmlink.sensors.errors import BluetoothUnavailable, Unavailable, from_exception
 from calmlink.sensors.hrs import (
@@ -58,13 +56,7 @@ from calmlink.sensors.models import (
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class _ChestFrame:
-    arrival: float
-    payload: bytes
-
-
-_Item = tuple[float, bytes] | _ChestFrame | ChestStatus | None
+_Item = tuple[float, bytes] | ChestFrame | ChestStatus | None
 """What the callbacks enqueue: a heart-rate payload, a PMD frame, news of the chest, a link loss."""
 
 
@@ -88,6 +80,7 @@ class BleHeartRateSource:
         backoff: Callable[[int, random.Random], float] = backoff_delay,
         client_class: Any = None,
         clock: Callable[[], float] | None = None,
+        chest_timeout_s: float = ANSWER_TIMEOUT_S,
     ) -> None:
         self._target = target
         self._scan_timeout = scan_timeout
@@ -101,12 +94,8 @@ class BleHeartRateSource:
         self._closed = asyncio.Event()
         self._queue: asyncio.Queue[_Item] = asyncio.Queue()
         self._client: Any = None
-        self._pmd: PmdLink | None = None
-        self._chest_task: asyncio.Task[None] | None = None
-        self._chest_said: ChestStatus | None = None
-        self.chest = ChestDecoder(25.0, on_packet=self._log_chest)
-        self.chest_enabled = True
-        """False: never ask a strap for chest movement."""
+        self.chest = ChestSide(self._queue.put_nowait, chest_timeout_s)
+        """The chest accelerometer, on a strap that has Polar's measurement service."""
         self._name = target or "heart-rate strap"
         self.malformed = 0
         self.packets = 0
@@ -114,12 +103,19 @@ class BleHeartRateSource:
         """The arrival clock's reading when events() started: sample times count from it."""
         self.on_packet: Callable[[float, bytes | None], None] | None = None
         """Sees every notification as received, with its arrival time (for raw logs)."""
-        self.on_chest_packet: Callable[[float, bytes | None], None] | None = None
-        """Sees every PMD data notification as received (for raw logs)."""
 
     @property
     def name(self) -> str:
         return self._name
+
+    @property
+    def on_chest_packet(self) -> Callable[[float, bytes | None], None] | None:
+        """Sees every PMD data notification as received (for raw logs), like ``on_packet``."""
+        return self.chest.on_packet
+
+    @on_chest_packet.setter
+    def on_chest_packet(self, hook: Callable[[float, bytes | None], None] | None) -> None:
+        self.chest.on_packet = hook
 
     async def close(self) -> None:
         self._closed.set()
@@ -187,9 +183,8 @@ class BleHeartRateSource:
                 continue
             yield ConnectionEvent(ConnectionState.CONNECTED, ConnectionCause.RECEIVING,
                                   "receiving heart rate", **info)
-            if self.chest_enabled:
-                self._chest_task = asyncio.create_task(self._start_chest(clock, origin),
-                                                       name="calmlink-chest-start")
+            if self._client is not None:
+                self.chest.begin(self._client, lambda: clock() - origin, self._name)
             delivered = False
             async for item in self._receive(origin, decoder):
                 if isinstance(item, tuple):
@@ -198,7 +193,7 @@ class BleHeartRateSource:
                 delivered = True
                 yield item
             decoder.decode(clock() - origin, None)  # the link is down: a gap
-            self.chest.decode(clock() - origin, None)
+            self.chest.link_lost(clock() - origin)
             await self._drop_client()
             if self._closed.is_set():
                 break
@@ -262,30 +257,6 @@ class BleHeartRateSource:
                 out[key] = parse_device_information_string(await client.read_gatt_char(uuid))
         return out
 
-    def _log_chest(self, arrival: float, payload: bytes | None) -> None:
-        if self.on_chest_packet is not None:
-            self.on_chest_packet(arrival, payload)
-
-    async def _start_chest(self, clock: Callable[[], float], origin: float) -> None:
-        """Start the chest accelerometer beside heart rate; say how it went (once per change)."""
-        client = self._client
-        if client is None:
-            return
-
-        def on_frame(data: bytes) -> None:
-            self._queue.put_nowait(_ChestFrame(clock() - origin, data))
-
-        link = self._pmd = PmdLink(client, on_frame)
-        try:
-            started = await link.start(on_rate=lambda rate: self.chest.restart(float(rate)))
-        except Exception as exc:  # any failure: no chest movement, heart rate goes on
-            log.info("chest accelerometer not started on %s: %r", self._name, exc)
-            self._queue.put_nowait(ChestStatus(False, f"{NOT_AVAILABLE}: {why(exc)}"))
-            return
-        self.chest.factor = started.factor
-        self._queue.put_nowait(ChestStatus(True, f"chest movement from the strap at {started.rate_hz} Hz",
-                                           float(started.rate_hz)))
-
     async def _receive(self, origin: float, decoder: PacketDecoder) -> AsyncIterator[Any]:
         """Samples while the link lives; ends with a (cause, sentence) saying why it stopped. The
         watchdog listens to heart rate only: chest frames do not keep a silent heart alive."""
@@ -301,14 +272,12 @@ class BleHeartRateSource:
                 yield ((ConnectionCause.USER_DISCONNECT, "stopped by the user") if self._closed.is_set()
                        else (ConnectionCause.OUT_OF_RANGE, "connection lost: out of range?"))
                 return
-            if isinstance(item, _ChestFrame):
-                motion = self.chest.decode(item.arrival, item.payload)
-                if motion is not None:
+            if isinstance(item, ChestFrame):
+                if (motion := self.chest.frame(item)) is not None:
                     yield motion
                 continue
             if isinstance(item, ChestStatus):
-                if item != self._chest_said:
-                    self._chest_said = item
+                if self.chest.news(item):
                     yield item
                 continue
             deadline = loop.time() + self._watchdog_s
@@ -320,14 +289,8 @@ class BleHeartRateSource:
 
     async def _drop_client(self) -> None:
         """Stop the chest accelerometer (when the link still carries a write), then disconnect."""
-        task, self._chest_task = self._chest_task, None
-        if task is not None and not task.done():
-            task.cancel()
-            await asyncio.wait({task})
-        link, self._pmd = self._pmd, None
         client, self._client = self._client, None
-        if link is not None and client is not None and getattr(client, "is_connected", True):
-            await link.stop()
+        await self.chest.end(client)
         if client is not None:
             with contextlib.suppress(Exception):
                 await client.disconnect()

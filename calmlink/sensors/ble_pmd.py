@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from calmlink.sensors.chest_stream import ChestDecoder
+from calmlink.sensors.models import ChestMotion, ChestStatus
 from calmlink.sensors.pmd import (
     PMD_CONTROL_POINT_UUID,
     PMD_DATA_UUID,
@@ -81,7 +83,6 @@ class PmdLink:
         self._on_frame = on_frame
         self._timeout = answer_timeout_s
         self._answers: asyncio.Queue[ControlPointAnswer] = asyncio.Queue()
-        self.streaming = False
         self.subscribed = False
 
     def offered(self) -> bool:
@@ -119,7 +120,6 @@ class PmdLink:
             started = await self._command(command)
         if not started.ok:
             raise ChestUnavailable(f"the strap refused to start its accelerometer ({started.status_name})")
-        self.streaming = True
         factor = None
         with contextlib.suppress(MalformedPmdFrame):
             factor = parse_settings(started.parameters).factor
@@ -129,7 +129,6 @@ class PmdLink:
         """Send stop (a strap left streaming keeps streaming); True when it was written."""
         if not self.subscribed:
             return False
-        self.streaming = False
         try:
             await asyncio.wait_for(
                 self._client.write_gatt_char(PMD_CONTROL_POINT_UUID, stop_command(), response=True),
@@ -154,3 +153,74 @@ class PmdLink:
                 answer = await self._answers.get()
                 if answer.op_code == command[0]:
                     return answer
+
+
+@dataclass(frozen=True, slots=True)
+class ChestFrame:
+    """A PMD data notification as the callback enqueues it, with its arrival on the source's clock."""
+
+    arrival: float
+    payload: bytes
+
+
+class ChestSide:
+    """The chest half of a BLE source, across its connections: starts PMD in a task of its own on
+    each connection (:meth:`begin`), decodes the frames the source's consumer hands it, says once per
+    change whether there is chest movement, and stops the strap before each disconnect (:meth:`end`).
+
+    ``enqueue`` is the source's queue: frames and news go through it, in order with heart rate.
+    """
+
+    def __init__(self, enqueue: Callable[[ChestFrame | ChestStatus], None],
+                 answer_timeout_s: float = ANSWER_TIMEOUT_S) -> None:
+        self._enqueue = enqueue
+        self._timeout = answer_timeout_s
+        self._link: PmdLink | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._said: ChestStatus | None = None
+        self.decoder = ChestDecoder(25.0, on_packet=self._log)
+        self.on_packet: Callable[[float, bytes | None], None] | None = None
+        """Sees every PMD data notification as received (for raw logs)."""
+
+    def _log(self, arrival: float, payload: bytes | None) -> None:
+        if self.on_packet is not None:
+            self.on_packet(arrival, payload)
+
+    def begin(self, client: Any, arrival: Callable[[], float], name: str) -> None:
+        """Start the accelerometer on a new connection; heart rate does not wait for it."""
+        self._task = asyncio.create_task(self._start(client, arrival, name), name="calmlink-chest")
+
+    async def _start(self, client: Any, arrival: Callable[[], float], name: str) -> None:
+        link = self._link = PmdLink(client, lambda data: self._enqueue(ChestFrame(arrival(), data)),
+                                    self._timeout)
+        try:
+            started = await link.start(on_rate=lambda rate: self.decoder.restart(float(rate)))
+        except Exception as exc:  # any failure: no chest movement, heart rate goes on
+            log.info("chest accelerometer not started on %s: %r", name, exc)
+            self._enqueue(ChestStatus(False, f"{NOT_AVAILABLE}: {why(exc)}"))
+            return
+        self.decoder.factor = started.factor
+        self._enqueue(ChestStatus(True, f"chest movement from the strap at {started.rate_hz} Hz",
+                                  float(started.rate_hz)))
+
+    def frame(self, item: ChestFrame) -> ChestMotion | None:
+        return self.decoder.decode(item.arrival, item.payload)
+
+    def news(self, status: ChestStatus) -> bool:
+        """True when ``status`` is news (not what was said last)."""
+        fresh = status != self._said
+        self._said = status
+        return fresh
+
+    def link_lost(self, arrival: float) -> None:
+        self.decoder.decode(arrival, None)
+
+    async def end(self, client: Any) -> None:
+        """Before a disconnect: cancel a start still under way, send stop while the link carries it."""
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait({task})
+        link, self._link = self._link, None
+        if link is not None and client is not None and getattr(client, "is_connected", True):
+            await link.stop()

@@ -91,12 +91,11 @@ class ChestDecoder:
             gap = True
         samples = frame.acc_mg(self.factor)
         times = self.timeline.place(frame.timestamp_ns, len(samples))
-        anchor = self._anchor
+        anchor_ns, anchor_s = self._anchor
+        x, y, z = zip(*samples, strict=True)
         return ChestMotion(
-            t=tuple(self._at(ns, anchor) for ns in times),
-            x_mg=tuple(float(s[0]) for s in samples),
-            y_mg=tuple(float(s[1]) for s in samples),
-            z_mg=tuple(float(s[2]) for s in samples),
+            t=tuple(anchor_s + (ns - anchor_ns) / 1e9 for ns in times),
+            x_mg=tuple(map(float, x)), y_mg=tuple(map(float, y)), z_mg=tuple(map(float, z)),
             rate_hz=self.timeline.rate_hz, gap_before=gap, arrival=arrival)
 
     @staticmethod

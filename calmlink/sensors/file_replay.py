@@ -4,7 +4,9 @@
   ended in each second, so replayed beats go through the same parser and beat assembler as a strap's.
   Gaps in the file are sent as a silence, which the assembler marks as a gap.
 - Raw packet logs (``calmlink record --out``, :mod:`calmlink.recordings.packet_log`): the exact
-  bytes a strap sent, with their arrival times.
+  bytes a strap sent, with their arrival times; the chest's PMD frames among them come out as
+  :class:`ChestMotion`, decoded as a strap's are (the first frame spaced at 25 Hz, the H10's
+  breathing rate, the rest by their timestamps).
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import math
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
-from calmlink.recordings.packet_log import LoggedPacket, is_packet_log, read_packet_log
+from calmlink.recordings.packet_log import PMD, LoggedPacket, is_packet_log, read_packet_log
 from calmlink.recordings.rr_text import read_rr_file
 from calmlink.sensors.beats import PacketDecoder
+from calmlink.sensors.chest_stream import ChestDecoder
 from calmlink.sensors.hrs import encode_heart_rate_measurement, ms_to_rr_units
 from calmlink.sensors.models import ConnectionCause, ConnectionEvent, ConnectionState, SourceEvent
-from calmlink.sensors.pacing import paced
+from calmlink.sensors.pacing import paced_packets
 
 
 def packets_from_rr(path: Path) -> Iterator[LoggedPacket]:
@@ -59,6 +62,7 @@ class ReplaySource:
         self._closed = asyncio.Event()
         self.malformed = 0
         self.on_packet: Callable[[float, bytes | None], None] | None = None
+        self.on_chest_packet: Callable[[float, bytes | None], None] | None = None
 
     @property
     def name(self) -> str:
@@ -72,9 +76,15 @@ class ReplaySource:
                               "replaying a recording", device_name=self._name,
                               device_address=str(self.path))
         decoder = PacketDecoder(self.on_packet)
+        chest = ChestDecoder(25.0, on_packet=self.on_chest_packet)
         packets = await asyncio.to_thread(lambda: list(self.packets()))  # file reading: off the loop
-        async for arrival, payload in paced(packets, self._speed, self._closed):
-            for sample in decoder.decode(arrival, payload):
+        async for packet in paced_packets(packets, self._speed, self._closed):
+            if packet.channel == PMD:
+                motion = chest.decode(packet.arrival, packet.payload)
+                if motion is not None:
+                    yield motion
+                continue
+            for sample in decoder.decode(packet.arrival, packet.payload):
                 yield sample
         self.malformed = decoder.malformed
         if self._closed.is_set():

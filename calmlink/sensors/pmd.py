@@ -1,10 +1,6 @@
 """Pure decoding of Polar's Measurement Data (PMD) service: the chest accelerometer of a Polar H10.
-
-GATT (all little-endian):
-
-    service        FB005C80-02E7-F387-1CAD-8ACD2D8DF0C8
-    control point  FB005C81-...  read, write, indicate: commands in, answers out
-    data           FB005C82-...  notify: measurement frames
+A service with a control point (write; answers come as indications) and a data characteristic
+(notify); the UUIDs are below, every number is little-endian.
 
 Commands (host -> control point): ``op code, measurement type[, setting entries]``; op 1 asks for a
 measurement's settings, op 2 starts it with ``type u8, count u8, values`` entries (0 = sample rate u16,
@@ -66,7 +62,6 @@ class Setting(IntEnum):
 
 _SETTING_BYTES = {Setting.SAMPLE_RATE: 2, Setting.RESOLUTION: 2, Setting.RANGE: 2,
                   Setting.RANGE_MILLIUNIT: 4, Setting.CHANNELS: 1, Setting.FACTOR: 4}
-
 STATUS_NAMES = {
     0: "success", 1: "invalid op code", 2: "invalid measurement type", 3: "not supported",
     4: "invalid length", 5: "invalid parameter", 6: "already in that state", 7: "invalid resolution",
@@ -206,13 +201,10 @@ class PmdFrame:
 
     def acc_mg(self, factor: float | None = None) -> tuple[tuple[int, ...], ...]:
         """ACC samples in mG, as Polar's SDK scales them (compressed type 0 is in G times ``factor``)."""
-        if self.compressed and self.frame_type == 0:
-            scale = (factor or 1.0) * 1000.0
-            return tuple(tuple(int(v * scale) for v in s) for s in self.samples)
-        if self.compressed and factor not in (None, 1.0):
-            assert factor is not None
-            return tuple(tuple(int(v * factor) for v in s) for s in self.samples)
-        return self.samples
+        scale = (factor or 1.0) * (1000.0 if self.frame_type == 0 else 1.0)
+        if not self.compressed or scale == 1.0:
+            return self.samples
+        return tuple(tuple(int(v * scale) for v in s) for s in self.samples)
 
 
 _RAW_ACC_BYTES = {0: 1, 1: 2, 2: 3}

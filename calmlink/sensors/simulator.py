@@ -14,10 +14,8 @@ The physiology (pure, deterministic for a seed):
   breath, with a swing that is largest at their own ``resonance_per_min`` (``paced_gain`` times
   the settled swing there, less on a bell ``resonance_width`` breaths a minute wide), and the
   0.1-Hz wave taken over by the breath (a quarter of it left);
-- with a chest (``SimulatedStrap(chest=True)``, the demo's), the person breathes one breath at a time
-  from :class:`~calmlink.sensors.chest_model.SimulatedChest` and the heart swings with that very
-  breath (faster breathing in, slower breathing out, a deep breath a deeper swing), while the strap
-  streams the chest's accelerometer as an H10's PMD frames at 25 Hz, decoded like a real strap's.
+- with a chest (``chest=True``, the demo's), the heart swings with the very breath the simulated
+  chest breathes, whose accelerometer the strap streams as an H10's PMD frames (:mod:`.chest_sim`).
 
 The bytes go through :func:`parse_heart_rate_measurement` exactly as a real strap's would.
 """
@@ -32,7 +30,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 
 from calmlink.sensors.beats import PacketDecoder
-from calmlink.sensors.chest_model import ChestPattern, SimulatedChest
+from calmlink.sensors.chest_model import SimulatedChest
+from calmlink.sensors.chest_sim import CHEST_RATE_HZ, chest_frames, chest_pattern
 from calmlink.sensors.chest_stream import ChestDecoder
 from calmlink.sensors.hrs import encode_heart_rate_measurement, ms_to_rr_units
 from calmlink.sensors.models import (
@@ -44,7 +43,6 @@ from calmlink.sensors.models import (
     SourceEvent,
 )
 from calmlink.sensors.pacing import paced_packets
-from calmlink.sensors.pmd import encode_acc_frame
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,15 +139,10 @@ class Packet:
 
 Guide = Callable[[], PacedBreathing | None]
 """The pacer the person follows now (on the strap's own clock), asked at each beat."""
-Breath = Callable[[float], float]
-"""The breath at a time: lung volume over an ordinary breath's depth (0 out, about 1 in)."""
-CHEST_RATE_HZ = 25
-CHEST_FRAME_SAMPLES = 36
-"""An H10's frame at the MTU the spec asks for (232): (232 - 3 - 10) // 6 int16 x, y, z samples."""
-STRAP_EPOCH_NS = 600_000_000_000_000_000
-"""The simulated strap's clock at its zero, in ns since 2000-01-01 (as PMD timestamps count)."""
 LAG_S = 1.0
 """Heart rate follows the breath about a second behind."""
+Breath = Callable[[float], float]
+"""The breath at a time: lung volume over an ordinary breath's depth (0 out, about 1 in)."""
 
 
 def simulate_packets(
@@ -197,27 +190,6 @@ def _paced(t: float, g: PacedBreathing) -> float:
     if within < g.in_share:
         return 0.5 - 0.5 * math.cos(math.pi * within / g.in_share)
     return 0.5 + 0.5 * math.cos(math.pi * (within - g.in_share) / (1.0 - g.in_share))
-
-
-def chest_pattern(p: Physiology, seed: int) -> ChestPattern:
-    """A chest that breathes as ``p``'s heart does: the same rates, slowing the same way."""
-    return ChestPattern(breaths_per_min=p.start_breath_per_min,
-                        settled_breaths_per_min=p.settled_breath_per_min, settle_tau_s=p.settle_tau_s,
-                        heart_bpm=p.settled_hr, posture=(90.0, 0.0, 0.0), seed=seed)
-
-
-def chest_frames(chest: SimulatedChest, latency_s: float = 0.02) -> Iterator[Packet]:
-    """Endless PMD ACC frames (raw, int16 mG) of ``chest``, each sent ``latency_s`` after its last
-    sample, timestamped on the strap's clock."""
-    span = CHEST_FRAME_SAMPLES / chest.rate_hz
-    k = 0
-    while True:
-        k += 1
-        times, xyz = chest.samples((k - 1) * span, k * span)
-        if len(times):
-            last = float(times[-1])
-            yield Packet(last + latency_s, encode_acc_frame(STRAP_EPOCH_NS + round(last * 1e9),
-                                                             xyz.tolist()), chest=True)
 
 
 def _beats(p: Physiology, rng: random.Random, guide: Guide | None = None, breath: Breath | None = None
@@ -312,13 +284,11 @@ class SimulatedStrap:
                               float(CHEST_RATE_HZ))
             packets = heapq.merge(packets, chest_frames(chest), key=lambda p: p.arrival)
         async for packet in paced_packets(packets, self._speed, self._closed):
-            if packet.chest:
-                motion = chest_decoder.decode(packet.arrival, packet.payload)
-                if motion is not None:
-                    yield motion
-                continue
-            for sample in decoder.decode(packet.arrival, packet.payload):
-                yield sample
+            if not packet.chest:
+                for sample in decoder.decode(packet.arrival, packet.payload):
+                    yield sample
+            elif (motion := chest_decoder.decode(packet.arrival, packet.payload)) is not None:
+                yield motion
         yield ConnectionEvent(ConnectionState.DISCONNECTED, ConnectionCause.USER_DISCONNECT,
                               "stopped by the user", device_name=self._name)
 

@@ -44,9 +44,6 @@ DIS = "0000180a-0000-1000-8000-00805f9b34fb"
 MANUFACTURER = "00002a29-0000-1000-8000-00805f9b34fb"
 MODEL = "00002a24-0000-1000-8000-00805f9b34fb"
 CCCD = "00002902-0000-1000-8000-00805f9b34fb"
-PMD = "fb005c80-02e7-f387-1cad-8acd2d8df0c8"
-PMD_CP = "fb005c81-02e7-f387-1cad-8acd2d8df0c8"
-PMD_DATA = "fb005c82-02e7-f387-1cad-8acd2d8df0c8"
 
 
 class Adapter(ServiceInterface):
@@ -219,18 +216,15 @@ class GattService(ServiceInterface):
         return []
 
 
-Writer = Callable[[bytes], None]
-"""What a characteristic does with a write; it may raise a DBusError, as BlueZ relays a refusal."""
-
-
 class GattCharacteristic(ServiceInterface):
     def __init__(self, uuid: str, service_path: str, flags: list[str], value: bytes = b"",
-                 on_write: Writer | None = None, mtu: int = 23) -> None:
+                 on_write: Callable[[bytes], None] | None = None, mtu: int = 23) -> None:
         super().__init__("org.bluez.GattCharacteristic1")
         self._uuid, self._service, self._flags = uuid, service_path, flags
         self.value = value
         self.notifying = False
         self.on_write = on_write
+        """What a write does; it may raise a DBusError, as BlueZ relays a strap's refusal."""
         self.mtu = mtu
         self.writes: list[bytes] = []
 

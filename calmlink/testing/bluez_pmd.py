@@ -22,20 +22,15 @@ from numpy.typing import NDArray
 from calmlink.sensors.chest_model import ChestPattern, SimulatedChest
 from calmlink.sensors.pmd import (
     MEASUREMENT_ACC,
+    PMD_CONTROL_POINT_UUID,
+    PMD_DATA_UUID,
+    PMD_SERVICE_UUID,
     MalformedPmdFrame,
     Op,
     encode_acc_frame,
     parse_settings,
 )
-from calmlink.testing.bluez_objects import (
-    CCCD,
-    PMD,
-    PMD_CP,
-    PMD_DATA,
-    GattCharacteristic,
-    GattDescriptor,
-    GattService,
-)
+from calmlink.testing.bluez_objects import CCCD, GattCharacteristic, GattDescriptor, GattService
 from calmlink.testing.pmd_frames import H10_RATES_HZ, answer, settings_parameters
 
 PMD_MTU = 232
@@ -85,12 +80,12 @@ class FakePmd:
 
     def export(self, base: str) -> list[tuple[str, ServiceInterface]]:
         svc = f"{base}/service0020"
-        self.cp = GattCharacteristic(PMD_CP, svc, ["read", "write", "indicate"],
+        self.cp = GattCharacteristic(PMD_CONTROL_POINT_UUID, svc, ["read", "write", "indicate"],
                                      on_write=self._on_write, mtu=PMD_MTU)
-        self.data = GattCharacteristic(PMD_DATA, svc, ["notify"], mtu=PMD_MTU)
+        self.data = GattCharacteristic(PMD_DATA_UUID, svc, ["notify"], mtu=PMD_MTU)
         if self.rate_hz is not None:
             self._stream()
-        return [(svc, GattService(PMD, base)), (f"{svc}/char0021", self.cp),
+        return [(svc, GattService(PMD_SERVICE_UUID, base)), (f"{svc}/char0021", self.cp),
                 (f"{svc}/char0021/desc0023", GattDescriptor(CCCD, f"{svc}/char0021")),
                 (f"{svc}/char0024", self.data),
                 (f"{svc}/char0024/desc0026", GattDescriptor(CCCD, f"{svc}/char0024"))]
