@@ -89,16 +89,15 @@ class ChestSide:
         """One frame (``offset``: the strap's clock minus the session's) -> its message, and the
         breaths it completed, for the store."""
         side = self.roles.get(role)
-        if side is None or motion.gap_before or side.stream.block != _block(motion.rate_hz):
-            # samples were lost (or the rate changed): start afresh, no breath bridges the gap,
-            # keeping the settle step's depth of reference
+        if side is None or side.stream.block != _block(motion.rate_hz):
+            # a new strap's rate: start afresh, keeping the settle step's depth of reference
             stream = ChestStream(motion.rate_hz, settle_s=self.settle_s)
             if side is not None:
                 stream.reference_mg = side.stream.reference_mg
             side = self.roles[role] = RoleChest(stream, side.last_t if side else -math.inf)
         times = np.asarray(motion.t, dtype=np.float64) - offset
         xyz = np.column_stack((motion.x_mg, motion.y_mg, motion.z_mg))
-        update = side.stream.push(times, xyz)
+        update = side.stream.push(times, xyz, gap_before=motion.gap_before)  # no breath bridges it
         if times.size:
             side.last_t = float(times[-1])
         return self._message(role, side, update, session_id), self._keep(role, update.breaths)
