@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
@@ -160,15 +161,20 @@ def import_(
         help="The giver's recording of the same session, on the same clock (a format with its "
         "own clock): imports one partner session.")] = None,
     giver: Annotated[str, typer.Option(help="The giver's name, with --giver-file.")] = "Giver",
+    acc: Annotated[Path | None, typer.Option(
+        help="The receiver's chest accelerometer file of the same session (Polar Sensor Logger's "
+        "ACC): its breaths are kept with the session, placed by the two files' own clocks.")] = None,
     db: DbOpt = None,
 ) -> None:
     """Import a recording as a session (the first minute is its baseline), a file of several
     measurements as one session each, or with --giver-file a pair as one partner session.
     Everything is read first and written in one transaction: a file that cannot be read writes
     nothing."""
+    from calmlink.recordings.acc import read_acc
     from calmlink.recordings.rr_text import only_one, read_recordings
     from calmlink.recordings.series import RRFileError
     from calmlink.review import imported as formats
+    from calmlink.review.imported_chest import chest_for_import
     from calmlink.review.recovery import recover
     from calmlink.store.store import ImportedSession, Store
 
@@ -189,6 +195,10 @@ def import_(
             raise RRFileError(str(file), None, f"--date sets one date, but this file holds "
                               f"{len(recordings)} measurements, each with its own")
         modified = datetime.fromtimestamp(file.stat().st_mtime).astimezone()
+        if acc is not None and len(recordings) > 1:
+            raise RRFileError(str(acc), None, f"one ACC file goes with one recording, but {file.name} "
+                              f"holds {len(recordings)}")
+        chest_file = read_acc(acc) if acc is not None else None
     except RRFileError as exc:
         _fail(str(exc))
     except ValueError:
@@ -204,10 +214,22 @@ def import_(
         if summary.unreliable_reason is not None:
             print(f"calmlink import: warning: {summary.unreliable_reason}", file=sys.stderr)
         ended = started + timedelta(seconds=max(series.duration_s, beats[-1].t if beats else 0.0))
+        chest = None
+        if chest_file is not None and acc is not None:
+            try:
+                own = replace(series, start=override or series.start)  # its own clock, or --date
+                chest = chest_for_import(chest_file, str(acc), own, beats[-1].t if beats else 0.0)
+            except RRFileError as exc:
+                _fail(str(exc))
+            if chest.warning:
+                print(f"calmlink import: warning: {chest.warning}", file=sys.stderr)
+        keep_raw = chest is not None and Settings.from_env(db=db).keep_chest_raw
         planned.append(ImportedSession(
             name, started.isoformat(timespec="seconds"), ended.isoformat(timespec="seconds"),
             formats.import_device(file.name, series), beats, summary.to_dict(),
-            formats.IMPORT_STEPS, giver=giver_name if theirs is not None else None))
+            formats.IMPORT_STEPS, giver=giver_name if theirs is not None else None,
+            chest_breaths=chest.breaths if chest else [],
+            chest_samples=(chest.rate_hz, chest.times_s, chest.xyz_mg) if chest and keep_raw else None))
     store = Store(Settings.from_env(db=db).db_path)
     recover(store)
     try:
@@ -217,8 +239,10 @@ def import_(
     pair = f" and {giver_file.name}" if giver_file is not None else ""
     for session_id, session, series in zip(ids, planned, recordings, strict=True):
         which = f" ({series.label})" if series.label else ""
-        print(f"session {session_id}: {len(session.beats)} beats from {file.name}{pair}{which} "
-              f"for {name}, recorded {local_time(session.started_at)}")
+        chest_said = (f" and {len(session.chest_breaths)} breaths from {acc.name}"
+                      if acc is not None else "")
+        print(f"session {session_id}: {len(session.beats)} beats from {file.name}{pair}{which}"
+              f"{chest_said} for {name}, recorded {local_time(session.started_at)}")
 
 
 def _fail(message: str) -> NoReturn:

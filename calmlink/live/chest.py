@@ -25,7 +25,8 @@ import numpy as np
 from calmlink.live.events import ChestBreathView, ChestMessage
 from calmlink.live.pacer import Pacer
 from calmlink.sensors.models import ChestMotion
-from calmlink.signal.chest import BLOCK_HZ, ChestBreath, ChestStream, ChestUpdate
+from calmlink.signal.chest import BLOCK_HZ, ChestStream, ChestUpdate
+from calmlink.signal.chest_breaths import ChestBreath
 from calmlink.signal.paced import IN_SHARE
 from calmlink.store.beat import Role
 from calmlink.store.chest import ChestStore, StoredBreath

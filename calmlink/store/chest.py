@@ -19,6 +19,8 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from calmlink.store.db import Database
 
+SAMPLES_A_ROW = 1500
+"""Raw samples imported from a file are kept a minute a row at 25 Hz (live: a frame a row)."""
 BREATH_FIELDS = ("role", "t", "duration_s", "depth_mg", "depth", "deep")
 
 
@@ -68,6 +70,17 @@ def insert_samples(c: sqlite3.Connection, session_id: int, role: str, rate_hz: f
     t0, blob = pack_samples(times_s, xyz_mg)
     c.execute("INSERT OR REPLACE INTO chest_samples(session_id, role, t0, rate_hz, samples) "
               "VALUES (?, ?, ?, ?, ?)", (session_id, role, t0, rate_hz, blob))
+
+
+def insert_imported(c: sqlite3.Connection, session_id: int, breaths: list[StoredBreath],
+                    samples: tuple[float, NDArray[np.float64], NDArray[np.float64]] | None) -> None:
+    """An imported session's receiver's chest: its breaths, and its raw samples when kept."""
+    insert_breaths(c, session_id, breaths)
+    if samples is not None:
+        rate, times, xyz = samples
+        for k in range(0, times.size, SAMPLES_A_ROW):
+            insert_samples(c, session_id, "receiver", rate, times[k:k + SAMPLES_A_ROW],
+                           xyz[k:k + SAMPLES_A_ROW])
 
 
 class ChestStore:

@@ -14,16 +14,20 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, fields
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calmlink.store import rows
 from calmlink.store.beat import Beat
-from calmlink.store.chest import ChestStore, chest_breaths
+from calmlink.store.chest import ChestStore, StoredBreath, chest_breaths, insert_imported
 from calmlink.store.db import Database, now_iso
 from calmlink.store.paces import PaceStore
 from calmlink.store.schema import NEW_UID
 from calmlink.store.tried import Tried, TriedStore, as_dict, read_tried, write_tried
 from calmlink.store.viewer_tokens import ViewerTokens
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER range: larger ids cannot exist, so never reach the database
 
@@ -78,6 +82,9 @@ class ImportedSession:
     steps: list[str]
     giver: str | None = None
     tried: Tried = field(default_factory=Tried)
+    chest_breaths: list[StoredBreath] = field(default_factory=list)
+    chest_samples: tuple[float, NDArray[np.float64], NDArray[np.float64]] | None = None
+    """The receiver's raw chest samples (rate, times on the session clock, XYZ mG), when kept."""
 
 
 class Store:
@@ -183,6 +190,7 @@ class Store:
                 sid = int(cur.lastrowid or 0)
                 c.executemany(rows.INSERT_BEAT, [rows.beat_values(sid, b) for b in s.beats])
                 write_tried(c, sid, s.tried)
+                insert_imported(c, sid, s.chest_breaths, s.chest_samples)
                 ids.append(sid)
             return ids
         return self.db.write_blocking(fn)
