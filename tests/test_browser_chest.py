@@ -60,4 +60,21 @@ def test_the_breath_trace_follows_the_simulated_chest(start_server: Any, page: A
     breathed = sum(1 for b in truth if 80.0 <= b.start_s - offset <= 170.0)
     assert abs(onsets - breathed) <= 2, (onsets, breathed)
     assert max(n for *_, n in seen) >= 100  # the half minute drawn: five points a second
+    # the end view and the review: breathing from the chest, step by step
+    page.click("#stop")
+    page.click("#stop")
+    page.wait_for_selector("#end-chest:not([hidden]) table", timeout=20_000)
+    rows = page.locator("#end-chest tbody tr").all_text_contents()
+    assert rows and all("a minute" in r for r in rows), rows
+    sid = page.evaluate("Number(new URL(document.getElementById('review-link').href).hash.split('-')[1])")
+    detail = page.request.get(f"{server.url}/api/sessions/{sid}?beats=false").json()
+    steps, starts = detail["chest_steps"], [s["start_s"] for s in detail["summary"]["steps"]]
+    assert steps and steps[0]["index"] == 0 and steps[0]["role"] == "receiver"
+    for row in steps[:-1]:  # each whole step's rate, as the simulated chest breathed it
+        lo, hi = starts[row["index"]], starts[row["index"] + 1]
+        inside = [b for b in truth if lo <= b.start_s - offset < hi]
+        assert abs(row["breaths_per_min"] - 60.0 * len(inside) / sum(b.duration_s for b in inside)) < 1.0
+    page.goto(f"{server.url}/review#session-{sid}")
+    page.wait_for_selector("#review-chest:not([hidden]) table")
+    assert page.locator("#review-chest tbody tr").count() == len(steps)
     assert console_errors == []

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from calmlink.review.chest_steps import chest_steps
 from calmlink.review.trends import trends
 from calmlink.store import export
 from calmlink.store.beat import BEAT_FIELDS, Beat
@@ -52,6 +53,7 @@ async def get_session(request: Request, session_id: int = SessionId,
     session = await store.session(session_id)
     if session is None:
         raise HTTPException(404, "no such session")
+    session["chest_steps"] = chest_steps(session["chest_breaths"], session["summary"])
     if beats:
         session["beats"] = _beat_rows(await store.beats(session_id))
         session["step_names"] = await store.step_names(session_id)

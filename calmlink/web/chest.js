@@ -2,7 +2,7 @@
 // trace of the last half minute that rises breathing in, soft marks where a deep breath was, and the
 // breathing line's words. Where the chest is there it leads (the server's `chest` messages), so the
 // heart's breathing line steps aside; a strap without chest movement is said once, quietly.
-import { $, setText } from "./common.js";
+import { $, cell, el, setText } from "./common.js";
 
 const WINDOW_S = 30;
 const LEADS_MS = 10000; // the chest leads while its last message is this recent (page time)
@@ -86,4 +86,33 @@ export function setupChest(state) {
   }
 
   return { reset, leads, message, status };
+}
+
+// The end view and the review: breathing from the chest strap per step, where a chest strap was worn
+// (the server's figures: GET /api/sessions/{id} `chest_steps`).
+export function fillChestSteps(box, session) {
+  const rows = (session && session.chest_steps) || [];
+  box.replaceChildren();
+  box.hidden = !rows.length;
+  if (!rows.length) return;
+  const who = (role) => (role === "giver" ? (session.giver || "The giver") : session.profile);
+  const people = new Set(rows.map((r) => r.role)).size > 1;
+  const t = el("table", "", "steps-table stack");
+  const head = el("tr");
+  const heads = ["Step", "Breathing", "Deep breaths"];
+  head.append(...heads.map((h) => { const th = el("th", h); th.scope = "col"; return th; }));
+  const thead = el("thead");
+  thead.append(head);
+  const body = el("tbody");
+  body.append(...rows.map((r) => {
+    const tr = el("tr");
+    const th = el("th", people ? `${who(r.role)}, ${r.name}` : r.name);
+    th.scope = "row";
+    const depth = r.depth === null ? "" : `, ${r.depth >= 1.15 ? "deeper than" : r.depth <= 0.85 ? "shallower than" : "as deep as"} while settling`;
+    tr.append(th, cell(`about ${Math.round(r.breaths_per_min)} a minute${depth}`, heads[1]),
+              cell(String(r.deep_breaths), heads[2]));
+    return tr;
+  }));
+  t.append(el("caption", "Breathing, from the chest strap"), thead, body);
+  box.append(el("h2", "Breathing from the chest"), t);
 }
