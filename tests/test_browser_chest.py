@@ -78,3 +78,17 @@ def test_the_breath_trace_follows_the_simulated_chest(start_server: Any, page: A
     page.wait_for_selector("#review-chest:not([hidden]) table")
     assert page.locator("#review-chest tbody tr").count() == len(steps)
     assert console_errors == []
+
+
+def test_a_strap_without_chest_movement_is_said_once_quietly(start_server: Any, page: Any,
+                                                             console_errors: list[str]) -> None:
+    from tests.test_chest_live import HeartOnly
+
+    server = start_server(HeartOnly())
+    page.goto(server.url + "/")
+    page.wait_for_selector("#chest-note:not([hidden])")
+    assert page.locator("#chest-note").text_content() == (
+        "chest movement not available from this strap: no PMD service")
+    assert page.locator("#chest-note").get_attribute("class") == "muted hint"
+    assert page.locator("#chest-figure").is_hidden()
+    assert console_errors == []

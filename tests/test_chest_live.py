@@ -143,7 +143,10 @@ async def test_a_strap_without_chest_movement_says_so_once(store: Store) -> None
     controller = Controller(store, messages.append)
     await controller.attach(HeartOnly())  # type: ignore[arg-type]
     await asyncio.sleep(0.1)
+    snapshot = controller.snapshot(epoch="e")  # a page loaded later is told too
     await controller.close()
+    assert snapshot.chest_unavailable == {
+        "receiver": "chest movement not available from this strap: no PMD service"}
     said = [m for m in messages if isinstance(m, ChestStatusMessage)]
     assert len(said) == 1 and not said[0].available
     assert said[0].reason.startswith("chest movement not available from this strap")

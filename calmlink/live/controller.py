@@ -101,6 +101,7 @@ class Controller(StepCommands):
         """Use ``source`` for ``role`` from now on (closing the one it had)."""
         async with self._changing_strap:
             await self.straps.detach(role)
+            self.chest_status.pop(role, None)  # the new strap says its own
             if self.session is not None and role in self.session.streams:
                 self.session.streams[role].offset = None  # another strap's clock: re-anchor
             self.straps.attach(source, role)
@@ -298,4 +299,5 @@ class Controller(StepCommands):
             routines=tuple(routine_view(r) for r in self.routines.shelf.routines),
             clock_rate=self.clock_rate,
             latest_hr=None if hr is None or math.isnan(hr) else hr, lan=lan, local=local,
-            start_after_care=self.start_after_care)
+            start_after_care=self.start_after_care,
+            chest_unavailable={str(r): m.reason for r, m in self.chest_status.items() if not m.available})

@@ -120,6 +120,8 @@ class Snapshot:
     local: bool = True
     start_after_care: bool = False
     """The demo: the page starts its first session once the care points have been read."""
+    chest_unavailable: dict[str, str] = field(default_factory=dict)
+    """By role, the sentence for a strap that streams no chest movement (``chest_status``)."""
 
 
 @dataclass(frozen=True, slots=True)

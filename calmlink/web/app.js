@@ -88,6 +88,7 @@ function handle(msg) {
       if (msg.session) showSession(msg.session, true);
       else ended(msg.last_summary);
       if (msg.start_after_care && !msg.session) demoStart(state, msg.epoch);
+      for (const [role, reason] of Object.entries(msg.chest_unavailable || {})) chest.status({ role, available: false, reason });
       break;
     case "status":
       if (msg.role === "receiver") showConnection(state, msg.connection);
