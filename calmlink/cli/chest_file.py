@@ -88,7 +88,7 @@ def chest_text(out: dict[str, Any]) -> str:
         elif rates:
             said = f"breathing about {round(rates[-1])} a minute, from the chest"
         else:
-            said = "no breath clear enough to count yet"
+            said = "no breath clear enough to count"
         said_at.append((60.0 * k, said))
     for b in out["deep_breaths"]:
         said_at.append((b["t"], f"a deep breath ({b['depth_mg']:.0f} mG" + (

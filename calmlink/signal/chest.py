@@ -27,13 +27,14 @@ accelerometer reads moves with it by tens of mG. The path, per frame of samples 
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
-from calmlink.signal.chest_breaths import BreathFinder, ChestBreath
+from calmlink.signal.chest_breaths import CLEAR_OF_NOISE, BreathFinder, ChestBreath
 
 BLOCK_HZ = 5.0
 GRAVITY_TAU_S = 10.0
@@ -94,6 +95,7 @@ class ChestStream:
         self._b = ((1 - math.cos(w0)) / 2 / a0, (1 - math.cos(w0)) / a0, (1 - math.cos(w0)) / 2 / a0)
         self._a = (-2 * math.cos(w0) / a0, (1 - alpha) / a0)
         self.finder = BreathFinder(settle_s)
+        self._clear: deque[ChestBreath] = deque(maxlen=40)
         self._a_rms = 1.0 - math.exp(-self._dt / RMS_TAU_S)
         self._pend_t: list[float] = []
         self._pend_x: list[NDArray[np.float64]] = []
@@ -127,8 +129,8 @@ class ChestStream:
 
     @property
     def breaths(self) -> tuple[ChestBreath, ...]:
-        """The last 40 breaths."""
-        return tuple(self.finder.breaths)
+        """The last 40 breaths that stood clear of the noise."""
+        return tuple(self._clear)
 
     def push(self, times_s: NDArray[np.float64], xyz_mg: NDArray[np.generic],
              gap_before: bool = False) -> ChestUpdate:
@@ -167,7 +169,8 @@ class ChestStream:
         moving = self._moving
         phase = self._phase if (self.finder.sign_known and not moving) else None
         last = self.finder.breaths[-1] if self.finder.breaths else None
-        return ChestReading(self._t, None if moving else self.finder.rate(self._t), phase, moving,
+        rate = None if moving else self.finder.rate(self._t)
+        return ChestReading(self._t, rate, phase, moving,
                             None if moving or last is None else last.depth)
 
     # --- one block ---------------------------------------------------------------------------
@@ -219,9 +222,11 @@ class ChestStream:
             self._phase = "out"
         self._last_p = p
         if warm:
+            self.finder.noise_mg = math.sqrt(self._still_hf / 3.0)  # per axis, still
             breath = self.finder.push(t, p, self._a_rms)
-            if breath is not None:
-                done.append(breath)
+            if breath is not None and breath.depth_mg >= CLEAR_OF_NOISE * self.finder.noise_mg:
+                done.append(breath)  # a swing no deeper than the noise is no breath to show
+                self._clear.append(breath)
         return p
 
     def _reset_filters(self) -> None:

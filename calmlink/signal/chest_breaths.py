@@ -12,6 +12,9 @@ BREATHS_AFTER_MOVING = 2
 HYSTERESIS_OF_RMS = 0.7
 HYSTERESIS_OF_DEPTH = 0.3
 HYSTERESIS_FLOOR_MG = 4.0
+CLEAR_OF_NOISE = 1.5
+"""A rate is given only when the breaths it counts are, at the median, at least this many times
+the still strap's shaking per axis: noise alone makes "breaths" about as deep as itself."""
 MIN_BREATH_S = 1.8
 DEEP_RATIO = 2.0
 DEEP_NEIGHBOURS = 6
@@ -49,6 +52,8 @@ class BreathFinder:
         by :meth:`mark_settled`, or carried over by the caller."""
         self.sign = 1.0
         self.sign_known = False
+        self.noise_mg = 0.0
+        """The still strap's shaking per axis (mG), kept up to date by the caller."""
         self.breaths: deque[ChestBreath] = deque(maxlen=40)
         self._shapes: deque[float] = deque(maxlen=SIGN_BREATHS)
         self._since_moving = BREATHS_AFTER_MOVING
@@ -125,7 +130,8 @@ class BreathFinder:
             return None
         before = [b.depth_mg for b in list(self.breaths)[-DEEP_NEIGHBOURS:]]
         deep = (len(before) >= 3 and self._since_moving >= BREATHS_AFTER_MOVING
-                and depth_mg >= DEEP_RATIO * median(before))
+                and depth_mg >= DEEP_RATIO * median(before)
+                and median(before) >= CLEAR_OF_NOISE * self.noise_mg)
         if (self.reference_mg is None and self._t0 is not None
                 and last[0] - self._t0 >= self.settle_s and len(before) >= 3):
             self.reference_mg = median(before)
@@ -153,7 +159,8 @@ class BreathFinder:
 
     def rate(self, now: float) -> float | None:
         """Breaths a minute over the last minute; None after moving until whole breaths are read
-        again, or when no breath has ended for much longer than a breath takes."""
+        again, when no breath has ended for much longer than a breath takes, or when the breaths
+        are no clearer than the noise (:attr:`noise_mg`)."""
         if self._since_moving < BREATHS_AFTER_MOVING or len(self.breaths) < 2:
             return None
         recent = [b for b in self.breaths if b.t >= self._moved_at]
@@ -164,6 +171,6 @@ class BreathFinder:
         if now - (last.t + last.duration_s) > 2.5 * typical + 4.0:
             return None
         inside = [b for b in recent if b.t + b.duration_s >= now - RATE_WINDOW_S]
-        if len(inside) < 2:
+        if len(inside) < 2 or median([b.depth_mg for b in inside]) < CLEAR_OF_NOISE * self.noise_mg:
             return None
         return 60.0 * len(inside) / sum(b.duration_s for b in inside)
