@@ -30,6 +30,7 @@ def test_record_simulated_then_replay_the_raw_log_gives_the_same_beats(tmp_path:
     assert "session 1:" in first.stdout
     lines = [json.loads(x) for x in raw.read_text().splitlines()]
     assert lines and all("t" in x for x in lines)
+    assert any(x.get("ch") == "pmd" for x in lines)  # the simulated chest strap's PMD frames too
     second = cli("record", "--replay", str(raw), "--speed", "200", "--minutes", "1", "--db", str(db))
     assert second.returncode == 0, second.stderr
     a, b = beats(db, 1), beats(db, 2)
