@@ -69,10 +69,11 @@ export function setupChest(state) {
     fig.dataset.rate = m.breaths_per_min === null ? "" : String(m.breaths_per_min);
     fig.dataset.t = String(m.t);
     showLine(m);
-    if (m.deep_breath) {
-      $("chest-deep").hidden = false;
+    if (m.deep_breath) { // the page's one deep-breath line where it has one (issue 28), else the trace's
+      const line = document.getElementById("deep-breath") || $("chest-deep");
+      line.hidden = false;
       clearTimeout(deepTimer);
-      deepTimer = setTimeout(() => { $("chest-deep").hidden = true; }, DEEP_SHOWN_MS / Math.max(1, state.clockRate));
+      deepTimer = setTimeout(() => { line.hidden = true; }, DEEP_SHOWN_MS / Math.max(1, state.clockRate));
     }
     draw();
   }
