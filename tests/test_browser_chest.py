@@ -14,6 +14,7 @@ import pytest
 
 from calmlink.sensors.simulator import SimulatedStrap
 from calmlink.store.beat import Role
+from tests.views import sweep
 
 pytestmark = pytest.mark.browser
 SPEED = 10.0
@@ -60,10 +61,25 @@ def test_the_breath_trace_follows_the_simulated_chest(start_server: Any, page: A
     breathed = sum(1 for b in truth if 80.0 <= b.start_s - offset <= 170.0)
     assert abs(onsets - breathed) <= 2, (onsets, breathed)
     assert max(n for *_, n in seen) >= 100  # the half minute drawn: five points a second
+    # the trace sits below the controls: a phone's first screen keeps the gauge, the step, its
+    # timer, Back, Pause and Next, and the page never scrolls sideways
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(100)
+    for selector in ("#gauge", "#step-name", "#step-timer", "#previous", "#pause", "#next"):
+        box = page.locator(selector).bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= 640, selector
+    trace = page.locator("#chest-figure").bounding_box()
+    assert trace and trace["x"] >= 0 and trace["x"] + trace["width"] <= 320
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    problems = sweep(page, "live, breath from the chest", main=("#pause", "#next"), large_text=False,
+                     axe_widths=(320,))
     # the end view and the review: breathing from the chest, step by step
     page.click("#stop")
     page.click("#stop")
     page.wait_for_selector("#end-chest:not([hidden]) table", timeout=20_000)
+    problems += sweep(page, "end, breathing from the chest", main=("#new-session",),
+                      large_text=False, axe_widths=(320,))
     rows = page.locator("#end-chest tbody tr").all_text_contents()
     assert rows and all("a minute" in r for r in rows), rows
     sid = page.evaluate("Number(new URL(document.getElementById('review-link').href).hash.split('-')[1])")
@@ -77,6 +93,8 @@ def test_the_breath_trace_follows_the_simulated_chest(start_server: Any, page: A
     page.goto(f"{server.url}/review#session-{sid}")
     page.wait_for_selector("#review-chest:not([hidden]) table")
     assert page.locator("#review-chest tbody tr").count() == len(steps)
+    problems += sweep(page, "review, breathing from the chest", large_text=False, axe_widths=(320,))
+    assert problems == [], "\n".join(problems)
     assert console_errors == []
 
 

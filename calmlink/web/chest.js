@@ -2,7 +2,7 @@
 // trace of the last half minute that rises breathing in, soft marks where a deep breath was, and the
 // breathing line's words. Where the chest is there it leads (the server's `chest` messages), so the
 // heart's breathing line steps aside; a strap without chest movement is said once, quietly.
-import { $, cell, el, setText } from "./common.js";
+import { $, cell, el, plural, setText } from "./common.js";
 
 const WINDOW_S = 30;
 const LEADS_MS = 10000; // the chest leads while its last message is this recent (page time)
@@ -111,7 +111,7 @@ export function fillChestSteps(box, session) {
     th.scope = "row";
     const depth = r.depth === null ? "" : `, ${r.depth >= 1.15 ? "deeper than" : r.depth <= 0.85 ? "shallower than" : "as deep as"} while settling`;
     tr.append(th, cell(`about ${Math.round(r.breaths_per_min)} a minute${depth}`, heads[1]),
-              cell(String(r.deep_breaths), heads[2]));
+              cell(r.deep_breaths ? plural(r.deep_breaths, "deep breath") : "none", heads[2]));
     return tr;
   }));
   t.append(el("caption", "Breathing, from the chest strap"), thead, body);
