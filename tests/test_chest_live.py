@@ -11,6 +11,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -243,3 +244,43 @@ async def test_kept_samples_export_as_polar_acc_and_analyze_reads_the_same_breat
         sys.executable, "-m", "calmlink.cli", "export", str(sid), "--format", "acc", "--role",
         "giver", "--db", str(store.path)], capture_output=True, text=True, timeout=120)
     assert giver.returncode == 2 and "no chest samples were kept for the giver" in giver.stderr
+
+
+def test_the_api_gives_a_sessions_chest_by_step_and_its_raw_samples(start_server: Any,
+                                                                     tmp_path: Path) -> None:
+    import httpx
+
+    from calmlink.store.chest import StoredBreath
+    from calmlink.testing.seed import seed_store
+
+    db = tmp_path / "api.sqlite3"
+    sid = seed_store(db, profiles=("Sam",), sessions=1, minutes=4.0)[0]
+    store = Store(db)
+    store.open()
+    try:
+        # 5-s breaths through the settle minute, 4-s ones after; one deep breath in the second step
+        breaths = [StoredBreath("receiver", t, 5.0, 40.0, 1.0, False) for t in np.arange(2.0, 57.0, 5.0)]
+        breaths += [StoredBreath("receiver", t, 4.0, 80.0 if t == 90.0 else 40.0, 1.0, t == 90.0)
+                    for t in np.arange(62.0, 200.0, 4.0)]
+        store.chest.submit_breaths(sid, breaths).result()
+        times = 10.0 + np.arange(250) / 25.0
+        xyz = np.column_stack([np.round(30 * np.sin(times)), np.full(250, -990.0), np.zeros(250)])
+        store.chest.submit_samples(sid, "receiver", 25.0, times, xyz).result()
+    finally:
+        store.close()
+    server = start_server(strap=False, db=db)
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        detail = client.get(f"/api/sessions/{sid}", params={"beats": "false"}).json()
+        assert len(detail["chest_breaths"]) == len(breaths)
+        rows = detail["chest_steps"]
+        assert [(r["role"], r["index"], r["breaths_per_min"]) for r in rows][:2] == [
+            ("receiver", 0, 12.0), ("receiver", 1, 15.0)]
+        assert sum(r["deep_breaths"] for r in rows) == 1
+        got = client.get(f"/api/sessions/{sid}/export", params={"format": "acc"})
+        assert got.status_code == 200
+        lines = got.text.splitlines()
+        assert lines[0].startswith("Phone timestamp;") and len(lines) == 251
+        assert [line.split(";")[2:] for line in lines[1:3]] == [
+            [str(int(v)) for v in row] for row in xyz[:2]]
+        none = client.get(f"/api/sessions/{sid}/export", params={"format": "acc", "role": "giver"})
+        assert none.status_code == 404 and "keep_chest_raw" in none.json()["detail"]
