@@ -22,7 +22,7 @@ SPEED = 10.0
 WATCH = """() => {
   window.chestSeen = [];
   const fig = document.getElementById('chest-figure');
-  new MutationObserver(() => window.chestSeen.push([Number(fig.dataset.t), fig.dataset.phase,
+  new MutationObserver(() => window.chestSeen.push([Number(fig.dataset.t), fig.dataset.breath,
       fig.dataset.rate, document.getElementById('breathing').textContent,
       document.getElementById('chest-line').getAttribute('points').split(' ').length]))
     .observe(fig, { attributes: true, attributeFilter: ['data-t'] });
@@ -109,4 +109,28 @@ def test_a_strap_without_chest_movement_is_said_once_quietly(start_server: Any, 
         "chest movement not available from this strap: no PMD service")
     assert page.locator("#chest-note").get_attribute("class") == "muted hint"
     assert page.locator("#chest-figure").is_hidden()
+    assert console_errors == []
+
+
+CLOSING = {"name": "Chest closing breath", "steps": [
+    {"name": "Settle", "cue": "", "duration_s": 60},
+    {"name": "Closing breath", "cue": "Breathe with the circle.", "duration_s": 600,
+     "kind": "breathe", "breaths_per_min": 6}]}
+
+
+def test_the_closing_breath_follows_the_breath_from_the_chest(start_server: Any, page: Any,
+                                                              console_errors: list[str]) -> None:
+    import httpx
+
+    server = start_server(SimulatedStrap(seed=32, speed=20.0, chest=True), speed=20.0)
+    page.goto(server.url + "/")
+    with httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=10) as c:
+        assert c.post("/api/routines", json=CLOSING).status_code == 201
+        c.post("/api/session", json={"profile": "Sam", "routine": "chest-closing-breath"})
+    page.wait_for_selector("#pacer:not([hidden])", timeout=20_000)
+    # the simulated person breathes with the pacer: the chest's word, said as the chest's
+    page.wait_for_function("() => document.getElementById('breath-following').textContent === "
+                           "'following your breath: mostly, from the chest'", timeout=30_000)
+    assert "The chest moved with the pacer" in (page.locator("#breath-numbers").text_content() or "")
+    assert page.locator("#chest-figure").is_visible()
     assert console_errors == []

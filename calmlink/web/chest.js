@@ -20,7 +20,7 @@ export function setupChest(state) {
     $("chest-figure").hidden = true;
     $("chest-line").setAttribute("points", "");
     $("chest-marks").replaceChildren();
-    $("chest-figure").dataset.phase = "";
+    $("chest-figure").dataset.breath = "";
     $("chest-figure").dataset.rate = "";
     $("chest-deep").hidden = true;
   }
@@ -65,7 +65,7 @@ export function setupChest(state) {
     for (const b of m.breaths) if (b.deep) deep.push(b.t + b.duration_s / 2);
     const fig = $("chest-figure");
     fig.hidden = false;
-    fig.dataset.phase = m.moving ? "moving" : m.phase || "";
+    fig.dataset.breath = m.moving ? "moving" : m.phase || "";
     fig.dataset.rate = m.breaths_per_min === null ? "" : String(m.breaths_per_min);
     fig.dataset.t = String(m.t);
     showLine(m);
