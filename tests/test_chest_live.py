@@ -99,6 +99,7 @@ async def test_the_chest_is_read_live_said_and_kept(store: Store) -> None:
     assert all(m.following == "mostly" for m in closing[3:] if m.chest_share is not None)
     # kept: exactly the breaths the feed said, by role, with depth and the deep flag
     said = [b for m in chest for b in m.breaths]
+    assert [m.deep_breath for m in chest] == [any(b.deep for b in m.breaths) for m in chest]
     kept = await store.chest.breaths(sid)
     assert [(round(b.t, 2), b.deep) for b in kept] == [(b.t, b.deep) for b in said]
     assert all(b.role == "receiver" and b.duration_s > 1.8 for b in kept)

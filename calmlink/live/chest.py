@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from calmlink.live.events import ChestBreathView, ChestMessage
+from calmlink.live.chest_events import ChestBreathView, ChestMessage
 from calmlink.live.pacer import Pacer
 from calmlink.sensors.models import ChestMotion
 from calmlink.signal.chest import BLOCK_HZ, ChestStream, ChestUpdate
@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 
 LEADS_S = 10.0
 """The chest leads a role while its last frame is at most this old (session seconds)."""
-PHASE_KEEP_S = 90.0
-"""How much of each role's phase (one entry a block) is kept to compare with the pacer."""
 FOLLOW_LAGS_S = (0.0, 0.5, 1.0, 1.5, 2.0)
 """The chest is compared with the pacer this much earlier, the best kept: the detector's band-pass
 delays the trace by about half a second, and people follow a pacer up to a second or so behind."""

@@ -17,11 +17,11 @@ from collections.abc import Callable
 
 from calmlink.live.acks import CommitAcks
 from calmlink.live.chest import keep
+from calmlink.live.chest_events import ChestStatusMessage
 from calmlink.live.commands import SessionError, StepCommands
 from calmlink.live.events import (
     NO_STRAP,
     BeatMessage,
-    ChestStatusMessage,
     Connection,
     Message,
     SessionEndMessage,
@@ -72,8 +72,7 @@ class Controller(StepCommands):
         self.last_summary: SessionSummary | None = None
         self.latest_hr: dict[Role, float] = {}
         self.straps = Straps(publish, self._on_sample, self._on_chest)
-        self.keep_chest_raw = keep_chest_raw
-        """Keep each chest frame's raw samples with the session (the keep_chest_raw setting)."""
+        self.keep_chest_raw = keep_chest_raw  # keep each chest frame's raw samples (the setting)
         self.chest_status: dict[Role, ChestStatusMessage] = {}
         self._ticker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
@@ -165,8 +164,7 @@ class Controller(StepCommands):
                                  s.chest.follower(role, t, s.breathing.pacer, s.anchor))
 
     async def _on_chest(self, role: Role, event: ChestMotion | ChestStatus) -> None:
-        """Chest movement: read in the session (live.chest), said as a ``chest`` message; whether a
-        strap streams any is said once per change."""
+        """Chest movement read in the session (live.chest); whether there is any, once a change."""
         if isinstance(event, ChestStatus):
             status = ChestStatusMessage(str(role), event.available, event.reason, event.rate_hz)
             if self.chest_status.get(role) != status:
@@ -180,8 +178,7 @@ class Controller(StepCommands):
                 return  # on the session's clock only once this strap's first beat placed it
             message, breaths = s.chest.push(role, event, stream.offset, s.id)
             self.publish(message)
-            keep(self.store.chest, s.id, role, event, stream.offset, breaths,
-                 raw=self.keep_chest_raw)
+            keep(self.store.chest, s.id, role, event, stream.offset, breaths, raw=self.keep_chest_raw)
 
     # -- the routine ----------------------------------------------------------------------------
 

@@ -104,11 +104,6 @@ class ChestStore:
                 "SELECT * FROM chest_breaths WHERE session_id=? ORDER BY role DESC, t", (session_id,))]
         return await self.db.read(fn)
 
-    def samples_blocking(self, session_id: int, role: str
-                         ) -> tuple[NDArray[np.float64], NDArray[np.float64], float] | None:
-        """:meth:`samples`, on this thread (the command line)."""
-        return self.db.read_blocking(lambda c: read_samples(c, session_id, role))
-
     async def samples(self, session_id: int, role: str
                       ) -> tuple[NDArray[np.float64], NDArray[np.float64], float] | None:
         """The raw samples kept for ``role`` (times on the session clock, XYZ in mG, the rate), or

@@ -14,20 +14,18 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, fields
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from calmlink.store import rows
 from calmlink.store.beat import Beat
-from calmlink.store.chest import ChestStore, StoredBreath, chest_breaths, insert_imported
+from calmlink.store.chest import ChestStore, chest_breaths
 from calmlink.store.db import Database, now_iso
+from calmlink.store.imported import ImportedSession as ImportedSession  # where callers find it
+from calmlink.store.imported import insert_sessions
 from calmlink.store.paces import PaceStore
 from calmlink.store.schema import NEW_UID
 from calmlink.store.tried import Tried, TriedStore, as_dict, read_tried, write_tried
 from calmlink.store.viewer_tokens import ViewerTokens
-
-if TYPE_CHECKING:
-    import numpy as np
-    from numpy.typing import NDArray
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER range: larger ids cannot exist, so never reach the database
 
@@ -67,24 +65,6 @@ _NEWEST_FIRST = "julianday(s.started_at) DESC, s.id DESC"
 """By the instant a session started: stored times carry offsets, so their strings do not sort."""
 RATING_FIELDS = ("rating_receiver_before", "rating_receiver_after", "rating_giver_before",
                  "rating_giver_after")
-
-
-@dataclass(frozen=True, slots=True)
-class ImportedSession:
-    """One recorded session to write as a whole (``calmlink import``, seeding)."""
-
-    profile: str
-    started_at: str
-    ended_at: str
-    device: str
-    beats: list[Beat]
-    summary: dict[str, Any]
-    steps: list[str]
-    giver: str | None = None
-    tried: Tried = field(default_factory=Tried)
-    chest_breaths: list[StoredBreath] = field(default_factory=list)
-    chest_samples: tuple[float, NDArray[np.float64], NDArray[np.float64]] | None = None
-    """The receiver's raw chest samples (rate, times on the session clock, XYZ mG), when kept."""
 
 
 class Store:
@@ -175,25 +155,7 @@ class Store:
     def import_sessions_blocking(self, sessions: list[ImportedSession]) -> list[int]:
         """Recorded sessions (a file may hold several) in one transaction: all are written, or
         nothing. Waits for the commit on this thread (command line, seeding): never on the loop."""
-        def fn(c: sqlite3.Connection) -> list[int]:
-            ids: list[int] = []
-            for s in sessions:
-                pid = rows.profile_id(c, s.profile)
-                cur = c.execute(
-                    "INSERT INTO sessions(profile_id, routine, device, source, started_at, "
-                    "ended_at, state, steps, n_beats, duration_s, summary, outcome, giver, uid) "
-                    "VALUES (?, 'imported recording', ?, 'imported', ?, ?, 'completed', ?, ?, ?, ?, "
-                    f"?, ?, {NEW_UID})",
-                    (pid, s.device, s.started_at, s.ended_at, json.dumps(s.steps), len(s.beats),
-                     s.beats[-1].t if s.beats else 0.0, json.dumps(s.summary),
-                     s.summary.get("outcome"), s.giver))
-                sid = int(cur.lastrowid or 0)
-                c.executemany(rows.INSERT_BEAT, [rows.beat_values(sid, b) for b in s.beats])
-                write_tried(c, sid, s.tried)
-                insert_imported(c, sid, s.chest_breaths, s.chest_samples)
-                ids.append(sid)
-            return ids
-        return self.db.write_blocking(fn)
+        return self.db.write_blocking(partial(insert_sessions, sessions=sessions))
 
     async def finish_session(self, session_id: int, state: str = "completed",
                              summary: dict[str, Any] | None = None, giver: str | None = None) -> None:
