@@ -135,13 +135,13 @@ def score(chest: SimulatedChest, readings: list[ChestReading], breaths: list[Che
 
 def population(rates: tuple[float, ...] = RATES, depths: tuple[float, ...] = DEPTHS,
                noises: tuple[float, ...] = NOISES, postures: tuple[str, ...] = tuple(POSTURES),
-               minutes: int = MINUTES, seed: int = 0) -> dict[tuple[str, float], Tally]:
-    """Tallies by (posture, rate)."""
-    out: dict[tuple[str, float], Tally] = {}
+               minutes: int = MINUTES, seed: int = 0) -> dict[tuple[str, float, float, float], Tally]:
+    """Tallies by (posture, rate, depth, noise)."""
+    out: dict[tuple[str, float, float, float], Tally] = {}
     for i, (posture, rate, depth, noise) in enumerate(itertools.product(postures, rates, depths, noises)):
         chest = person(posture, rate, depth, noise, seed * 100_003 + i, minutes)
         readings, breaths = run_person(chest, minutes)
-        out.setdefault((posture, rate), Tally()).add(score(chest, readings, breaths, minutes))
+        out[(posture, rate, depth, noise)] = score(chest, readings, breaths, minutes)
     return out
 
 
@@ -185,14 +185,16 @@ def run() -> None:
     table = population()
     by_posture: dict[str, Tally] = {}
     by_rate: dict[str, Tally] = {}
+    by_depth: dict[str, Tally] = {}
     total = Tally()
-    for (posture, rate), t in table.items():
+    for (posture, rate, depth, noise), t in table.items():
         by_posture.setdefault(posture, Tally()).add(t)
         by_rate.setdefault(f"{rate:.0f} a minute", Tally()).add(t)
+        by_depth.setdefault(f"depth {depth:g}, noise {noise:.0f} mG", Tally()).add(t)
         total.add(t)
     print("   | | still minutes within 1/min | moving said or silent | deep breaths found "
           "| false deep marks per 10 still minutes |")
-    for name, t in [*by_posture.items(), *by_rate.items(), ("all", total)]:
+    for name, t in [*by_posture.items(), *by_rate.items(), *by_depth.items(), ("all", total)]:
         print(f"   | {name} | {t.still_pct:.1f}% of {t.still} | {t.moving_pct:.0f}% of {t.moving} "
               f"| {t.deep_pct:.1f}% of {t.deep} | {t.false_per_10:.2f} |")
     err = np.abs(np.array(total.errors))

@@ -205,10 +205,11 @@ def test_within_seconds_of_happening() -> None:
     assert len(deep) >= 30 and max(deep) <= 5.0
 
 
-def test_a_strap_lying_still_gives_no_rate() -> None:
+@pytest.mark.parametrize("noise_mg", [2.0, 6.0, 10.0])
+def test_a_strap_lying_still_gives_no_rate(noise_mg: float) -> None:
     """No breath (a strap on a table: the sensor's noise and a knock at heart rate): silence, not
     a rate made of noise."""
-    chest = SimulatedChest(ChestPattern(depth=0.0, heart_mg=4.0, heart_bpm=50.0, noise_mg=6.0,
+    chest = SimulatedChest(ChestPattern(depth=0.0, heart_mg=4.0, heart_bpm=50.0, noise_mg=noise_mg,
                                         seed=14))
     stream, readings = stream_through(chest, 300.0)
     assert all(r.breaths_per_min is None for r in readings) and not stream.breaths

@@ -18,6 +18,8 @@ accelerometer reads moves with it by tens of mG. The path, per frame of samples 
    typical breath, at least 4 mG), a crest once it has fallen as far. Each breath has its start,
    duration, depth (crest over troughs, in mG, and against the settle minute's median) and whether
    it is a **deep breath**: at least twice the median depth of the six breaths before it.
+   A swing less than 1.5 times the still strap's own shaking (per axis) is no breath to show, and
+   no rate is given from breaths that are not that clear: a strap on a table says nothing.
 5. **Moving**: shaking above breathing's band far beyond the still level (``HF_TIMES_STILL``), or
    swings far larger than any breath (``SWING_TIMES_DEPTH``). Then the path says moving, withholds
    the rate, follows the new posture quickly and reads the rate again only from two whole breaths
