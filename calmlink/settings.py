@@ -36,6 +36,10 @@ class Settings:
         "help": "Folder of routine files, one TOML file each (default: routines/ in the user "
                 "config directory).",
         "shown": "config dir/routines"})
+    keep_chest_raw: bool = field(default=False, metadata={
+        "help": "Keep a chest strap's raw accelerometer samples with each session (about 1.4 MB "
+                "for ten minutes), exportable in Polar Sensor Logger's ACC format; the breaths "
+                "read from them are kept either way."})
 
     @property
     def routines_path(self) -> Path:
@@ -76,7 +80,7 @@ def _convert(name: str, raw: str) -> Any:
     default = getattr(Settings(), name)
     if name in ("db", "routines_dir"):
         return Path(raw)
-    if name == "lan":
+    if isinstance(default, bool):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     try:
         return type(default)(raw)

@@ -15,8 +15,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
+from calmlink.store.chest import StoredBreath
 from calmlink.store.store import Store
 from calmlink.testing.seed import seed_store
 
@@ -68,6 +70,12 @@ def furnish(home: Home, sessions: int = 2) -> None:
             await store.tried.change(1, {"hands": "oil", "pressure": "light"}, tags=["lavender"])
             await store.paces.keep(1, "receiver", "Sam", 5.5, {"why": "clear", "trials": []})
             await store.paces.keep(2, "giver", "Alex", None, {"why": "too-close", "trials": []})
+            await asyncio.wrap_future(store.chest.submit_breaths(1, [
+                StoredBreath("receiver", 3.5, 4.8, 42.0, None, False),
+                StoredBreath("receiver", 8.3, 5.1, 97.5, 2.3, True)]))
+            times = np.arange(36) / 25.0 + 2.0
+            xyz = np.column_stack([np.sin(times) * 40, np.full(36, -980.0), np.cos(times) * 12])
+            await asyncio.wrap_future(store.chest.submit_samples(2, "giver", 25.0, times, xyz))
         asyncio.run(edit())
     finally:
         store.close()
@@ -93,6 +101,7 @@ def test_a_round_trip_gives_every_table_and_file_back(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert tables(new.db) == tables(old.db)  # every row of every table, ids and uids included
     assert len(tables(new.db)["breath_paces"]) == 2
+    assert len(tables(new.db)["chest_breaths"]) == 2 and len(tables(new.db)["chest_samples"]) == 1
     assert (new.routines / "evening.toml").read_text() == ROUTINE
     assert new.strap.read_text() == old.strap.read_text()
     again = new.cli("restore", str(archive))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from calmlink.live import events
+from calmlink.live.chest_events import ChestBreathView
 from calmlink.live.pacer import PacerView
 from calmlink.live.routine import Step
 from calmlink.review.breathe import PacedStep
@@ -61,6 +62,7 @@ def _expected() -> dict[str, set[str]]:
     out["partner object"] = _names(PartnerSummary)
     out["synchrony object"] = _names(SynchronyReport)
     out["pacer object"] = _names(PacerView)
+    out["chest breath object"] = _names(ChestBreathView)
     out["paced object"] = _names(PacedStep)
     out["pace finding object"] = _names(PaceFinding)
     return out

@@ -72,7 +72,7 @@ def create_app(settings: Settings, source: HeartRateSource | None, store: Store,
         log.warning("routine file not usable as it stands: %s", broken.error)
     controller = Controller(store, hub.publish, routines=routines, clock=clock,
                             default_profile=settings.profile, source_kind=source_kind,
-                            clock_rate=clock_rate)
+                            clock_rate=clock_rate, keep_chest_raw=settings.keep_chest_raw)
     controller.start_after_care = start_after_care and source is not None
 
     @asynccontextmanager

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from calmlink.review.chest_steps import chest_steps
 from calmlink.review.trends import trends
 from calmlink.store import export
 from calmlink.store.beat import BEAT_FIELDS, Beat
@@ -52,6 +53,7 @@ async def get_session(request: Request, session_id: int = SessionId,
     session = await store.session(session_id)
     if session is None:
         raise HTTPException(404, "no such session")
+    session["chest_steps"] = chest_steps(session["chest_breaths"], session["summary"])
     if beats:
         session["beats"] = _beat_rows(await store.beats(session_id))
         session["step_names"] = await store.step_names(session_id)
@@ -76,11 +78,20 @@ async def delete_session(request: Request, session_id: int = SessionId) -> dict[
 
 @review_router.get("/api/sessions/{session_id}/export")
 async def export_session(request: Request, session_id: int = SessionId,
-                         format: Literal["csv", "json", "rr"] = Query("csv")) -> Response:
+                         format: Literal["csv", "json", "rr", "acc"] = Query("csv"),
+                         role: Literal["receiver", "giver"] = Query("receiver")) -> Response:
     store = _store(request)
     session = await store.session(session_id)
     if session is None:
         raise HTTPException(404, "no such session")
+    if format == "acc":  # the raw chest samples, kept only with the keep_chest_raw setting
+        raw = await store.chest.samples(session_id, role)
+        if raw is None:
+            raise HTTPException(404, f"no chest samples were kept for the {role} in this session "
+                                "(the keep_chest_raw setting keeps them)")
+        return Response(export.to_acc(session["started_at"], raw[0], raw[1]), media_type="text/plain",
+                        headers={"content-disposition":
+                                 f'attachment; filename="calmlink-session-{session_id}-{role}-ACC.txt"'})
     beats = await store.beats(session_id)
     names = await store.step_names(session_id)
     name = f"calmlink-session-{session_id}"

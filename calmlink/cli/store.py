@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
@@ -84,7 +85,11 @@ def _write(out: Path | None, data: str | bytes) -> None:
 def export(
     session_id: Annotated[int | None, typer.Argument(help="Session id (see calmlink sessions).")] = None,
     format: Annotated[str, typer.Option(help="csv (beats with steps), json (summary, steps, "
-                                        "metrics) or rr (Kubios-readable RR text).")] = "csv",
+                                        "metrics, chest breaths), rr (Kubios-readable RR text) or "
+                                        "acc (the raw chest samples kept with keep_chest_raw, in "
+                                        "Polar Sensor Logger's ACC format).")] = "csv",
+    role: Annotated[str, typer.Option(help="Whose chest, with --format acc: receiver or giver.")]
+    = "receiver",
     all_sessions: Annotated[bool, typer.Option("--all", help="Every session as one zip archive.")]
     = False,
     out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
@@ -97,8 +102,9 @@ def export(
     if out is not None and out.exists() and not force:
         print(f"calmlink export: {out} exists; give --force to overwrite it", file=sys.stderr)
         raise typer.Exit(2)
-    if format not in ("csv", "json", "rr"):
-        print(f"calmlink export: --format must be csv, json or rr, not {format!r}", file=sys.stderr)
+    if format not in ("csv", "json", "rr", "acc"):
+        print(f"calmlink export: --format must be csv, json, rr or acc, not {format!r}",
+              file=sys.stderr)
         raise typer.Exit(2)
     if session_id is None and not all_sessions:
         print("calmlink export: give a session id (calmlink sessions lists them) or --all",
@@ -117,6 +123,13 @@ def export(
         session = await store.session(session_id)
         if session is None:
             return None
+        if format == "acc":
+            raw = await store.chest.samples(session_id, role)
+            if raw is None:
+                print(f"calmlink export: no chest samples were kept for the {role} in session "
+                      f"{session_id} (CALMLINK_KEEP_CHEST_RAW=1 keeps them)", file=sys.stderr)
+                raise typer.Exit(2)
+            return formats.to_acc(session["started_at"], raw[0], raw[1])
         beats = await store.beats(session_id)
         if format == "csv":
             return formats.to_csv(beats, await store.step_names(session_id))
@@ -145,6 +158,9 @@ def import_(
         help="The giver's recording of the same session, on the same clock (a format with its "
         "own clock): imports one partner session.")] = None,
     giver: Annotated[str, typer.Option(help="The giver's name, with --giver-file.")] = "Giver",
+    acc: Annotated[Path | None, typer.Option(
+        help="The receiver's chest accelerometer file of the same session (Polar Sensor Logger's "
+        "ACC): its breaths are kept with the session, placed by the two files' own clocks.")] = None,
     db: DbOpt = None,
 ) -> None:
     """Import a recording as a session.
@@ -152,9 +168,11 @@ def import_(
     Its first minute is the settle step the rest is compared with. A file of several measurements
     becomes one session each; with --giver-file, a pair becomes one partner session. Everything is
     read first and written in one transaction: a file that cannot be read writes nothing."""
+    from calmlink.recordings.acc import read_acc
     from calmlink.recordings.rr_text import only_one, read_recordings
     from calmlink.recordings.series import RRFileError
     from calmlink.review import imported as formats
+    from calmlink.review.imported_chest import chest_for_import
     from calmlink.review.recovery import recover
     from calmlink.store.store import ImportedSession, Store
 
@@ -175,6 +193,10 @@ def import_(
             raise RRFileError(str(file), None, f"--date sets one date, but this file holds "
                               f"{len(recordings)} measurements, each with its own")
         modified = datetime.fromtimestamp(file.stat().st_mtime).astimezone()
+        if acc is not None and len(recordings) > 1:
+            raise RRFileError(str(acc), None, f"one ACC file goes with one recording, but {file.name} "
+                              f"holds {len(recordings)}")
+        chest_file = read_acc(acc) if acc is not None else None
     except RRFileError as exc:
         _fail(str(exc))
     except ValueError:
@@ -190,10 +212,22 @@ def import_(
         if summary.unreliable_reason is not None:
             print(f"calmlink import: warning: {summary.unreliable_reason}", file=sys.stderr)
         ended = started + timedelta(seconds=max(series.duration_s, beats[-1].t if beats else 0.0))
+        chest = None
+        if chest_file is not None and acc is not None:
+            try:
+                own = replace(series, start=override or series.start)  # its own clock, or --date
+                chest = chest_for_import(chest_file, str(acc), own, beats[-1].t if beats else 0.0)
+            except RRFileError as exc:
+                _fail(str(exc))
+            if chest.warning:
+                print(f"calmlink import: warning: {chest.warning}", file=sys.stderr)
+        keep_raw = chest is not None and Settings.from_env(db=db).keep_chest_raw
         planned.append(ImportedSession(
             name, started.isoformat(timespec="seconds"), ended.isoformat(timespec="seconds"),
             formats.import_device(file.name, series), beats, summary.to_dict(),
-            formats.IMPORT_STEPS, giver=giver_name if theirs is not None else None))
+            formats.IMPORT_STEPS, giver=giver_name if theirs is not None else None,
+            chest_breaths=chest.breaths if chest else [],
+            chest_samples=(chest.rate_hz, chest.times_s, chest.xyz_mg) if chest and keep_raw else None))
     store = Store(Settings.from_env(db=db).db_path)
     recover(store)
     try:
@@ -203,8 +237,10 @@ def import_(
     pair = f" and {giver_file.name}" if giver_file is not None else ""
     for session_id, session, series in zip(ids, planned, recordings, strict=True):
         which = f" ({series.label})" if series.label else ""
-        print(f"session {session_id}: {count(len(session.beats), 'beat')} from {file.name}{pair}{which} "
-              f"for {name}, recorded {local_time(session.started_at)}")
+        chest_said = (f" and {count(len(session.chest_breaths), 'breath')} from {acc.name}"
+                      if acc is not None else "")
+        print(f"session {session_id}: {count(len(session.beats), 'beat')} from {file.name}{pair}{which}"
+              f"{chest_said} for {name}, recorded {local_time(session.started_at)}")
 
 
 def _fail(message: str) -> NoReturn:

@@ -102,8 +102,10 @@ class Breathing:
         return bool(queue) and t >= queue[0].end_s  # type: ignore[index]
 
     def read(self, role: Role, t: float, beats: Sequence[Beat], session_id: int,
-             publish: Callable[[BreathMessage], object]) -> None:
-        """Read and say every breath of ``role`` that ended by ``t``."""
+             publish: Callable[[BreathMessage], object],
+             chest: Callable[[float, float], tuple[float | None, str | None]] | None = None) -> None:
+        """Read and say every breath of ``role`` that ended by ``t``; where ``chest`` (the chest
+        leads: live.chest) says how the chest moved with a breath, its word is the following."""
         queue = self._pending[role]
         while queue and t >= queue[0].end_s:
             b = queue.popleft()
@@ -114,10 +116,14 @@ class Breathing:
             ref_swing, ref_share = self._reference(role, b.breaths_per_min, beats)
             key = (role, b.step)
             self._counts[key] = self._counts.get(key, 0) + 1
+            word, chest_share = following_word(share, ref_share), None
+            if chest is not None:
+                chest_share, chest_word = chest(b.start_s, b.end_s)
+                word = word if chest_word is None else chest_word
             publish(BreathMessage(
                 session_id, str(role), b.step, self._counts[key], b.start_s, b.end_s,
-                b.breaths_per_min, _round(swing), _round(share, 3),
-                following_word(share, ref_share), _round(ref_swing), _round(ref_share, 3)))
+                b.breaths_per_min, _round(swing), _round(share, 3), word, _round(ref_swing),
+                _round(ref_share, 3), "heart" if chest_share is None else "chest", chest_share))
 
     def _reference(self, role: Role, pace: float, beats: Sequence[Beat]) -> tuple[float, float]:
         """The role's settle step at this pace (computed once a pace)."""

@@ -40,6 +40,8 @@ class StepCommands:
         """The pacer follows the step (a breathe step starts its first breath), and so do the
         simulated people."""
         s.breathing.enter(step, at)
+        if step > 0:  # the settle step is over: the chest's breaths so far are its reference
+            s.chest.settled()
         if s.clock.paused:
             s.breathing.pacer.pause()
         self._guide(s)

@@ -16,6 +16,8 @@ import math
 from collections.abc import Callable
 
 from calmlink.live.acks import CommitAcks
+from calmlink.live.chest import keep
+from calmlink.live.chest_events import ChestStatusMessage
 from calmlink.live.commands import SessionError, StepCommands
 from calmlink.live.events import (
     NO_STRAP,
@@ -34,7 +36,13 @@ from calmlink.live.routine import DEFAULT_ROUTINE
 from calmlink.live.routine_library import RoutineLibrary
 from calmlink.live.straps import Straps
 from calmlink.review.summary import SessionSummary
-from calmlink.sensors.models import ConnectionCause, HeartRateSample, HeartRateSource
+from calmlink.sensors.models import (
+    ChestMotion,
+    ChestStatus,
+    ConnectionCause,
+    HeartRateSample,
+    HeartRateSource,
+)
 from calmlink.store.beat import Beat, Role
 from calmlink.store.store import Store
 from calmlink.store.tried import Tried
@@ -53,7 +61,8 @@ evening starts fresh: docs/live-protocol.md "The end view")."""
 class Controller(StepCommands):
     def __init__(self, store: Store, publish: Publish, *, routines: RoutineLibrary | None = None,
                  clock: Callable[[], float] | None = None, default_profile: str = "Receiver",
-                 source_kind: str = "live", clock_rate: float = 1.0) -> None:
+                 source_kind: str = "live", clock_rate: float = 1.0,
+                 keep_chest_raw: bool = False) -> None:
         self.store = store
         self.publish = publish
         self.routines = routines or RoutineLibrary(None)
@@ -68,7 +77,9 @@ class Controller(StepCommands):
         self.last_ended_at: float | None = None
         """When the last session ended, on the session clock (:meth:`now`)."""
         self.latest_hr: dict[Role, float] = {}
-        self.straps = Straps(publish, self._on_sample)
+        self.straps = Straps(publish, self._on_sample, self._on_chest)
+        self.keep_chest_raw = keep_chest_raw  # keep each chest frame's raw samples (the setting)
+        self.chest_status: dict[Role, ChestStatusMessage] = {}
         self._ticker: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._changing_strap = asyncio.Lock()
@@ -95,6 +106,7 @@ class Controller(StepCommands):
         """Use ``source`` for ``role`` from now on (closing the one it had)."""
         async with self._changing_strap:
             await self.straps.detach(role)
+            self.chest_status.pop(role, None)  # the new strap says its own
             if self.session is not None and role in self.session.streams:
                 self.session.streams[role].offset = None  # another strap's clock: re-anchor
             self.straps.attach(source, role)
@@ -153,9 +165,27 @@ class Controller(StepCommands):
                                      round(s.clock.remaining(self.now()), 1), s.clock.paused,
                                      r.breathing_bpm,
                                      None if r.swing_bpm is None else round(r.swing_bpm, 1),
-                                     r.deep_breath))
+                                     s.chest.heart_deep_breath(role, t, r.deep_breath)))
             if s.breathing.due(role, t):  # once a breath: the breath just ended, read
-                s.breathing.read(role, t, s.beats, s.id, self.publish)
+                s.breathing.read(role, t, s.beats, s.id, self.publish,
+                                 s.chest.follower(role, t, s.breathing.pacer, s.anchor))
+
+    async def _on_chest(self, role: Role, event: ChestMotion | ChestStatus) -> None:
+        """Chest movement read in the session (live.chest); whether there is any, once a change."""
+        if isinstance(event, ChestStatus):
+            status = ChestStatusMessage(str(role), event.available, event.reason, event.rate_hz)
+            if self.chest_status.get(role) != status:
+                self.chest_status[role] = status
+                self.publish(status)
+            return
+        async with self._lock:
+            s = self.session
+            stream = None if s is None else s.streams.get(role)
+            if s is None or stream is None or stream.offset is None:
+                return  # on the session's clock only once this strap's first beat placed it
+            message, breaths = s.chest.push(role, event, stream.offset, s.id)
+            self.publish(message)
+            keep(self.store.chest, s.id, role, event, stream.offset, breaths, raw=self.keep_chest_raw)
 
     # -- the routine ----------------------------------------------------------------------------
 
@@ -283,4 +313,5 @@ class Controller(StepCommands):
             routines=tuple(routine_view(r) for r in self.routines.shelf.routines),
             clock_rate=self.clock_rate,
             latest_hr=None if hr is None or math.isnan(hr) else hr, lan=lan, local=local,
-            start_after_care=self.start_after_care)
+            start_after_care=self.start_after_care,
+            chest_unavailable={str(r): m.reason for r, m in self.chest_status.items() if not m.available})

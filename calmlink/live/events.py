@@ -17,6 +17,7 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, ClassVar
 
+from calmlink.live.chest_events import ChestMessage, ChestStatusMessage
 from calmlink.live.pacer import PacerView
 from calmlink.live.routine import Step
 from calmlink.review.summary import SessionSummary
@@ -122,6 +123,8 @@ class Snapshot:
     """The demo: the page starts its first session once the care points have been read."""
     end_kept_s: float | None = None
     """Seconds the last session's end view is still kept for pages that showed it (0 after)."""
+    chest_unavailable: dict[str, str] = field(default_factory=dict)
+    """By role, the sentence for a strap that streams no chest movement (``chest_status``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +184,11 @@ class BreathMessage:
     """The settle step's swing in breaths of the same length."""
     settle_share: float | None
     """The settle step's share at the same pace."""
+    following_from: str = "heart"
+    """``chest`` where a chest strap leads: ``following`` then says how the chest moved with the
+    pacer (``chest_share``); ``heart`` otherwise."""
+    chest_share: float | None = None
+    """The share of the breath's time the chest moved with the pacer (in while in, out while out)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,10 +223,12 @@ class SessionEndMessage:
 
 
 Message = (Snapshot | StatusMessage | StepMessage | BeatMessage | BreathMessage | CommittedMessage
-           | StoreErrorMessage | TriedMessage | SessionEndMessage)
+           | StoreErrorMessage | TriedMessage | SessionEndMessage | ChestMessage
+           | ChestStatusMessage)
 MESSAGE_TYPES: tuple[type[Any], ...] = (Snapshot, StatusMessage, StepMessage, BeatMessage,
                                         BreathMessage, CommittedMessage, StoreErrorMessage,
-                                        TriedMessage, SessionEndMessage)
+                                        TriedMessage, SessionEndMessage, ChestMessage,
+                                        ChestStatusMessage)
 
 
 def _clean(value: Any) -> Any:

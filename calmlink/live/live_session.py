@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from calmlink.live.breathing import Breathing
+from calmlink.live.chest import ChestSide
 from calmlink.live.events import RoutineView, SessionView, StepState
 from calmlink.live.routine import Routine
 from calmlink.live.step_clock import StepClock
@@ -47,9 +48,12 @@ class LiveSession:
     own_pace: float | None = None
     """The receiver's found breathing pace, when they have one (store.paces)."""
     breathing: Breathing = field(init=False)
+    chest: ChestSide = field(init=False)
+    """Breath from each role's chest strap, when it streams chest movement."""
 
     def __post_init__(self) -> None:
         self.breathing = Breathing(self.routine, self.own_pace)
+        self.chest = ChestSide(self.routine.steps[0].duration_s)
 
     def stream(self, role: Role) -> RoleStream:
         """The role's stream, begun with its own baseline settings when the role first appears."""

@@ -29,7 +29,8 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 SNAPSHOT = "calmlink.sqlite3"
 CONFIG = "config"
-TABLES = ("profiles", "sessions", "beats", "viewers", "session_tried", "breath_paces")
+TABLES = ("profiles", "sessions", "beats", "viewers", "session_tried", "breath_paces",
+          "chest_breaths", "chest_samples")
 """The tables a backup carries and a restore merges (every table of the schema; what a session
 tried, and the paces it found, go with its session)."""
 

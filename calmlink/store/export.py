@@ -12,10 +12,13 @@ import io
 import json
 import zipfile
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
+from calmlink.recordings.acc import acc_recording, format_acc
 from calmlink.recordings.calmlink_csv import write_csv
 from calmlink.recordings.rr_text import write_rr_text
 from calmlink.signal.analysis import analyze_rr
@@ -31,12 +34,24 @@ def to_rr_text(beats: Sequence[Beat], role: Role = Role.RECEIVER) -> str:
 
 
 def to_json(session: dict[str, Any], beats: Sequence[Beat]) -> str:
-    """The session with its stored summary and the receiver's HRV metrics over the whole session."""
+    """The session with its stored summary (its chest breaths too, when a chest strap was worn)
+    and the receiver's HRV metrics over the whole session."""
     mine = [b for b in beats if b.role == Role.RECEIVER and b.rr_ms is not None]
     rr = np.array([b.rr_ms for b in mine], dtype=float)
     gaps = np.array([b.gap_before for b in mine], dtype=bool)
     metrics = analyze_rr(rr, gaps).to_json() if rr.size else None
     return json.dumps({**session, "metrics": metrics}, indent=2)
+
+
+def to_acc(started_at: str, times_s: NDArray[np.float64], xyz_mg: NDArray[np.float64]) -> str:
+    """A session's kept raw chest samples (times on the session clock) in Polar Sensor Logger's ACC
+    format, its phone timestamps the session's start (local time, as the app writes them) plus
+    each sample's time, and calmlink analyze reads it back (docs/chest.md)."""
+    start = datetime.fromisoformat(started_at).replace(tzinfo=None)
+    times = np.asarray(times_s, dtype=np.float64)
+    first = float(times[0]) if times.size else 0.0
+    recording = acc_recording(times - first, np.round(xyz_mg), start + timedelta(seconds=first))
+    return format_acc(recording)
 
 
 SESSION_COLUMNS = ["id", "profile", "started_at", "ended_at", "state", "routine", "giver",

@@ -223,6 +223,9 @@ NATURAL_KEY = "SELECT s.id, s.state, s.n_beats FROM main.sessions s JOIN main.pr
 receiver, start, source and routine instead."""
 
 
+CHEST_TABLES = ("chest_breaths", "chest_samples")
+
+
 def _copy(conn: sqlite3.Connection, uids: bool) -> Restored:
     profiles: dict[int, int] = {}
     added_profiles = 0
@@ -235,6 +238,7 @@ def _copy(conn: sqlite3.Connection, uids: bool) -> Restored:
         else:
             profiles[row["id"]] = int(have[0])
     columns = _columns(conn, "sessions", "id")
+    chest = conn.execute("SELECT 1 FROM b.sqlite_master WHERE name='chest_breaths'").fetchone()
     beat_columns = ", ".join(_columns(conn, "beats", "session_id"))
     added = present = replaced = beats = 0
     for row in conn.execute("SELECT s.*, p.name AS profile_name FROM b.sessions s "
@@ -263,6 +267,11 @@ def _copy(conn: sqlite3.Connection, uids: bool) -> Restored:
         conn.execute("INSERT INTO main.breath_paces(session_id, role, person, pace, figures, "
                      "found_at) SELECT ?, role, person, pace, figures, found_at FROM b.breath_paces "
                      "WHERE session_id=?", (sid, row["id"]))
+        for table in CHEST_TABLES:  # the chest's breaths and raw samples (schema 11 on)
+            if chest:
+                cols = ", ".join(_columns(conn, table, "session_id"))
+                conn.execute(f"INSERT INTO main.{table}(session_id, {cols}) SELECT ?, {cols} "
+                             f"FROM b.{table} WHERE session_id=?", (sid, row["id"]))
     viewers = 0
     if conn.execute("SELECT 1 FROM b.sqlite_master WHERE name='viewers'").fetchone():
         viewer_columns = _columns(conn, "viewers", "id")

@@ -152,6 +152,30 @@ MIGRATIONS: list[str] = [
         AND json_extract(summary, '$.partner.steps[0].name') = 'Baseline'
         AND json_extract(summary, '$.partner.steps[0].index') = 0;
     """,
+    # version 11: breath from the chest strap's accelerometer (docs/chest.md): each session keeps
+    # the chest's breaths per role (start on the session clock, length, depth, deep or not), and,
+    # only when the keep_chest_raw setting asks, the raw samples, a frame per row (little-endian
+    # float32 columns: time from t0, X, Y, Z in mG). Both go with their session.
+    """
+    CREATE TABLE chest_breaths (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('receiver', 'giver')),
+        t REAL NOT NULL,
+        duration_s REAL NOT NULL CHECK (duration_s > 0),
+        depth_mg REAL NOT NULL,
+        depth REAL,
+        deep INTEGER NOT NULL CHECK (deep IN (0, 1)),
+        PRIMARY KEY (session_id, role, t)
+    ) WITHOUT ROWID;
+    CREATE TABLE chest_samples (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('receiver', 'giver')),
+        t0 REAL NOT NULL,
+        rate_hz REAL NOT NULL,
+        samples BLOB NOT NULL,
+        PRIMARY KEY (session_id, role, t0)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 NEW_UID = "lower(hex(randomblob(16)))"

@@ -18,7 +18,10 @@ from typing import Any
 
 from calmlink.store import rows
 from calmlink.store.beat import Beat
+from calmlink.store.chest import ChestStore, chest_breaths
 from calmlink.store.db import Database, now_iso
+from calmlink.store.imported import ImportedSession as ImportedSession  # where callers find it
+from calmlink.store.imported import insert_sessions
 from calmlink.store.paces import PaceStore
 from calmlink.store.schema import NEW_UID
 from calmlink.store.tried import Tried, TriedStore, as_dict, read_tried, write_tried
@@ -64,21 +67,6 @@ RATING_FIELDS = ("rating_receiver_before", "rating_receiver_after", "rating_give
                  "rating_giver_after")
 
 
-@dataclass(frozen=True, slots=True)
-class ImportedSession:
-    """One recorded session to write as a whole (``calmlink import``, seeding)."""
-
-    profile: str
-    started_at: str
-    ended_at: str
-    device: str
-    beats: list[Beat]
-    summary: dict[str, Any]
-    steps: list[str]
-    giver: str | None = None
-    tried: Tried = field(default_factory=Tried)
-
-
 class Store:
     """The app's one SQLite file (see :mod:`calmlink.store.db` for the threading)."""
 
@@ -90,6 +78,8 @@ class Store:
         """What each session tried, and a receiver's tags by use."""
         self.paces = PaceStore(self.db)
         """Breathing paces found, per person."""
+        self.chest = ChestStore(self.db)
+        """The chest strap's breaths (and raw samples, when kept), per session."""
 
     @property
     def path(self) -> Path:
@@ -165,24 +155,7 @@ class Store:
     def import_sessions_blocking(self, sessions: list[ImportedSession]) -> list[int]:
         """Recorded sessions (a file may hold several) in one transaction: all are written, or
         nothing. Waits for the commit on this thread (command line, seeding): never on the loop."""
-        def fn(c: sqlite3.Connection) -> list[int]:
-            ids: list[int] = []
-            for s in sessions:
-                pid = rows.profile_id(c, s.profile)
-                cur = c.execute(
-                    "INSERT INTO sessions(profile_id, routine, device, source, started_at, "
-                    "ended_at, state, steps, n_beats, duration_s, summary, outcome, giver, uid) "
-                    "VALUES (?, 'imported recording', ?, 'imported', ?, ?, 'completed', ?, ?, ?, ?, "
-                    f"?, ?, {NEW_UID})",
-                    (pid, s.device, s.started_at, s.ended_at, json.dumps(s.steps), len(s.beats),
-                     s.beats[-1].t if s.beats else 0.0, json.dumps(s.summary),
-                     s.summary.get("outcome"), s.giver))
-                sid = int(cur.lastrowid or 0)
-                c.executemany(rows.INSERT_BEAT, [rows.beat_values(sid, b) for b in s.beats])
-                write_tried(c, sid, s.tried)
-                ids.append(sid)
-            return ids
-        return self.db.write_blocking(fn)
+        return self.db.write_blocking(partial(insert_sessions, sessions=sessions))
 
     async def finish_session(self, session_id: int, state: str = "completed",
                              summary: dict[str, Any] | None = None, giver: str | None = None) -> None:
@@ -253,6 +226,7 @@ class Store:
             out["routine_snapshot"] = (json.loads(extra["routine_snapshot"])
                                        if extra["routine_snapshot"] else None)
             out["tried"] = as_dict(read_tried(c, [session_id])[session_id])
+            out["chest_breaths"] = chest_breaths(c, session_id)
             return out
         return await self.db.read(fn)
 

@@ -3,6 +3,7 @@
 // started, a step, a stop or a finished session put away shows on all of them at once.
 import { audio } from "./audio.js";
 import { setupCare } from "./care.js";
+import { setupChest } from "./chest.js";
 import { $, get, post, request } from "./common.js";
 import { openFeed } from "./feed.js";
 import { demoStart, fillRoutines, offerTried, rememberedNames, setupConnect, showConnection,
@@ -17,6 +18,8 @@ const state = { session: null, clockRate: 1, stepDeadline: null, lastTrend: null
                 demoAsked: null };
 const live = setupLive(state);
 const pacer = setupPacer(state);
+const chest = setupChest(state);
+state.chestLeads = () => chest.leads("receiver"); // the heart's breathing line steps aside then
 // One tap changes what the running session tries; the feed brings it to every device, this one too.
 const during = triedPanel($("tried-live"), "What you're trying", async (change) => {
   if (!state.session) throw new Error("the session has ended");
@@ -62,6 +65,7 @@ function showSession(s, snapshot = false) {
     state.withoutReadings = s.roles.length === 0;
     resetLive(state);
     pacer.reset();
+    chest.reset();
     during.offer(s.profile).catch(() => {});
   }
   if (snapshot || !previous || previous.id !== s.id) during.set(s.tried);
@@ -122,6 +126,7 @@ function handle(msg) {
       if (msg.session) showSession(msg.session, true);
       else endOrStart(msg);
       if (msg.start_after_care && !msg.session) demoStart(state, msg.epoch);
+      for (const [role, reason] of Object.entries(msg.chest_unavailable || {})) chest.status({ role, available: false, reason });
       break;
     case "status":
       if (msg.role === "receiver") showConnection(state, msg.connection);
@@ -133,6 +138,8 @@ function handle(msg) {
       break;
     case "beat": showBeat(state, msg); break;
     case "breath": if (state.session && state.session.id === msg.session_id) pacer.breath(msg); break;
+    case "chest": chest.message(msg); break;
+    case "chest_status": chest.status(msg); break;
     case "tried": if (state.session && state.session.id === msg.session_id) during.set(msg.tried); break;
     case "session_end": audio.stepTone(); showFinished(msg.summary); break;
   }

@@ -3,7 +3,8 @@
 // the steps; each person's beats behind Details. A session stopped early says so, and one too
 // short to keep says why nothing was kept.
 import { fillBreathing } from "./breathing.js";
-import { $, fillStepsTable, fillTogether, plural } from "./common.js";
+import { fillChestSteps } from "./chest.js";
+import { $, fillStepsTable, fillTogether, get, plural } from "./common.js";
 
 const lower = (s) => s.charAt(0).toLowerCase() + s.slice(1);
 
@@ -32,6 +33,8 @@ export function showEnd(summary) {
     fillTogether({ sentence: $("sync-sentence"), steps: $("sync-steps"), leftOut: $("sync-left-out"),
                    sentences: $("partner-sentences") }, partner);
   }
+  fillChestSteps($("end-chest"), null); // breathing from the chest, per step, once the server says
+  if (kept) get(`/api/sessions/${summary.session_id}?beats=false`).then((s) => fillChestSteps($("end-chest"), s)).catch(() => {});
   $("review-link").hidden = !kept;
   if (kept) $("review-link").href = `/review#session-${summary.session_id}`;
 }

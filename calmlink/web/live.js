@@ -140,7 +140,7 @@ export function showBeat(state, b) {
   setText("trend-arrow", arrow);
   setGaugeLabel(b.gauge === null ? `gauge: ${withheld}` : `${spokenGauge(Math.round(b.gauge))}${word ? `, ${word}` : ""}`);
   setText("quality", b.quality === "good" || b.quality === "fair" ? "" : (b.reason || b.quality));
-  showBreathing(b.t, b.breathing_bpm);
+  if (!state.chestLeads || !state.chestLeads()) showBreathing(b.t, b.breathing_bpm); // else web/chest.js
   $("quality").dataset.quality = b.quality;
   if (b.trend === "slowing" && state.lastTrend !== "slowing" && $("chime").checked) audio.chime();
   state.lastTrend = b.trend;

@@ -98,7 +98,9 @@ export function setupPacer(state) {
   // After each breath, for the receiver: one number, one slow trace, the words; the giver's own
   // on their line.
   function breath(b) {
-    const said = b.following ? `following your breath: ${WORDS[b.following]}` : "following your breath: after the first minute";
+    const chest = b.following_from === "chest"; // the chest strap's phase against the pacer's
+    const said = b.following ? `following your breath: ${WORDS[b.following]}${chest ? ", from the chest" : ""}`
+      : "following your breath: after the first minute";
     const swing = b.swing_bpm === null ? "–" : String(Math.round(b.swing_bpm));
     if (b.role === "giver") {
       $("giver-breath").hidden = false;
@@ -114,7 +116,8 @@ export function setupPacer(state) {
     drawTrace();
     setText("breath-numbers", `Breath ${b.breath}: highest minus lowest heart rate ${swing} bpm (settling, in breaths this long: ` +
       `${b.settle_swing_bpm === null ? "–" : Math.round(b.settle_swing_bpm)} bpm). Over the last minute, ` +
-      `${atThePace(b.following_share)}, ${PACE_BAND}; settling: ${percent(b.settle_share)}.`);
+      `${atThePace(b.following_share)}, ${PACE_BAND}; settling: ${percent(b.settle_share)}.` +
+      (chest ? ` The chest moved with the pacer ${percent(b.chest_share)} of the breath.` : ""));
   }
 
   const setPace = async (button) => {

@@ -5,6 +5,7 @@ import { $, el, fillStepsTable, get, mmss, mmssAxis, MMSS_STEPS, palette, reques
          fillTogether, plural, timeElement, when } from "./common.js";
 import { triedPanel } from "./tried.js";
 import { fillBreathing } from "./breathing.js";
+import { fillChestSteps } from "./chest.js";
 
 const RATINGS = [
   ["rating_receiver_before", "Receiver, before"], ["rating_receiver_after", "Receiver, after"],
@@ -137,6 +138,7 @@ async function showSession(id) {
     ...(summary.observations || []).map((o) => el("li", o)));
   fillStepsTable($("session-steps"), summary.steps, $("session-steps-details"), $("session-technical"));
   fillBreathing($("review-breathing"), { ...summary, profile: s.profile });
+  fillChestSteps($("review-chest"), s);
   $("partner-review").hidden = !partner;
   if (partner) {
     fillTogether({ sentence: $("review-sync"), steps: $("review-sync-steps"),
