@@ -101,3 +101,16 @@ def test_a_quiet_step_says_why_in_plain_words() -> None:
     t, rr = pop.beats(replace(person, ectopic_share=0.15), [pop.Phase(240.0, 14.0)])
     steps = step_breaths(rows := _beats(t, rr, 120.0), replay(rows))
     assert steps[1].breathing_bpm is None and steps[1].reason == UNEVEN
+
+
+def test_the_session_summary_carries_each_steps_pace_or_its_reason() -> None:
+    """What the end view and the review read (StepSummary): a pace where the live line showed one,
+    else the reason in plain words."""
+    from calmlink.review.summary import step_summaries
+
+    person = pop.draw_people(1)[0]
+    t, rr = pop.beats(person, [pop.Phase(150.0, 14.0), pop.Phase(210.0, 14.0)])
+    read = step_summaries(_beats(t, rr, 150.0), ["Settle", "Forehead"])
+    assert read[1].breathing_bpm == pytest.approx(14.0, abs=2.0) and read[1].breathing_reason is None
+    quiet = step_summaries(_beats(t, rr, 150.0, hr_only=True), ["Settle", "Forehead"])
+    assert quiet[1].breathing_bpm is None and quiet[1].breathing_reason == NO_RR

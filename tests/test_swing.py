@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calmlink.signal.swing import SwingTracker, breath_swings, half_swings, windowed_swing
+from calmlink.signal.swing import breath_swings, half_swings, windowed_swing
+from calmlink.signal.swing_tracker import SwingTracker
 
 
 def breathing(breaths_per_min: float, swing_bpm: float, seconds: float = 120.0, hr: float = 65.0,

@@ -77,12 +77,17 @@ def read_for_cli(path: Path) -> list[RRSeries]:
         return read_recordings(path, progress=lambda done, total: bar.update(task, completed=done))
 
 
+def in_window(series: RRSeries, start: float, duration: float) -> Any:
+    """Which beats of ``series`` lie in the window (seconds from the file's first interval)."""
+    t0 = series.t_s[0] - series.rr_ms[0] / 1000.0 if series.rr_ms.size else 0.0
+    rel = series.t_s - t0
+    return (rel > start) & (rel <= start + duration)
+
+
 def select_window(series: RRSeries, start: float, duration: float) -> RRSeries:
     from dataclasses import replace
 
-    t0 = series.t_s[0] - series.rr_ms[0] / 1000.0 if series.rr_ms.size else 0.0
-    rel = series.t_s - t0
-    keep = (rel > start) & (rel <= start + duration)
+    keep = in_window(series, start, duration)
     gap = series.gap_before[keep].copy()
     if gap.size:
         gap[0] = False

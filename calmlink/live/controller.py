@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 from collections.abc import Callable
 
 from calmlink.live.acks import CommitAcks
@@ -31,9 +30,10 @@ from calmlink.live.events import (
     TriedMessage,
 )
 from calmlink.live.finish import begin, finish
-from calmlink.live.live_session import LiveSession, routine_view
+from calmlink.live.live_session import LiveSession
 from calmlink.live.routine import DEFAULT_ROUTINE
 from calmlink.live.routine_library import RoutineLibrary
+from calmlink.live.snapshot import END_VIEW_KEPT_S, end_kept_s, snapshot_of
 from calmlink.live.straps import Straps
 from calmlink.review.summary import SessionSummary
 from calmlink.sensors.models import (
@@ -52,10 +52,6 @@ log = logging.getLogger(__name__)
 Publish = Callable[[Message], object]
 NO_STRAP_TO_START = ("no strap is connected: connect one first, or start the routine without "
                      "readings")
-END_VIEW_KEPT_S = 30 * 60.0
-"""For this long after a session ends (wall-clock seconds), a page that showed its end view shows
-it again when it reloads or reconnects; after it, every page opens on the start view (the next
-evening starts fresh: docs/live-protocol.md "The end view")."""
 
 
 class Controller(StepCommands):
@@ -295,23 +291,8 @@ class Controller(StepCommands):
         return None if self.session is None else self.session.view(self.now())
 
     def end_kept_s(self) -> float | None:
-        """Wall-clock seconds the last session's end view is still kept for pages that showed it
-        (0 once :data:`END_VIEW_KEPT_S` has passed); None without a finished session."""
-        if self.last_summary is None or self.last_ended_at is None:
-            return None
-        age_s = (self.now() - self.last_ended_at) / (self.clock_rate or 1.0)
-        return round(max(0.0, END_VIEW_KEPT_S - age_s), 1)
+        return end_kept_s(self)
 
     def snapshot(self, *, epoch: str, resumed: bool = False, lan: bool = False,
                  local: bool = True) -> Snapshot:
-        hr = self.latest_hr.get(Role.RECEIVER)
-        return Snapshot(
-            epoch=epoch, resumed=resumed, connection=self.connection,
-            connections={str(role): c for role, c in self.connections.items()},
-            session=self.session_view(), last_summary=self.last_summary,
-            end_kept_s=self.end_kept_s(),
-            routines=tuple(routine_view(r) for r in self.routines.shelf.routines),
-            clock_rate=self.clock_rate,
-            latest_hr=None if hr is None or math.isnan(hr) else hr, lan=lan, local=local,
-            start_after_care=self.start_after_care,
-            chest_unavailable={str(r): m.reason for r, m in self.chest_status.items() if not m.available})
+        return snapshot_of(self, epoch=epoch, resumed=resumed, lan=lan, local=local)

@@ -2,22 +2,21 @@
 
 A relaxation proxy relative to the receiver's own baseline, never an absolute score:
 
-    z_hr    = (baseline HR - HR) / hr_scale_bpm            HR: mean over the last hr_window_s
+    z_hr    = (baseline HR - HR) / hr_scale_bpm     HR: over the last hr_window_s, the mean moved
+              floor_share of the way to the breaths' floor where breaths are read
     z_swing = (ln swing - baseline ln swing) / ln_swing_scale
               swing: the heart-rate swing with each breath (signal.swing), over swing_window_s
     z       = w_hr * z_hr + w_swing * z_swing   (:func:`settling_score`), smoothed exponentially
               (time constant smooth_tau_s)
     gauge   = 50 + (100 / pi) * atan(z / 2)
 
-(names in lower case are fields of :class:`GaugeConfig`)
-
-so 50 reads "as at baseline", each scale is about one typical within-person change, and the
-arctangent keeps large changes on the dial, still ordered, without clipping (a sprint's recovery is
-four or five scales of heart rate). The swing term is weighed by how much it can be believed
-(:func:`ln_swing_reliability`). The gauge before issue 19 used ln RMSSD where the swing is now
-(``w_hrv``, ``ln_rmssd_scale``, :func:`ln_rmssd_reliability`); it stays available to compare with.
-The gauge is withheld (None) while the baseline is being taken and whenever quality is poor
-(:class:`~calmlink.signal.quality.QualityGate`), with the reason the page shows.
+(names in lower case are fields of :class:`GaugeConfig`), so 50 reads "as at baseline", each scale
+is about one typical within-person change, and the arctangent keeps large changes on the dial, still
+ordered, without clipping (a sprint's recovery is four or five scales of heart rate). The swing term
+is weighed by how much it can be believed (:func:`ln_swing_reliability`). The gauge before issue 19
+used ln RMSSD where the swing is now (``w_hrv``, ``ln_rmssd_scale``, :func:`ln_rmssd_reliability`);
+it stays available to compare with. The gauge is withheld (None) while the baseline is being taken
+and whenever quality is poor (:class:`~calmlink.signal.quality.QualityGate`), with its reason.
 
 Trend: the change of the smoothed score z (before the arctangent, so the word still moves when the
 dial is near an end) over trend_lookback_s; beyond +-trend_threshold_z it is "slowing" / "rising",
@@ -33,7 +32,7 @@ from typing import NamedTuple
 
 from calmlink.signal.baseline import Baseline, BaselineAccumulator
 from calmlink.signal.quality import QualityGate
-from calmlink.signal.swing import SwingTracker
+from calmlink.signal.swing_tracker import SwingTracker
 
 
 @dataclass(frozen=True, slots=True)

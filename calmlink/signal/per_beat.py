@@ -24,7 +24,7 @@ from calmlink.signal.gauge import GaugeConfig, RelaxationGauge
 from calmlink.signal.rolling import RollingTimeDomain
 from calmlink.signal.spectral import spectrum
 from calmlink.signal.stream_artifacts import CausalArtifactDetector
-from calmlink.signal.swing import SwingTracker
+from calmlink.signal.swing_tracker import SwingTracker
 
 USABLE = ("good", "fair")
 """The breath line is said only where the gauge could be: an uneven rhythm keeps it silent."""
