@@ -114,7 +114,10 @@ function showDeepBreath(b) {
 // While the baseline is taken: what is happening (the step's own timer, beside it, says how long).
 function withheldWords(b) {
   const reason = b.reason || "calibrating";
-  return reason === "calibrating" ? "getting a first reading, during the settle step" : reason;
+  if (reason !== "calibrating") return reason;
+  // settle left before it had enough beats: the first reading is taken now, for about a minute
+  return b.step > 0 ? "getting a first reading: settling was cut short, so about a minute more"
+    : "getting a first reading, during the settle step";
 }
 
 export function showBeat(state, b) {
