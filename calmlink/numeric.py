@@ -19,4 +19,6 @@ def median(x: ArrayLike) -> float:
     if a.size % 2:
         return float(np.partition(a, k)[k])
     low, high = np.partition(a, [k - 1, k])[k - 1:k + 1]
-    return float(low / 2.0 + high / 2.0)  # (low + high) / 2 to the bit, never overflowing
+    lo, hi = float(low), float(high)
+    total = lo + hi  # as np.median: the two middle values' mean, to the bit (a subnormal too)
+    return total / 2.0 if math.isfinite(total) else lo / 2.0 + hi / 2.0  # and never overflowing

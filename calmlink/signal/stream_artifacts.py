@@ -14,6 +14,7 @@ step in heart rate): the history is reset and the beat accepted, so the detector
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import deque
 
 MIN_RR_MS = 250.0  # 240 bpm: no resting adult beats this fast
@@ -31,11 +32,9 @@ THRESHOLD_REFRESH_BEATS = 8
 path cheap (the median of the last 11 beats is still taken at every beat)."""
 
 
-def _quartile_deviation(values: deque[float]) -> float:
-    """Half the interquartile range: ``statistics.quantiles(values, n=4, method="inclusive")``'s
-    quartiles by its own arithmetic, without its general-purpose overhead (a third of this path's
-    cost on the beats that refresh the thresholds)."""
-    data = sorted(values)
+def _quartile_deviation(data: list[float]) -> float:
+    """Half the interquartile range of sorted ``data``: ``statistics.quantiles(values, n=4,
+    method="inclusive")``'s quartiles by its own arithmetic, read off a list kept sorted."""
     j1, d1 = divmod(len(data) - 1, 4)
     j3, d3 = divmod(3 * (len(data) - 1), 4)
     q1 = (data[j1] * (4 - d1) + data[j1 + 1] * d1) / 4
@@ -43,13 +42,39 @@ def _quartile_deviation(values: deque[float]) -> float:
     return (q3 - q1) / 2.0
 
 
+class _SortedWindow:
+    """The last ``size`` values in arrival order and the same values kept sorted (bisection), so a
+    median or a quartile is an index, not a sort: the detector judges every beat of a 24-hour file
+    (signal.verdict) as well as each live one."""
+
+    __slots__ = ("order", "size", "sorted")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.order: deque[float] = deque()
+        self.sorted: list[float] = []
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def append(self, value: float) -> None:
+        if len(self.order) == self.size:
+            del self.sorted[bisect_left(self.sorted, self.order.popleft())]
+        self.order.append(value)
+        insort(self.sorted, value)
+
+    def clear(self) -> None:
+        self.order.clear()
+        self.sorted.clear()
+
+
 class CausalArtifactDetector:
     __slots__ = ("_accepted", "_consecutive", "_drr", "_mrr", "_since_refresh", "_th_d", "_th_m")
 
     def __init__(self) -> None:
-        self._accepted: deque[float] = deque(maxlen=MEDIAN_BEATS)
-        self._mrr: deque[float] = deque(maxlen=QD_WINDOW)
-        self._drr: deque[float] = deque(maxlen=QD_WINDOW)
+        self._accepted = _SortedWindow(MEDIAN_BEATS)
+        self._mrr = _SortedWindow(QD_WINDOW)
+        self._drr = _SortedWindow(QD_WINDOW)
         self._consecutive = 0
         self._th_m = self._th_d = 0.0
         self._since_refresh = THRESHOLD_REFRESH_BEATS
@@ -65,21 +90,22 @@ class CausalArtifactDetector:
         """Return True when ``rr_ms`` is an artifact (excluded from metrics)."""
         if not MIN_RR_MS <= rr_ms <= MAX_RR_MS:
             return True
-        if len(self._accepted) < WARMUP_BEATS:
+        accepted = self._accepted
+        n = len(accepted.order)
+        if n < WARMUP_BEATS:
             self._accept(rr_ms)
             return False
-        ordered = sorted(self._accepted)
-        median = ordered[len(ordered) // 2] if len(ordered) % 2 else \
-            0.5 * (ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2])
+        ordered = accepted.sorted
+        median = ordered[n // 2] if n % 2 else 0.5 * (ordered[n // 2 - 1] + ordered[n // 2])
         mrr = rr_ms - median
-        drr = rr_ms - self._accepted[-1]
+        drr = rr_ms - accepted.order[-1]
         self._since_refresh += 1
         if self._since_refresh >= THRESHOLD_REFRESH_BEATS:
             self._since_refresh = 0
             floor = MIN_THRESHOLD_FRAC * median
-            self._th_m = max(THRESHOLD_QD * _quartile_deviation(self._mrr), floor) \
+            self._th_m = max(THRESHOLD_QD * _quartile_deviation(self._mrr.sorted), floor) \
                 if len(self._mrr) > 8 else 0.2 * median
-            self._th_d = max(THRESHOLD_QD * _quartile_deviation(self._drr), floor) \
+            self._th_d = max(THRESHOLD_QD * _quartile_deviation(self._drr.sorted), floor) \
                 if len(self._drr) > 8 else 0.2 * median
         suspect = abs(mrr) > self._th_m or abs(drr) > self._th_d * 1.5
         if suspect and self._consecutive < MAX_CONSECUTIVE:

@@ -22,14 +22,18 @@ UNRELIABLE_SHARE = 0.20
 
 def set_aside(rr_ms: NDArray[np.float64], gap_before: NDArray[np.bool_] | None = None,
               flagged: NDArray[np.bool_] | None = None) -> NDArray[np.bool_]:
-    """Each beat the live path sets aside, judged exactly as it judges them (a gap starts afresh)."""
+    """Each beat the live path sets aside, judged exactly as it judges them (a gap starts afresh;
+    a beat the sensor itself marked is set aside without being judged)."""
     detector = CausalArtifactDetector()
-    out = np.zeros(rr_ms.size, dtype=bool)
-    for k, rr in enumerate(rr_ms.tolist()):
-        if gap_before is not None and gap_before[k]:
+    push = detector.push
+    gaps = [False] * rr_ms.size if gap_before is None else gap_before.tolist()
+    marks = [False] * rr_ms.size if flagged is None else flagged.tolist()
+    out: list[bool] = []
+    for rr, gap, mark in zip(rr_ms.tolist(), gaps, marks, strict=True):
+        if gap:
             detector.reset()
-        out[k] = (flagged is not None and bool(flagged[k])) or detector.push(rr)  # as the live path
-    return out
+        out.append(bool(mark) or push(rr))  # plain lists: numpy's per-item access costs more
+    return np.array(out, dtype=bool)
 
 
 def unreliable_reason(set_aside_share: float | None, n: int) -> str | None:
