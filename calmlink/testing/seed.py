@@ -150,12 +150,7 @@ def seed_tried_history(path: Path, profile: str = "Sam", now: datetime | None = 
             beats, model.summary_of(d, rng), NAMES, "Alex",
             Tried(hands="oil" if oil else "dry", sound="music" if music else None, tags=tags,
                   pressure="light" if with_oil and oil else None)))
-    store = Store(path)
-    store.open()
-    try:
-        return store.import_sessions_blocking(made)
-    finally:
-        store.close()
+    return _stored(path, made)
 
 
 def finder_beats(resonance: float | None = 5.0, seed: int = 21) -> list[Beat]:
@@ -246,6 +241,11 @@ def seed_days(path: Path, profile: str, days: list[datetime], unreliable: tuple[
             profile, started.isoformat(timespec="seconds"),
             (started + timedelta(seconds=float(t[-1]))).isoformat(timespec="seconds"), "seeded",
             beats, summary.to_dict(), NAMES))
+    return _stored(path, made)
+
+
+def _stored(path: Path, made: list[ImportedSession]) -> list[int]:
+    """Write seeded sessions into the store at ``path`` in one transaction; their ids."""
     store = Store(path)
     store.open()
     try:
