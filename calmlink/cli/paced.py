@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from calmlink.cli.analyze import in_window, load_for_cli
+from calmlink.cli.analyze import in_window, load_for_cli, select_window
 from calmlink.counting import count, seconds
 from calmlink.recordings.rr_text import only_one
 from calmlink.recordings.series import RRFileError
@@ -22,8 +22,10 @@ def run_paced(path: Path, pace: float, *, json_out: bool,
         print("calmlink analyze: --pace must be from 4 to 7 breaths a minute", file=sys.stderr)
         return 2
     try:
-        series = only_one(load_for_cli(path, window), str(path))
-        whole = series if window is None else only_one(load_for_cli(path, None), str(path))
+        whole = only_one(load_for_cli(path, None), str(path))  # read once; the window cut from it
+        series = whole if window is None else select_window(whole, *window)
+        if window is not None and series.rr_ms.size == 0:
+            raise RRFileError(str(path), None, f"no beats in the window {window[0]:g}+{window[1]:g} s")
     except RRFileError as exc:
         print(f"calmlink analyze: {exc}", file=sys.stderr)
         return 2
