@@ -122,6 +122,7 @@ def open_profile(page: Any, name: str, sessions: int) -> None:
                            f".startsWith('{sessions} session')")
     page.wait_for_function("() => document.querySelectorAll('#hr-chart canvas, #ln-chart canvas')"
                            ".length === 2")
+    page.wait_for_selector("body[data-loaded='trends']")  # shown whole
 
 
 def axes(page: Any, chart: str) -> dict[str, Any]:

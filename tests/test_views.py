@@ -287,6 +287,7 @@ def test_review_and_trends_views(seeded: tuple[Any, dict[str, int]], start_serve
         page.select_option("#profile", profile)
         page.wait_for_function(f"() => document.getElementById('message').textContent"
                                f".startsWith('{sessions} session')")
+        page.wait_for_selector("body[data-loaded='trends']")  # shown whole: what was tried too
         chart = page.locator("#hr-chart")
         assert chart.get_attribute("data-axis") == "date"  # sessions on their dates
         first, last, low, high = (chart.get_attribute(f"data-{k}") or "" for k in

@@ -79,6 +79,7 @@ let latest = 0; // a profile chosen while another loads: only the last one chose
 
 async function show(profile) {
   const mine = ++latest;
+  delete document.body.dataset.loaded; // set again once this person is shown whole
   const t = await get(`/api/trends?profile=${encodeURIComponent(profile)}`);
   if (mine !== latest) return;
   $("has-sessions").hidden = t.sessions === 0;
